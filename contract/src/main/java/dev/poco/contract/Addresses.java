@@ -1,0 +1,47 @@
+package dev.poco.contract;
+
+/**
+ * Every event-bus address in PoCo. Modules meet only here: a module sends to or serves an address
+ * named in this class, never another module's class. Bodies are JSON objects shaped by the records
+ * of this package ({@code toJson()} / {@code fromJson(JsonObject)}).
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Request/reply, served by the orchestrator. Body: InboundMessage. Reply: Reply. */
+  public static final String ORCHESTRATOR_INBOUND = "poco.orchestrator.inbound";
+  /** Request/reply, served by the orchestrator. Body: CardIntent. Reply: Reply. */
+  public static final String ORCHESTRATOR_INTENT = "poco.orchestrator.intent";
+  /** Send, served by the orchestrator. Body: TaskEvent, ordered per task by its seq. No reply. */
+  public static final String ORCHESTRATOR_TASK_EVENT = "poco.orchestrator.task.event";
+  /** Request/reply, served by the orchestrator. Body: {task_id}. Reply: Task, or failure 404. */
+  public static final String ORCHESTRATOR_TASK_GET = "poco.orchestrator.task.get";
+  /** Request/reply, served by the orchestrator. Body: {task_id, timeout_ms}. Reply: Task once terminal or at timeout. */
+  public static final String ORCHESTRATOR_TASK_AWAIT = "poco.orchestrator.task.await";
+  /** Request/reply, served by the orchestrator. Body: TaskQuery. Reply: {tasks: [Task]}. */
+  public static final String ORCHESTRATOR_TASK_LIST = "poco.orchestrator.task.list";
+  /** Request/reply, served by the orchestrator. Body: {}. Reply: OrchestratorHealth JSON (runners, backends, store, access). */
+  public static final String ORCHESTRATOR_HEALTH = "poco.orchestrator.health";
+  /** Send, served by the orchestrator. Body: CardBound. A gateway says which message now shows a task or workspace. */
+  public static final String ORCHESTRATOR_CARD_BOUND = "poco.orchestrator.card.bound";
+
+  /** Publish, from every runner every few seconds and on start. Body: Heartbeat. */
+  public static final String RUNNER_HEARTBEAT = "poco.runner.heartbeat";
+  /** Publish, from the orchestrator when it starts: every runner answers with a heartbeat at once. Body: {}. */
+  public static final String RUNNER_DISCOVER = "poco.runner.discover";
+
+  /** Request/reply, served by runner {@code runnerId}. Body: StartTask. Reply: {accepted: true}. */
+  public static String runnerStart(String runnerId) { return "poco.runner." + runnerId + ".start"; }
+  /** Request/reply, served by runner {@code runnerId}. Body: TaskControl. Reply: {ok: true}, or 404 when it no longer holds the task. */
+  public static String runnerControl(String runnerId) { return "poco.runner." + runnerId + ".control"; }
+  /** Request/reply, served by runner {@code runnerId}. Body: FsRequest. Reply: FsListing, or 400 for a path outside its roots. */
+  public static String runnerFs(String runnerId) { return "poco.runner." + runnerId + ".fs"; }
+
+  /** Send, served by the gateway of {@code platform}. Body: RenderRequest. The gateway posts or patches a card. */
+  public static String gatewayRender(String platform) { return "poco.gateway." + platform + ".render"; }
+  /** Request/reply, served by the gateway of {@code platform}. Body: RawHttpRequest. Reply: RawHttpResponse. */
+  public static String gatewayWebhook(String platform) { return "poco.gateway." + platform + ".webhook"; }
+
+  /** Prefix of every store operation; the full address is {@code STORE_PREFIX + StoreOp.name}. Request/reply, served by the store. */
+  public static final String STORE_PREFIX = "poco.store.";
+}

@@ -1,0 +1,63 @@
+package dev.poco.contract;
+
+import java.util.List;
+
+/**
+ * Configuration keys. The launcher merges them (POCO_* env > flat keys in poco.config.json >
+ * sectioned keys) into one flat JSON object and gives it to every verticle as its config.
+ */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  /** Where PoCo keeps its files (config, db, pid, log); default ~/.poco. */
+  public static final String HOME = "POCO_HOME";
+  public static final String HTTP_HOST = "POCO_HTTP_HOST";
+  public static final String HTTP_PORT = "POCO_HTTP_PORT";
+  /** Largest request body the HTTP edge accepts, in bytes (default 1 MiB). */
+  public static final String HTTP_MAX_BODY = "POCO_HTTP_MAX_BODY_BYTES";
+  /** sqlite (default) or memory. */
+  public static final String STATE_BACKEND = "POCO_STATE_BACKEND";
+  public static final String STATE_DB_PATH = "POCO_STATE_DB_PATH";
+  /** Comma list of folders working dirs must resolve under; default the user's home. */
+  public static final String WORKDIR_ROOTS = "POCO_WORKDIR_ROOTS";
+  /** Comma list of platform:user_id allowed to drive agents. */
+  public static final String ALLOWED_USERS = "POCO_ALLOWED_USERS";
+  /** File the one-time pairing code is written to (owner-only), so `poco start` can show it. */
+  public static final String PAIRING_CODE_FILE = "POCO_PAIRING_CODE_FILE";
+  /** false makes the demo surface an ordinary, access-checked user even on loopback (default true). */
+  public static final String DEMO_TRUST_LOCAL = "POCO_DEMO_TRUST_LOCAL";
+  /** Backend of new projects and demo chats: codex (default), claude_code, cursor_agent, coco, capo, stub. */
+  public static final String AGENT_BACKEND = "POCO_AGENT_BACKEND";
+  public static final String RUNNER_ID = "POCO_RUNNER_ID";
+  public static final String RUNNER_MAX_TASKS = "POCO_RUNNER_MAX_TASKS";
+  /** How long the stub sleeps on a SLOW prompt (default 30). */
+  public static final String STUB_SLOW_SECONDS = "POCO_STUB_SLOW_SECONDS";
+  /** Pause between the stub's deltas in ms (default 0: instant). */
+  public static final String STUB_DELTA_MS = "POCO_STUB_DELTA_MS";
+
+  public static final String FEISHU_APP_ID = "POCO_FEISHU_APP_ID";
+  public static final String FEISHU_APP_SECRET = "POCO_FEISHU_APP_SECRET";
+  public static final String FEISHU_DELIVERY_MODE = "POCO_FEISHU_DELIVERY_MODE";
+  public static final String FEISHU_VERIFICATION_TOKEN = "POCO_FEISHU_VERIFICATION_TOKEN";
+  public static final String FEISHU_ENCRYPT_KEY = "POCO_FEISHU_ENCRYPT_KEY";
+  public static final String FEISHU_API_BASE_URL = "POCO_FEISHU_API_BASE_URL";
+  public static final String SLACK_BOT_TOKEN = "POCO_SLACK_BOT_TOKEN";
+  public static final String SLACK_APP_TOKEN = "POCO_SLACK_APP_TOKEN";
+  public static final String SLACK_SIGNING_SECRET = "POCO_SLACK_SIGNING_SECRET";
+  public static final String SLACK_DELIVERY_MODE = "POCO_SLACK_DELIVERY_MODE";
+  public static final String SLACK_API_BASE_URL = "POCO_SLACK_API_BASE_URL";
+
+  /** Keys whose values are secrets: never logged, shown or echoed, only their presence and length. */
+  public static final List<String> SECRETS = List.of(FEISHU_APP_SECRET, FEISHU_VERIFICATION_TOKEN,
+      FEISHU_ENCRYPT_KEY, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET);
+
+  /** Per-backend key prefixes: POCO_CODEX_COMMAND, POCO_CLAUDE_MODEL, ... */
+  public static String backendKey(String backend, String setting) {
+    String prefix = switch (backend) {
+      case "claude_code" -> "CLAUDE";
+      case "cursor_agent" -> "CURSOR";
+      default -> backend.toUpperCase(java.util.Locale.ROOT);
+    };
+    return "POCO_" + prefix + "_" + setting.toUpperCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.poco.contract;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A chat message from any platform, already acked and de-duplicated by its gateway.
+ *
+ * @param chatType {@link Platforms#CHAT_DM} or {@link Platforms#CHAT_GROUP}
+ * @param eventId the platform's event id; the orchestrator drops a repeat
+ * @param trusted set only by a surface that cannot be reached from outside (the demo API on loopback):
+ *     its user is allowed without being on the access list
+ */
+public record InboundMessage(String platform, String chatId, String chatType, String userId, String text,
+    String messageId, String eventId, String threadId, boolean trusted) {
+
+  public ReplyTarget target() { return new ReplyTarget(platform, chatId, threadId); }
+
+  public JsonObject toJson() {
+    JsonObject j = new JsonObject().put("platform", platform).put("chat_id", chatId).put("chat_type", chatType)
+        .put("user_id", userId).put("text", text).put("trusted", trusted);
+    Jsons.putIf(j, "message_id", messageId);
+    Jsons.putIf(j, "event_id", eventId);
+    return Jsons.putIf(j, "thread_id", threadId);
+  }
+
+  public static InboundMessage fromJson(JsonObject j) {
+    return new InboundMessage(Jsons.required(j, "platform"), Jsons.required(j, "chat_id"),
+        j.getString("chat_type", Platforms.CHAT_GROUP), Jsons.required(j, "user_id"), j.getString("text", ""),
+        j.getString("message_id"), j.getString("event_id"), j.getString("thread_id"), j.getBoolean("trusted", false));
+  }
+}

@@ -1,0 +1,57 @@
+package dev.poco.contract;
+
+/**
+ * Store operations. Each is served request/reply by the store at {@code Addresses.STORE_PREFIX + wire}.
+ * Bodies and replies are listed per operation; a missing row fails with {@link Failures#NOT_FOUND}.
+ * {@link StoreClient} wraps them in typed calls.
+ */
+public enum StoreOp {
+  /** {} → {backend, path, schema_version}. */
+  INFO("info"),
+  /** {project: Project with workspace and bindings} → Project. A chat already bound fails with 409. */
+  PROJECT_CREATE("project.create"),
+  /** {project_id} → Project. */
+  PROJECT_GET("project.get"),
+  /** {platform, chat_id} → Project bound to that chat. */
+  PROJECT_BY_CHAT("project.by_chat"),
+  /** {} → {projects: [Project]}, oldest first. */
+  PROJECT_LIST("project.list"),
+  /** {project_id} → {deleted}. Deletes its workspace, bindings, sessions, presets, recent dirs and tasks. */
+  PROJECT_DELETE("project.delete"),
+  /** {project_id, runner_id} → {}. Pins (or, with null, unpins) the project to a runner. */
+  PROJECT_PIN("project.pin"),
+  /** {workspace: Workspace} → {}. */
+  WORKSPACE_SAVE("workspace.save"),
+  /** {binding: ChatBinding} → {}. Upsert by platform + chat id. */
+  BINDING_SAVE("binding.save"),
+  /** {session: AgentSession} → {}. Upsert by project + backend. */
+  SESSION_SAVE("session.save"),
+  /** {project_id, backend} → {}. */
+  SESSION_DELETE("session.delete"),
+  /** {preset: DirPreset} → {}. Upsert by project + path. */
+  PRESET_SAVE("preset.save"),
+  /** {project_id, path} → {}. */
+  PRESET_DELETE("preset.delete"),
+  /** {project_id, path} → {}. Moves the dir to the top of the project's recent dirs (keeps 10). */
+  RECENT_TOUCH("recent.touch"),
+  /** {task: Task} → {}. Upsert by task id. */
+  TASK_SAVE("task.save"),
+  /** {task_id} → Task. */
+  TASK_GET("task.get"),
+  /** TaskQuery → {tasks: [Task]}, newest first. */
+  TASK_LIST("task.list"),
+  /** {key} → {fresh}: true the first time a key (platform event id, card request id) is seen. */
+  EVENT_MARK("event.mark"),
+  /** {} → {entries: [AccessEntry]}. */
+  ACCESS_LIST("access.list"),
+  /** {entry: AccessEntry} → {added}. */
+  ACCESS_ADD("access.add"),
+  /** {platform, user_id} → {removed}. */
+  ACCESS_REMOVE("access.remove");
+
+  public final String wire;
+
+  StoreOp(String wire) { this.wire = wire; }
+
+  public String address() { return Addresses.STORE_PREFIX + wire; }
+}

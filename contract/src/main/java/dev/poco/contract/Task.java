@@ -1,0 +1,96 @@
+package dev.poco.contract;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One task: a prompt run by one agent backend in one working directory, for one project.
+ * Times are epoch millis (0 = not yet); on the wire they are ISO-8601.
+ *
+ * @param output the live agent output so far (deltas appended)
+ * @param result the final answer once completed
+ * @param error why it failed, was cancelled or interrupted
+ * @param approval the pending confirmation while waiting: {kind, title, detail, options}; the
+ *     {@code confirm:} checkpoint has kind "checkpoint"
+ * @param cardMessageId the platform message that shows this task's card, once posted
+ */
+public record Task(String taskId, String projectId, String prompt, TaskStatus status, String backend, String workdir,
+    String originPlatform, String originChatId, String originUserId, String originThreadId, String cardMessageId,
+    String output, String result, String error, JsonObject usage, JsonObject approval, String runnerId,
+    String sessionId, long createdAt, long updatedAt, long startedAt, long finishedAt) {
+
+  public ReplyTarget target() { return new ReplyTarget(originPlatform, originChatId, originThreadId); }
+
+  public Builder toBuilder() { return new Builder(this); }
+
+  public JsonObject toJson() {
+    JsonObject j = new JsonObject().put("task_id", taskId).put("project_id", projectId).put("prompt", prompt)
+        .put("status", status.wire()).put("backend", backend).put("workdir", workdir)
+        .put("origin", Jsons.putIf(new JsonObject().put("platform", originPlatform).put("chat_id", originChatId)
+            .put("user_id", originUserId), "thread_id", originThreadId))
+        .put("card_message_id", cardMessageId).put("output", output == null ? "" : output).put("result", result)
+        .put("error", error).put("usage", usage).put("approval", approval).put("runner_id", runnerId)
+        .put("session_id", sessionId).put("created_at", Jsons.time(createdAt)).put("updated_at", Jsons.time(updatedAt))
+        .put("started_at", Jsons.time(startedAt)).put("finished_at", Jsons.time(finishedAt));
+    return j;
+  }
+
+  public static Task fromJson(JsonObject j) {
+    JsonObject o = Jsons.obj(j, "origin");
+    return new Task(Jsons.required(j, "task_id"), j.getString("project_id"), j.getString("prompt", ""),
+        TaskStatus.of(j.getString("status", "queued")), j.getString("backend"), j.getString("workdir"),
+        o.getString("platform"), o.getString("chat_id"), o.getString("user_id"), o.getString("thread_id"),
+        j.getString("card_message_id"), j.getString("output", ""), j.getString("result"), j.getString("error"),
+        j.getJsonObject("usage"), j.getJsonObject("approval"), j.getString("runner_id"), j.getString("session_id"),
+        Jsons.time(j, "created_at"), Jsons.time(j, "updated_at"), Jsons.time(j, "started_at"),
+        Jsons.time(j, "finished_at"));
+  }
+
+  /** Copy-and-change for the orchestrator's state machine. */
+  public static final class Builder {
+    private String taskId, projectId, prompt, backend, workdir, originPlatform, originChatId, originUserId,
+        originThreadId, cardMessageId, output, result, error, runnerId, sessionId;
+    private TaskStatus status = TaskStatus.QUEUED;
+    private JsonObject usage, approval;
+    private long createdAt, updatedAt, startedAt, finishedAt;
+
+    public Builder() {}
+
+    private Builder(Task t) {
+      taskId = t.taskId; projectId = t.projectId; prompt = t.prompt; status = t.status; backend = t.backend;
+      workdir = t.workdir; originPlatform = t.originPlatform; originChatId = t.originChatId;
+      originUserId = t.originUserId; originThreadId = t.originThreadId; cardMessageId = t.cardMessageId;
+      output = t.output; result = t.result; error = t.error; usage = t.usage; approval = t.approval;
+      runnerId = t.runnerId; sessionId = t.sessionId; createdAt = t.createdAt; updatedAt = t.updatedAt;
+      startedAt = t.startedAt; finishedAt = t.finishedAt;
+    }
+
+    public Builder taskId(String v) { taskId = v; return this; }
+    public Builder projectId(String v) { projectId = v; return this; }
+    public Builder prompt(String v) { prompt = v; return this; }
+    public Builder status(TaskStatus v) { status = v; return this; }
+    public Builder backend(String v) { backend = v; return this; }
+    public Builder workdir(String v) { workdir = v; return this; }
+    public Builder origin(ReplyTarget t, String userId) {
+      originPlatform = t.platform(); originChatId = t.chatId(); originThreadId = t.threadId();
+      originUserId = userId; return this;
+    }
+    public Builder cardMessageId(String v) { cardMessageId = v; return this; }
+    public Builder output(String v) { output = v; return this; }
+    public Builder result(String v) { result = v; return this; }
+    public Builder error(String v) { error = v; return this; }
+    public Builder usage(JsonObject v) { usage = v; return this; }
+    public Builder approval(JsonObject v) { approval = v; return this; }
+    public Builder runnerId(String v) { runnerId = v; return this; }
+    public Builder sessionId(String v) { sessionId = v; return this; }
+    public Builder createdAt(long v) { createdAt = v; return this; }
+    public Builder updatedAt(long v) { updatedAt = v; return this; }
+    public Builder startedAt(long v) { startedAt = v; return this; }
+    public Builder finishedAt(long v) { finishedAt = v; return this; }
+
+    public Task build() {
+      return new Task(taskId, projectId, prompt, status, backend, workdir, originPlatform, originChatId, originUserId,
+          originThreadId, cardMessageId, output == null ? "" : output, result, error, usage, approval, runnerId,
+          sessionId, createdAt, updatedAt, startedAt, finishedAt);
+    }
+  }
+}

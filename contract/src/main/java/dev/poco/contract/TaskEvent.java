@@ -1,0 +1,42 @@
+package dev.poco.contract;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Runner → orchestrator: something happened in a task's turn. Events of one task carry increasing
+ * {@code seq} numbers from 1; the orchestrator applies them in that order.
+ *
+ * <ul>
+ *   <li>{@link #STARTED}: the agent process took the turn</li>
+ *   <li>{@link #SESSION}: the agent's session id is known (data.session_id) — persisted at once</li>
+ *   <li>{@link #DELTA}: more answer text (text), already coalesced</li>
+ *   <li>{@link #ACTIVITY}: a tool call or command, for the card (text)</li>
+ *   <li>{@link #APPROVAL}: the agent asks permission (data: kind, title, detail, options)</li>
+ *   <li>{@link #USAGE}: token usage and cost so far (data)</li>
+ *   <li>{@link #FINISHED}: the turn ended (data.status: completed, failed, cancelled, interrupted; data.result; data.error)</li>
+ * </ul>
+ */
+public record TaskEvent(String taskId, String runnerId, long seq, String type, String text, JsonObject data) {
+  public static final String STARTED = "started";
+  public static final String SESSION = "session";
+  public static final String DELTA = "delta";
+  public static final String ACTIVITY = "activity";
+  public static final String APPROVAL = "approval";
+  public static final String USAGE = "usage";
+  public static final String FINISHED = "finished";
+
+  public TaskEvent {
+    data = data == null ? new JsonObject() : data;
+  }
+
+  public JsonObject toJson() {
+    JsonObject j = new JsonObject().put("task_id", taskId).put("runner_id", runnerId).put("seq", seq)
+        .put("type", type).put("data", data);
+    return Jsons.putIf(j, "text", text);
+  }
+
+  public static TaskEvent fromJson(JsonObject j) {
+    return new TaskEvent(Jsons.required(j, "task_id"), j.getString("runner_id"), j.getLong("seq", 0L),
+        Jsons.required(j, "type"), j.getString("text"), j.getJsonObject("data"));
+  }
+}
