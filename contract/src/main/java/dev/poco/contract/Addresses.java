@@ -39,6 +39,12 @@ public final class Addresses {
 
   /** Send, served by the gateway of {@code platform}. Body: RenderRequest. The gateway posts or patches a card. */
   public static String gatewayRender(String platform) { return "poco.gateway." + platform + ".render"; }
+  /**
+   * Request/reply, served by the gateway of {@code platform}: manage the project's chat. Body:
+   * {op: "create", name, user_id} → {chat_id} (a group/channel with that user in it), or
+   * {op: "dissolve", chat_id} → {} (undoes a create when the project could not be stored).
+   */
+  public static String gatewayChat(String platform) { return "poco.gateway." + platform + ".chat"; }
   /** Request/reply, served by the gateway of {@code platform}. Body: RawHttpRequest. Reply: RawHttpResponse. */
   public static String gatewayWebhook(String platform) { return "poco.gateway." + platform + ".webhook"; }
 

@@ -1,6 +1,195 @@
 package dev.poco.orchestrator;
 
+import dev.poco.contract.Addresses;
+import dev.poco.contract.BackendInfo;
+import dev.poco.contract.Bus;
+import dev.poco.contract.CardBound;
+import dev.poco.contract.CardIntent;
+import dev.poco.contract.ChatBinding;
+import dev.poco.contract.Heartbeat;
+import dev.poco.contract.InboundMessage;
+import dev.poco.contract.Project;
+import dev.poco.contract.Reply;
+import dev.poco.contract.Settings;
+import dev.poco.contract.StoreClient;
+import dev.poco.contract.TaskEvent;
+import dev.poco.contract.TaskQuery;
+import dev.poco.contract.Jsons;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until this role is built. */
-public class OrchestratorVerticle extends VerticleBase {}
+/**
+ * The orchestrator role: projects, tasks, queues, approvals, card intents and the runner registry.
+ * It loads its state from the store before it serves anything, so a request never sees a half-loaded
+ * picture, and it asks the runners to announce themselves to settle tasks a restart left running.
+ */
+public class OrchestratorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
+  /** After a restart, how long a runner has to claim a task it still runs. */
+  static final long RECOVERY_GRACE_MS = 5_000;
+
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private StoreClient store;
+  private RunnerRegistry runners;
+  private TaskEngine engine;
+  private Projects projects;
+  private Access access;
+  private Inbound inbound;
+  private IntentHandler intents;
+  private ProjectLifecycle lifecycle;
+  private JsonObject storeInfo = new JsonObject();
+  private long startedAt;
+
+  @Override
+  public Future<?> start() {
+    startedAt = System.currentTimeMillis();
+    Settings settings = new Settings(config());
+    EventBus bus = vertx.eventBus();
+    store = new StoreClient(bus);
+    runners = new RunnerRegistry();
+    projects = new Projects(store);
+    Cards cards = new Cards(bus);
+    engine = new TaskEngine(vertx, store, projects, runners, settings, cards);
+    access = new Access(vertx, store, settings);
+    lifecycle = new ProjectLifecycle(vertx, projects, engine, runners, settings, cards);
+    inbound = new Inbound(store, projects, engine, access, lifecycle);
+    intents = new IntentHandler(vertx, projects, engine, access, lifecycle, runners);
+
+    consume(Addresses.RUNNER_HEARTBEAT, this::onHeartbeat);
+    return waitForStore(System.currentTimeMillis() + 30_000)
+        .compose(v -> projects.load())
+        .compose(v -> access.load())
+        .compose(v -> engine.recover())
+        .compose(v -> serve())
+        .onSuccess(v -> {
+          bus.publish(Addresses.RUNNER_DISCOVER, new JsonObject());
+          vertx.setPeriodic(1_000, id -> {
+            engine.flushDirty();
+            engine.checkRunners(System.currentTimeMillis() - startedAt > RECOVERY_GRACE_MS);
+          });
+          log.info("orchestrator ready: {} projects", projects.all().size());
+        });
+  }
+
+  /** In a cluster the store node may come up after this one: wait for it rather than start blind. */
+  private Future<Void> waitForStore(long deadline) {
+    return store.info().<Void>map(info -> {
+      storeInfo = info;
+      return null;
+    }).recover(err -> {
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture("the store did not answer: " + err.getMessage());
+      }
+      Promise<Void> retry = Promise.promise();
+      vertx.setTimer(200, t -> waitForStore(deadline).onComplete(retry));
+      return retry.future();
+    });
+  }
+
+  private Future<?> serve() {
+    consume(Addresses.ORCHESTRATOR_TASK_EVENT, body -> {
+      engine.onEvent(TaskEvent.fromJson(body));
+      return null;
+    });
+    reply(Addresses.ORCHESTRATOR_INBOUND, body -> inbound.handle(InboundMessage.fromJson(body)).map(Reply::toJson));
+    reply(Addresses.ORCHESTRATOR_INTENT, body -> intents.handle(CardIntent.fromJson(body)).map(Reply::toJson));
+    reply(Addresses.ORCHESTRATOR_TASK_GET, body -> engine.get(Jsons.required(body, "task_id")).map(t -> t.toJson()));
+    reply(Addresses.ORCHESTRATOR_TASK_AWAIT, body -> engine.await(Jsons.required(body, "task_id"),
+        Math.min(60_000, body.getLong("timeout_ms", 30_000L))).map(t -> t.toJson()));
+    reply(Addresses.ORCHESTRATOR_TASK_LIST, body -> engine.list(TaskQuery.fromJson(body))
+        .map(list -> new JsonObject().put("tasks", Jsons.array(list, t -> t.toJson()))));
+    reply(Addresses.ORCHESTRATOR_HEALTH, body -> Future.succeededFuture(health()));
+    consume(Addresses.ORCHESTRATOR_CARD_BOUND, body -> {
+      onCardBound(CardBound.fromJson(body));
+      return null;
+    });
+    List<Future<?>> ready = new ArrayList<>();
+    consumers.forEach(c -> ready.add(c.completion()));
+    return Future.all(ready);
+  }
+
+  private Void onHeartbeat(JsonObject body) {
+    Heartbeat hb = Heartbeat.fromJson(body);
+    if (runners.beat(hb, System.currentTimeMillis())) {
+      log.info("runner {} is up: {}", hb.runnerId(), hb.backends().stream()
+          .map(b -> b.name() + (b.ready() ? "" : " (not ready)")).toList());
+    }
+    if (engine != null) engine.onHeartbeat(hb);
+    return null;
+  }
+
+  private void onCardBound(CardBound b) {
+    if (b.taskId() != null) {
+      engine.bindCard(b.taskId(), b.messageId()).onFailure(err -> log.warn("bind card of {}: {}", b.taskId(), err.getMessage()));
+      return;
+    }
+    Project p = projects.get(b.projectId());
+    if (p == null) return;
+    projects.saveBinding(p, new ChatBinding(b.platform(), b.chatId(), p.projectId(), b.messageId()))
+        .onFailure(err -> log.warn("bind workspace card of {}: {}", p.projectId(), err.getMessage()));
+  }
+
+  private JsonObject health() {
+    long now = System.currentTimeMillis();
+    String backend = lifecycle.defaultBackend();
+    BackendInfo info = runners.backend(backend, now);
+    JsonArray runnerList = new JsonArray();
+    for (Heartbeat hb : runners.alive(now)) {
+      runnerList.add(hb.toJson().put("last_seen_ms", now - runners.lastSeen(hb.runnerId())));
+    }
+    JsonArray missing = new JsonArray();
+    JsonArray warnings = new JsonArray();
+    if (runnerList.isEmpty()) missing.add("no agent runner is connected");
+    else if (info == null || !info.ready()) {
+      missing.add(info == null || info.detail() == null ? "agent backend '" + backend + "' is not available"
+          : info.detail());
+    }
+    if (access.pairingPending()) {
+      warnings.add("nobody is allowed to use chat platforms yet: send /pair <code> (printed at start) to the bot");
+    }
+    return new JsonObject().put("agent_backend", backend).put("agent_ready", info != null && info.ready())
+        .put("agent_detail", info == null ? null : info.detail()).put("runners", runnerList).put("state", storeInfo)
+        .put("access", access.health()).put("tasks", engine.counts()).put("projects", projects.all().size())
+        .put("missing", missing).put("warnings", warnings);
+  }
+
+  /** A request/reply consumer: failures become {@code fail(code, message)} with the code the error carries. */
+  private void reply(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> {
+      Future<JsonObject> f;
+      try {
+        f = handler.apply(msg.body() == null ? new JsonObject() : msg.body());
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onSuccess(msg::reply).onFailure(err -> fail(address, msg, err));
+    }));
+  }
+
+  private void consume(String address, Function<JsonObject, Void> handler) {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> {
+      try {
+        handler.apply(msg.body());
+      } catch (RuntimeException e) {
+        log.warn("bad message on {}: {}", address, e.toString());
+      }
+    }));
+  }
+
+  private static void fail(String address, Message<?> msg, Throwable err) {
+    int code = Bus.code(err);
+    if (code >= 500) log.warn("{} failed: {}", address, err.toString());
+    Bus.fail(msg, err);
+  }
+}

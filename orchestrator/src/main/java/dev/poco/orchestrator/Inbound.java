@@ -1,0 +1,135 @@
+package dev.poco.orchestrator;
+
+import dev.poco.contract.Bus;
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.InboundMessage;
+import dev.poco.contract.Platforms;
+import dev.poco.contract.Project;
+import dev.poco.contract.Reply;
+import dev.poco.contract.StoreClient;
+import dev.poco.contract.Task;
+import dev.poco.contract.View;
+import io.vertx.core.Future;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Chat messages: dedupe, access, then the text commands. In a DM the bot is the control plane
+ * (home card); in a project's chat plain text is a prompt.
+ */
+final class Inbound {
+  /** Recent event ids kept in memory; the store keeps platform event ids across restarts. */
+  private static final int RECENT_EVENTS = 10_000;
+
+  private final StoreClient store;
+  private final Projects projects;
+  private final TaskEngine engine;
+  private final Access access;
+  private final ProjectLifecycle lifecycle;
+  private final Map<String, Boolean> recentEvents = new LinkedHashMap<>(256, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) { return size() > RECENT_EVENTS; }
+  };
+
+  Inbound(StoreClient store, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle) {
+    this.store = store;
+    this.projects = projects;
+    this.engine = engine;
+    this.access = access;
+    this.lifecycle = lifecycle;
+  }
+
+  Future<Reply> handle(InboundMessage m) {
+    if (m.eventId() == null) return accept(m);
+    String key = m.platform() + ":" + m.eventId();
+    if (recentEvents.put(key, Boolean.TRUE) != null) return Future.succeededFuture(duplicate());
+    if (Platforms.DEMO.equals(m.platform())) return accept(m);
+    return store.markEvent(key).compose(fresh -> fresh ? accept(m) : Future.succeededFuture(duplicate()));
+  }
+
+  private Future<Reply> accept(InboundMessage m) {
+    String text = m.text() == null ? "" : m.text().strip();
+    String cmd = command(text);
+    String arg = cmd == null ? text : text.substring(cmd.length()).strip();
+    if ("/pair".equals(cmd)) {
+      return access.pair(m.platform(), m.userId(), arg).map(s -> Reply.of(View.notice("Pairing", s)));
+    }
+    if (!access.allowed(m.platform(), m.userId(), m.trusted())) return Future.succeededFuture(refusal(m));
+    if ("/help".equals(cmd)) return Future.succeededFuture(Reply.of(Views.help()));
+    if ("/status".equals(cmd) && !arg.isEmpty()) return taskReply(arg);
+    if ("/approve".equals(cmd)) return answer(arg, true);
+    if ("/reject".equals(cmd)) return answer(arg, false);
+    if (cmd != null && !cmd.equals("/run") && !cmd.equals("/status") && !cmd.equals("/stop")) {
+      return Future.succeededFuture(Reply.of(View.notice("Unknown command " + cmd, Views.HELP)));
+    }
+    if (Platforms.CHAT_DM.equals(m.chatType())) {
+      if (cmd != null) {
+        return Future.succeededFuture(Reply.of(View.notice("Use a project group",
+            "Tasks run in a project's group chat. Open **New** to create a project and its group.")));
+      }
+      return Future.succeededFuture(Reply.of(Views.home(projects.all().size())));
+    }
+    return project(m).compose(p -> {
+      if (p == null) {
+        return Future.succeededFuture(Reply.of(View.notice("No project here",
+            "This chat is not bound to a PoCo project. Create one from a DM with the bot (**New**).")));
+      }
+      if ("/status".equals(cmd)) return Future.succeededFuture(Reply.of(Views.workspace(p, engine.latest(p.projectId()))));
+      if ("/stop".equals(cmd)) {
+        return engine.stopProject(p.projectId()).map(t -> t == null
+            ? Reply.of(View.notice("Nothing to stop", "No task of " + p.name() + " is running."))
+            : new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Stopping"));
+      }
+      if (arg.isEmpty()) {
+        return Future.succeededFuture(Reply.of(View.notice("Empty prompt", "Usage: `/run <prompt>`, or just type it.")));
+      }
+      return engine.submit(p, arg, m.target(), m.userId())
+          .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null));
+    });
+  }
+
+  private Future<Project> project(InboundMessage m) {
+    Project p = projects.byChat(m.platform(), m.chatId());
+    if (p != null || !Platforms.DEMO.equals(m.platform())) return Future.succeededFuture(p);
+    return lifecycle.demoChat(m.chatId(), m.userId());
+  }
+
+  private Future<Reply> taskReply(String taskId) {
+    return engine.get(taskId).map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null))
+        .recover(err -> Future.succeededFuture(Reply.of(View.notice("No such task", "No task " + taskId + "."))));
+  }
+
+  private Future<Reply> answer(String taskId, boolean approve) {
+    if (taskId.isEmpty()) {
+      return Future.succeededFuture(Reply.of(View.notice("Which task?",
+          "Usage: `/" + (approve ? "approve" : "reject") + " <task_id>`")));
+    }
+    Future<Task> done = approve ? engine.approve(taskId, false) : engine.reject(taskId);
+    return done.map(t -> new Reply(TaskViews.task(t, 1, 0), t.taskId(), approve ? "Approved" : "Rejected"))
+        .recover(err -> Future.succeededFuture(Reply.of(View.notice("Cannot " + (approve ? "approve" : "reject"),
+            Bus.code(err) == 404 ? "No task " + taskId + "." : err.getMessage()))));
+  }
+
+  private Reply refusal(InboundMessage m) {
+    String who = m.platform() + ":" + m.userId();
+    String body = "Sorry, you are not allowed to use this PoCo. Ask its owner to add `" + who + "` to "
+        + ConfigKeys.ALLOWED_USERS + "."
+        + (access.pairingPending() ? " If you are the owner, send `/pair <code>` with the code PoCo printed at start." : "");
+    return new Reply(View.notice("Not allowed", body), null, "Not allowed");
+  }
+
+  private static Reply duplicate() {
+    return new Reply(View.notice("Already handled", "This message was delivered twice; it was handled once."), null, null);
+  }
+
+  /** The leading /command in lower case, or null for plain text. */
+  static String command(String text) {
+    if (!text.startsWith("/")) return null;
+    int end = 0;
+    while (end < text.length() && !Character.isWhitespace(text.charAt(end))) end++;
+    String cmd = text.substring(0, end).toLowerCase(Locale.ROOT);
+    // "/srv/api is broken" is a prompt, not a command.
+    return cmd.indexOf('/', 1) >= 0 ? null : cmd;
+  }
+}

@@ -1,0 +1,272 @@
+package dev.poco.orchestrator;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.BackendInfo;
+import dev.poco.contract.Bus;
+import dev.poco.contract.CardIntent;
+import dev.poco.contract.DirPreset;
+import dev.poco.contract.Failures;
+import dev.poco.contract.FsListing;
+import dev.poco.contract.FsRequest;
+import dev.poco.contract.Heartbeat;
+import dev.poco.contract.Intents;
+import dev.poco.contract.Platforms;
+import dev.poco.contract.Project;
+import dev.poco.contract.Reply;
+import dev.poco.contract.Task;
+import dev.poco.contract.View;
+import dev.poco.contract.Workspace;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Card actions → views. Every intent answers with the view to show in place of the card; a bad
+ * request fails with a code and a sentence the gateway shows as a toast.
+ */
+final class IntentHandler {
+  /** Platforms retry card callbacks: a repeated request_id gets the first answer, not a second action. */
+  private static final int RECENT_REQUESTS = 2_000;
+
+  private final Vertx vertx;
+  private final Projects projects;
+  private final TaskEngine engine;
+  private final Access access;
+  private final ProjectLifecycle lifecycle;
+  private final RunnerRegistry runners;
+  private final Map<String, Future<Reply>> recent = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Future<Reply>> e) { return size() > RECENT_REQUESTS; }
+  };
+
+  IntentHandler(Vertx vertx, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle,
+      RunnerRegistry runners) {
+    this.vertx = vertx;
+    this.projects = projects;
+    this.engine = engine;
+    this.access = access;
+    this.lifecycle = lifecycle;
+    this.runners = runners;
+  }
+
+  Future<Reply> handle(CardIntent in) {
+    if (!access.allowed(in.platform(), in.userId(), in.trusted())) {
+      return Future.succeededFuture(new Reply(View.notice("Not allowed", "Sorry, you are not allowed to use this PoCo."),
+          null, "Not allowed"));
+    }
+    if (in.requestId() == null) return dispatch(in);
+    // The form is part of the key: a card's buttons keep their request_id when the user edits the form and retries.
+    String key = in.platform() + ":" + in.userId() + ":" + in.requestId() + ":" + in.form().encode();
+    Future<Reply> seen = recent.get(key);
+    if (seen != null) return seen;
+    Future<Reply> reply = dispatch(in);
+    recent.put(key, reply);
+    return reply.onFailure(err -> recent.remove(key));
+  }
+
+  private Future<Reply> dispatch(CardIntent in) {
+    String key = in.intentKey();
+    switch (key) {
+      case Intents.HOME:
+        return ok(Views.home(projects.all().size()));
+      case Intents.PROJECT_NEW:
+        return ok(Views.newProject(backends(), lifecycle.defaultBackend(), null));
+      case Intents.PROJECT_CREATE:
+        return lifecycle.create(in.param("name"), in.param("backend"), in.platform(), in.userId())
+            .map(p -> new Reply(Views.projectConfig(p), null, "Created " + p.name()));
+      case Intents.PROJECT_MANAGE:
+        return ok(Views.manage(projects.all()));
+      default:
+        break;
+    }
+    if (key.startsWith("task.") && !key.equals(Intents.TASK_STOP) && !key.equals(Intents.TASK_SUBMIT)) {
+      return taskIntent(in, key);
+    }
+    return project(in).compose(p -> projectIntent(in, key, p));
+  }
+
+  private Future<Reply> projectIntent(CardIntent in, String key, Project p) {
+    switch (key) {
+      case Intents.PROJECT_OPEN:
+        return ok(Views.projectConfig(p));
+      case Intents.PROJECT_DELETE:
+        return ok(Views.confirmDelete(p));
+      case Intents.PROJECT_DELETE_CONFIRM:
+        return lifecycle.delete(p).map(d -> new Reply(Views.manage(projects.all()), null, "Deleted " + p.name()));
+      case Intents.WORKSPACE_OPEN:
+        return ok(Views.workspace(p, engine.latest(p.projectId())));
+      case Intents.WORKDIR_OPEN:
+        return browse(p, in.param("path"));
+      case Intents.WORKDIR_DEFAULT:
+        return projects.saveWorkspace(p, p.workspace().withWorkdir(null, "default"))
+            .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null, "Working dir: default"));
+      case Intents.WORKDIR_MANUAL:
+        return setWorkdir(p, in.param("path"), "manual");
+      case Intents.WORKDIR_PRESET:
+        return setWorkdir(p, in.param("path"), "preset");
+      case Intents.WORKDIR_RECENT:
+        return setWorkdir(p, in.param("path"), "recent");
+      case Intents.WORKDIR_CHOOSE:
+        return setWorkdir(p, in.param("path"), "browse");
+      case Intents.PRESET_ADD:
+        return addPreset(p, in);
+      case Intents.AGENT_OPEN: {
+        String shown = in.param("backend");
+        return ok(Views.agent(p, backends(), shown == null ? p.workspace().backend() : shown, null));
+      }
+      case Intents.AGENT_APPLY:
+        return applyAgent(p, in);
+      case Intents.TASK_STOP:
+        return engine.stopProject(p.projectId()).map(t -> t == null
+            ? new Reply(Views.workspace(p, engine.latest(p.projectId())), null, "Nothing is running")
+            : new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Stopping"));
+      case Intents.TASK_SUBMIT: {
+        String prompt = in.form().getString("prompt", in.value().getString("prompt", "")).strip();
+        if (prompt.isEmpty()) return bad("The prompt is empty.");
+        return engine.submit(p, prompt, in.target(), in.userId())
+            .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null));
+      }
+      default:
+        return bad("Unknown intent '" + key + "'.");
+    }
+  }
+
+  private Future<Reply> taskIntent(CardIntent in, String key) {
+    String taskId = in.param("task_id");
+    if (taskId == null) return bad("Field 'task_id' is required for " + key + ".");
+    switch (key) {
+      case Intents.TASK_APPROVE:
+        return engine.approve(taskId, false).map(t -> taskReply(t, 1, "Approved"));
+      case Intents.TASK_APPROVE_SESSION:
+        return engine.approve(taskId, true).map(t -> taskReply(t, 1, "Approved for this session"));
+      case Intents.TASK_REJECT:
+        return engine.reject(taskId).map(t -> taskReply(t, 1, "Rejected"));
+      case Intents.TASK_PAGE: {
+        int page;
+        try {
+          page = Integer.parseInt(in.param("page") == null ? "1" : in.param("page"));
+        } catch (NumberFormatException e) {
+          return bad("Field 'page' must be a number.");
+        }
+        return engine.get(taskId).map(t -> taskReply(t, page, null));
+      }
+      default:
+        return bad("Unknown intent '" + key + "'.");
+    }
+  }
+
+  private Reply taskReply(Task t, int page, String toast) {
+    return new Reply(TaskViews.task(t, page, engine.ahead(t)), t.taskId(), toast);
+  }
+
+  /** The project named by the action, else the one bound to the chat it came from. */
+  private Future<Project> project(CardIntent in) {
+    String id = in.param("project_id");
+    if (id != null) {
+      Project p = projects.get(id);
+      return p != null ? Future.succeededFuture(p)
+          : Future.failedFuture(Bus.error(Failures.NOT_FOUND, "No project " + id + "."));
+    }
+    Project p = in.chatId() == null ? null : projects.byChat(in.platform(), in.chatId());
+    if (p != null) return Future.succeededFuture(p);
+    if (Platforms.DEMO.equals(in.platform()) && in.chatId() != null && !Platforms.CHAT_DM.equals(in.chatType())) {
+      return lifecycle.demoChat(in.chatId(), in.userId());
+    }
+    return Future.failedFuture(Bus.error(Failures.BAD_REQUEST,
+        "This action needs a project: give 'project_id' or use it in a project's chat."));
+  }
+
+  private Future<Reply> browse(Project p, String path) {
+    String target = path != null ? path : p.workspace().workdir();
+    return fs(p, FsRequest.LIST, target)
+        .recover(err -> path == null && target != null && Bus.code(err) == Failures.BAD_REQUEST
+            ? fs(p, FsRequest.LIST, null) // the saved dir is gone: browse from the first root
+            : Future.failedFuture(err))
+        .map(listing -> Reply.of(Views.workdir(p, listing, null)));
+  }
+
+  private Future<Reply> setWorkdir(Project p, String path, String source) {
+    if (path == null || path.isBlank()) return bad("Field 'path' is required.");
+    return fs(p, FsRequest.RESOLVE, path.strip())
+        .compose(listing -> projects.saveWorkspace(p, p.workspace().withWorkdir(listing.path(), source)))
+        .compose(np -> projects.touchRecent(np, np.workspace().workdir()))
+        .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null,
+            "Working dir: " + np.workspace().workdir()));
+  }
+
+  private Future<Reply> addPreset(Project p, CardIntent in) {
+    String path = in.param("path");
+    if (path == null || path.isBlank()) return bad("Field 'path' is required.");
+    return fs(p, FsRequest.RESOLVE, path.strip()).compose(listing -> {
+      String label = in.form().getString("label", "").strip();
+      if (label.isEmpty()) {
+        String real = listing.path();
+        label = real.substring(real.lastIndexOf('/') + 1);
+        if (label.isEmpty()) label = real;
+      }
+      return projects.savePreset(p, new DirPreset(p.projectId(), label, listing.path()))
+          .map(np -> new Reply(Views.workdir(np, listing, null), null, "Preset saved: " + listing.path()));
+    });
+  }
+
+  private Future<Reply> applyAgent(Project p, CardIntent in) {
+    String backend = in.form().getString("backend", in.value().getString("backend"));
+    try {
+      backend = lifecycle.checkBackend(backend);
+    } catch (IllegalArgumentException e) {
+      return bad(e.getMessage());
+    }
+    BackendInfo info = runners.backend(backend, System.currentTimeMillis());
+    JsonObject chosen = new JsonObject();
+    if (info != null) {
+      for (BackendInfo.SettingSpec s : info.settings()) {
+        Object v = in.form().getValue(s.key());
+        if (v == null || v.toString().isBlank()) continue;
+        if (!s.options().isEmpty() && !s.options().contains(v.toString())) {
+          return bad("'" + v + "' is not a valid " + s.label() + " (choose from " + String.join(", ", s.options()) + ").");
+        }
+        chosen.put(s.key(), v.toString());
+      }
+    }
+    Workspace w = p.workspace().withBackend(backend, chosen);
+    String b = backend;
+    return projects.saveWorkspace(p, w)
+        .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null, "Agent: " + b));
+  }
+
+  /** Asks the project's runner (or any live one) about a folder on its disk. */
+  private Future<FsListing> fs(Project p, String op, String path) {
+    long now = System.currentTimeMillis();
+    Heartbeat r = runners.alive(p.runnerId(), now);
+    if (r == null) {
+      List<Heartbeat> alive = runners.alive(now);
+      for (Heartbeat hb : alive) {
+        BackendInfo b = hb.backend(p.workspace().backend());
+        if (b != null && b.ready()) { r = hb; break; }
+      }
+      if (r == null && !alive.isEmpty()) r = alive.get(0);
+    }
+    if (r == null) return Future.failedFuture(Bus.error(Failures.UNAVAILABLE, "No agent runner is connected."));
+    return Bus.request(vertx.eventBus(), Addresses.runnerFs(r.runnerId()), new FsRequest(op, path).toJson(),
+        Bus.RUNNER_TIMEOUT_MS).map(FsListing::fromJson);
+  }
+
+  private Collection<BackendInfo> backends() {
+    Map<String, BackendInfo> all = new LinkedHashMap<>();
+    for (BackendInfo b : runners.backends(System.currentTimeMillis())) all.put(b.name(), b);
+    for (String name : lifecycle.knownBackends()) {
+      all.putIfAbsent(name, new BackendInfo(name, false, null, "no connected runner offers it", false, null));
+    }
+    return all.values();
+  }
+
+  private static Future<Reply> ok(View v) { return Future.succeededFuture(Reply.of(v)); }
+
+  private static Future<Reply> bad(String why) {
+    return Future.failedFuture(Bus.error(Failures.BAD_REQUEST, why));
+  }
+}

@@ -1,0 +1,578 @@
+package dev.poco.orchestrator;
+
+import static dev.poco.contract.TaskStatus.CANCELLED;
+import static dev.poco.contract.TaskStatus.FAILED;
+import static dev.poco.contract.TaskStatus.INTERRUPTED;
+import static dev.poco.contract.TaskStatus.QUEUED;
+import static dev.poco.contract.TaskStatus.RUNNING;
+import static dev.poco.contract.TaskStatus.WAITING_CONFIRMATION;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.AgentSession;
+import dev.poco.contract.BackendInfo;
+import dev.poco.contract.Bus;
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Failures;
+import dev.poco.contract.Heartbeat;
+import dev.poco.contract.Project;
+import dev.poco.contract.ReplyTarget;
+import dev.poco.contract.Settings;
+import dev.poco.contract.StartTask;
+import dev.poco.contract.StoreClient;
+import dev.poco.contract.Task;
+import dev.poco.contract.TaskControl;
+import dev.poco.contract.TaskEvent;
+import dev.poco.contract.TaskQuery;
+import dev.poco.contract.TaskStatus;
+import dev.poco.contract.Workspace;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task state machine. Each project has one lane: at most one active task (running or waiting
+ * for confirmation) and a FIFO queue behind it. Every state change is written to the store before
+ * the next step depends on it; live output is written at a bounded rate. All of it runs on the
+ * orchestrator's event loop, so no locks.
+ */
+final class TaskEngine {
+  private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
+  private static final String CONFIRM_PREFIX = "confirm:";
+
+  private static final class Lane {
+    String activeId;
+    final ArrayDeque<String> queue = new ArrayDeque<>();
+  }
+
+  private final Vertx vertx;
+  private final StoreClient store;
+  private final Projects projects;
+  private final RunnerRegistry runners;
+  private final Settings settings;
+  private final Cards cards;
+
+  /** Tasks not yet terminal, plus terminal ones until their final state is durable. */
+  private final Map<String, Task> active = new HashMap<>();
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private final Map<String, SeqGate> gates = new HashMap<>();
+  private final Set<String> confirmed = new HashSet<>();
+  private final Set<String> dirty = new LinkedHashSet<>();
+  private final Map<String, List<Promise<Task>>> waiters = new HashMap<>();
+  private final Map<String, String> placement = new HashMap<>();
+  private final Map<String, Integer> load = new HashMap<>();
+  /** Tasks found running after a restart, until their runner says whether it still holds them. */
+  private final Set<String> recovering = new HashSet<>();
+  private final Map<String, Task> latest = new HashMap<>();
+
+  TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
+      Cards cards) {
+    this.vertx = vertx;
+    this.store = store;
+    this.projects = projects;
+    this.runners = runners;
+    this.settings = settings;
+    this.cards = cards;
+  }
+
+  // ---- intake ----
+
+  /** Creates a task (durable before this completes) and queues it behind the project's active one. */
+  Future<Task> submit(Project p, String prompt, ReplyTarget target, String userId) {
+    long now = System.currentTimeMillis();
+    Workspace ws = p.workspace();
+    String workdir = ws.workdir() != null ? ws.workdir()
+        : settings.str(ConfigKeys.backendKey(ws.backend(), "workdir"), null);
+    Task t = new Task.Builder().taskId(Ids.task()).projectId(p.projectId()).prompt(prompt).status(QUEUED)
+        .backend(ws.backend()).workdir(workdir).origin(target, userId).createdAt(now).updatedAt(now).build();
+    return store.saveTask(t).map(v -> {
+      put(t);
+      lane(p.projectId()).queue.add(t.taskId());
+      pump(p.projectId());
+      return active.get(t.taskId());
+    });
+  }
+
+  Task find(String taskId) { return active.get(taskId); }
+
+  Task latest(String projectId) { return latest.get(projectId); }
+
+  /** The task, from memory while it is live, else from the store (404 when unknown). */
+  Future<Task> get(String taskId) {
+    Task t = active.get(taskId);
+    return t != null ? Future.succeededFuture(t) : store.task(taskId);
+  }
+
+  /** Tasks from the store, with live ones replaced by their fresher copy in memory. */
+  Future<List<Task>> list(TaskQuery q) {
+    return store.tasks(q).map(list -> {
+      List<Task> out = new ArrayList<>(list.size());
+      for (Task t : list) out.add(active.getOrDefault(t.taskId(), t));
+      return out;
+    });
+  }
+
+  /** Completes when the task is terminal and stored, or after {@code timeoutMs} with its state then. */
+  Future<Task> await(String taskId, long timeoutMs) {
+    Task t = active.get(taskId);
+    if (t == null) return store.task(taskId);
+    if (t.status().terminal()) return Future.succeededFuture(t);
+    Promise<Task> p = Promise.promise();
+    waiters.computeIfAbsent(taskId, k -> new ArrayList<>()).add(p);
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), x -> {
+      List<Promise<Task>> ws = waiters.get(taskId);
+      if (ws != null) ws.remove(p);
+      Task now = active.get(taskId);
+      if (now != null) p.tryComplete(now);
+      else store.task(taskId).onComplete(p);
+    });
+    return p.future().onComplete(x -> vertx.cancelTimer(timer));
+  }
+
+  /** How many tasks wait before this one in its project's lane. */
+  int ahead(Task t) {
+    Lane lane = lanes.get(t.projectId());
+    if (lane == null || t.status() != QUEUED) return 0;
+    int i = 0;
+    for (String id : lane.queue) {
+      if (id.equals(t.taskId())) break;
+      i++;
+    }
+    return i + (lane.activeId != null ? 1 : 0);
+  }
+
+  // ---- dispatch ----
+
+  private void pump(String projectId) {
+    Lane lane = lanes.get(projectId);
+    if (lane == null || lane.activeId != null || lane.queue.isEmpty()) return;
+    String id = lane.queue.peek();
+    Task t = active.get(id);
+    Project p = projects.get(projectId);
+    if (t == null || p == null) {
+      lane.queue.poll();
+      if (t != null) finish(t, FAILED, null, "The project was deleted.");
+      pump(projectId);
+      return;
+    }
+    if (isConfirm(t.prompt()) && !confirmed.contains(id)) {
+      lane.queue.poll();
+      lane.activeId = id;
+      JsonObject ask = new JsonObject().put("kind", "checkpoint").put("title", "Confirm before the agent runs")
+          .put("detail", "> " + stripConfirm(t.prompt())).put("options", new JsonArray().add("approve").add("reject"));
+      change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Heartbeat runner = runners.pick(t.backend(), p.runnerId(), load, now);
+    if (runner == null) {
+      BackendInfo info = runners.backend(t.backend(), now);
+      if (!runners.alive(now).isEmpty() && (info == null || !info.ready())) {
+        lane.queue.poll();
+        lane.activeId = id;
+        finish(t, FAILED, null, info == null || info.detail() == null
+            ? "No runner offers the '" + t.backend() + "' agent backend." : info.detail());
+      }
+      return; // no live runner or no free slot yet: a heartbeat pumps again
+    }
+    lane.queue.poll();
+    lane.activeId = id;
+    launch(t, p, runner, now);
+  }
+
+  private void launch(Task t, Project p, Heartbeat runner, long now) {
+    String workdir = t.workdir() != null ? t.workdir() : runner.roots().isEmpty() ? null : runner.roots().get(0);
+    AgentSession s = p.session(t.backend());
+    String sessionId = null;
+    String note = null;
+    if (s != null) {
+      boolean sameDir = Objects.equals(s.workdir(), workdir);
+      boolean sameRunner = s.runnerId() == null || s.runnerId().equals(runner.runnerId());
+      if (sameDir && sameRunner) sessionId = s.sessionId();
+      else if (!sameDir) note = "Working dir changed (the session was in " + s.workdir() + "): starting a new session.";
+      else note = "Runner " + s.runnerId() + " held the session and is gone: starting a new session on "
+          + runner.runnerId() + ".";
+    }
+    Task running = change(t.toBuilder().status(RUNNING).runnerId(runner.runnerId()).workdir(workdir)
+        .sessionId(sessionId).approval(null).output(note == null ? "" : note + "\n\n").startedAt(now), true);
+    place(t.taskId(), runner.runnerId());
+    gates.put(t.taskId(), new SeqGate());
+    if (!runner.runnerId().equals(p.runnerId())) {
+      projects.pin(p, runner.runnerId()).onFailure(err -> log.warn("pin {}: {}", p.projectId(), err.getMessage()));
+    }
+    StartTask start = new StartTask(t.taskId(), p.projectId(), t.backend(), stripConfirm(t.prompt()), workdir,
+        sessionId, p.workspace().settings());
+    store.saveTask(running)
+        .compose(v -> Bus.request(vertx.eventBus(), Addresses.runnerStart(runner.runnerId()), start.toJson(),
+            Bus.RUNNER_TIMEOUT_MS))
+        .onFailure(err -> startFailed(t.taskId(), err));
+  }
+
+  private void startFailed(String taskId, Throwable err) {
+    Task cur = active.get(taskId);
+    if (cur == null || cur.status().terminal()) return;
+    int code = Bus.code(err);
+    if (code == Failures.BAD_REQUEST || code == Failures.NOT_FOUND) {
+      finish(cur, FAILED, null, err.getMessage());
+      return;
+    }
+    // The runner was unreachable or full: back to the head of the queue, tried again shortly.
+    log.warn("runner {} did not take task {}: {}", cur.runnerId(), taskId, err.getMessage());
+    unplace(taskId);
+    Lane lane = lane(cur.projectId());
+    if (taskId.equals(lane.activeId)) lane.activeId = null;
+    lane.queue.addFirst(taskId);
+    Task back = change(cur.toBuilder().status(QUEUED).runnerId(null), true);
+    store.saveTask(back).onFailure(e -> dirty.add(taskId));
+    vertx.setTimer(1_000, x -> pump(cur.projectId()));
+  }
+
+  /** A runner beat: settle tasks recovered after a restart, then start what waited for a runner. */
+  void onHeartbeat(Heartbeat hb) {
+    for (String id : new ArrayList<>(recovering)) {
+      Task t = active.get(id);
+      if (t == null || !hb.runnerId().equals(t.runnerId())) continue;
+      recovering.remove(id);
+      if (!hb.taskIds().contains(id)) {
+        finish(t, INTERRUPTED, null, "PoCo restarted while this task ran, and its runner no longer holds it.");
+      }
+    }
+    pumpAll();
+  }
+
+  void pumpAll() {
+    for (String projectId : new ArrayList<>(lanes.keySet())) pump(projectId);
+  }
+
+  /** Interrupts tasks whose runner stopped beating, and recovered tasks nobody claimed in time. */
+  void checkRunners(boolean graceOver) {
+    long now = System.currentTimeMillis();
+    for (Task t : new ArrayList<>(active.values())) {
+      if (!t.status().active() || t.runnerId() == null || !placement.containsKey(t.taskId())) continue;
+      boolean claimed = !recovering.contains(t.taskId());
+      if (runners.alive(t.runnerId(), now) == null && (claimed || graceOver)) {
+        recovering.remove(t.taskId());
+        finish(t, INTERRUPTED, null, claimed ? "Runner " + t.runnerId() + " was lost while this task ran."
+            : "PoCo restarted while this task ran, and its runner " + t.runnerId() + " did not come back.");
+      }
+    }
+  }
+
+  // ---- events from runners ----
+
+  void onEvent(TaskEvent e) {
+    Task t = active.get(e.taskId());
+    if (t == null || t.status().terminal()) {
+      log.debug("late event {} for task {}", e.type(), e.taskId());
+      return;
+    }
+    if (recovering.remove(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
+    SeqGate gate = gates.computeIfAbsent(e.taskId(), k -> SeqGate.resumed());
+    for (TaskEvent ev : gate.accept(e)) apply(ev);
+  }
+
+  private void apply(TaskEvent e) {
+    Task t = active.get(e.taskId());
+    if (t == null || t.status().terminal()) return;
+    switch (e.type()) {
+      case TaskEvent.STARTED -> { }
+      case TaskEvent.SESSION -> {
+        String sid = e.data().getString("session_id");
+        if (sid == null) return;
+        Task withSession = change(t.toBuilder().sessionId(sid), false);
+        // Persisted at once, so a crash in the first turn still lets the next prompt continue it.
+        store.saveTask(withSession).onFailure(err -> dirty.add(t.taskId()));
+        Project p = projects.get(t.projectId());
+        if (p != null) {
+          projects.saveSession(p, new AgentSession(p.projectId(), t.backend(), sid, t.workdir(), t.runnerId(),
+              System.currentTimeMillis())).onFailure(err -> log.warn("session of {}: {}", p.projectId(), err.getMessage()));
+        }
+      }
+      case TaskEvent.DELTA -> {
+        change(t.toBuilder().output(t.output() + (e.text() == null ? "" : e.text())), false);
+        dirty.add(t.taskId());
+        cards.task(active.get(t.taskId()), 0, false);
+      }
+      case TaskEvent.ACTIVITY -> {
+        change(t.toBuilder().output(t.output() + "\n▸ " + e.text() + "\n"), false);
+        dirty.add(t.taskId());
+        cards.task(active.get(t.taskId()), 0, false);
+      }
+      case TaskEvent.APPROVAL -> {
+        Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(e.data()), true);
+        store.saveTask(waiting).onFailure(err -> dirty.add(t.taskId()));
+      }
+      case TaskEvent.USAGE -> {
+        change(t.toBuilder().usage(e.data()), false);
+        dirty.add(t.taskId());
+      }
+      case TaskEvent.FINISHED -> {
+        TaskStatus status = TaskStatus.of(e.data().getString("status", "failed"));
+        if (!status.terminal()) status = FAILED;
+        finish(t, status, e.data().getString("result"), e.data().getString("error"));
+      }
+      default -> log.debug("unknown event type {} for task {}", e.type(), e.taskId());
+    }
+  }
+
+  // ---- approvals and stop ----
+
+  Future<Task> approve(String taskId, boolean forSession) {
+    return waiting(taskId).compose(t -> {
+      if (isCheckpoint(t)) {
+        confirmed.add(taskId);
+        Lane lane = lane(t.projectId());
+        if (taskId.equals(lane.activeId)) lane.activeId = null;
+        lane.queue.addFirst(taskId);
+        Task queued = change(t.toBuilder().status(QUEUED).approval(null), false);
+        store.saveTask(queued).onFailure(err -> dirty.add(taskId));
+        pump(t.projectId());
+        return Future.succeededFuture(active.get(taskId));
+      }
+      String action = forSession ? TaskControl.APPROVE_SESSION : TaskControl.APPROVE;
+      return answerAgent(t, action);
+    });
+  }
+
+  Future<Task> reject(String taskId) {
+    return waiting(taskId).compose(t -> {
+      if (isCheckpoint(t)) return Future.succeededFuture(finish(t, CANCELLED, null, "Rejected before the agent ran."));
+      return answerAgent(t, TaskControl.REJECT);
+    });
+  }
+
+  private Future<Task> answerAgent(Task t, String action) {
+    return control(t, new TaskControl(t.taskId(), action, null)).map(v -> {
+      Task cur = active.get(t.taskId());
+      if (cur == null || cur.status() != WAITING_CONFIRMATION) return cur == null ? t : cur;
+      Task running = change(cur.toBuilder().status(RUNNING).approval(null), true);
+      store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
+      return running;
+    });
+  }
+
+  private Future<Task> waiting(String taskId) {
+    Task t = active.get(taskId);
+    if (t == null) {
+      return store.task(taskId).compose(s -> Future.failedFuture(Bus.error(Failures.CONFLICT,
+          "Task " + taskId + " is " + s.status().wire() + ", not waiting for confirmation.")));
+    }
+    if (t.status() != WAITING_CONFIRMATION) {
+      return Future.failedFuture(Bus.error(Failures.CONFLICT,
+          "Task " + taskId + " is " + t.status().wire() + ", not waiting for confirmation."));
+    }
+    return Future.succeededFuture(t);
+  }
+
+  /** Stops the project's active task; queued ones go on. Null when nothing was active. */
+  Future<Task> stopProject(String projectId) {
+    Lane lane = lanes.get(projectId);
+    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    return t == null ? Future.succeededFuture(null) : stop(t);
+  }
+
+  /** Stops one task: a queued one leaves the queue, an active one is cancelled on its runner. */
+  Future<Task> stop(Task t) {
+    if (t.status().terminal()) return Future.succeededFuture(t);
+    if (t.status() == QUEUED || isCheckpoint(t) || t.runnerId() == null) {
+      return Future.succeededFuture(finish(t, CANCELLED, null, "Stopped by the user."));
+    }
+    return control(t, new TaskControl(t.taskId(), TaskControl.CANCEL, null))
+        .map(v -> active.getOrDefault(t.taskId(), t))
+        .recover(err -> {
+          Task cur = active.get(t.taskId());
+          if (cur == null || cur.status().terminal()) return Future.succeededFuture(cur == null ? t : cur);
+          log.warn("cancel of {} on {} failed ({}): marking it cancelled", t.taskId(), t.runnerId(), err.getMessage());
+          return Future.succeededFuture(finish(cur, CANCELLED, null, "Stopped by the user."));
+        });
+  }
+
+  private Future<Void> control(Task t, TaskControl c) {
+    return Bus.request(vertx.eventBus(), Addresses.runnerControl(t.runnerId()), c.toJson(), Bus.RUNNER_TIMEOUT_MS)
+        .mapEmpty();
+  }
+
+  /** Forgets a deleted project's tasks, cancelling its running one on its runner. */
+  void dropProject(String projectId) {
+    Lane lane = lanes.remove(projectId);
+    latest.remove(projectId);
+    for (Task t : new ArrayList<>(active.values())) {
+      if (!projectId.equals(t.projectId())) continue;
+      if (t.status().active() && t.runnerId() != null) {
+        control(t, new TaskControl(t.taskId(), TaskControl.CANCEL, null)).onFailure(err -> { });
+      }
+      Task gone = t.toBuilder().status(CANCELLED).error("The project was deleted.").build();
+      forget(t.taskId());
+      wake(gone);
+    }
+    if (lane != null) lane.queue.clear();
+  }
+
+  // ---- state changes ----
+
+  /** Ends a task: final state stored, waiters woken once durable, card updated, next task started. */
+  Task finish(Task t, TaskStatus status, String result, String error) {
+    long now = System.currentTimeMillis();
+    Task done = change(t.toBuilder().status(status).result(result).error(error).approval(null).finishedAt(now), true);
+    String id = t.taskId();
+    unplace(id);
+    gates.remove(id);
+    recovering.remove(id);
+    confirmed.remove(id);
+    dirty.remove(id);
+    Lane lane = lanes.get(t.projectId());
+    if (lane != null) {
+      if (id.equals(lane.activeId)) lane.activeId = null;
+      else lane.queue.remove(id);
+    }
+    persistFinal(done);
+    pump(t.projectId());
+    return done;
+  }
+
+  private void persistFinal(Task done) {
+    store.saveTask(done).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("could not store the final state of {} ({}); retrying", done.taskId(), ar.cause().getMessage());
+        vertx.setTimer(1_000, x -> { if (active.get(done.taskId()) == done) persistFinal(done); });
+        return;
+      }
+      if (active.get(done.taskId()) == done) forget(done.taskId());
+      wake(done);
+    });
+  }
+
+  private void forget(String id) {
+    active.remove(id);
+    gates.remove(id);
+    unplace(id);
+    dirty.remove(id);
+  }
+
+  private void wake(Task t) {
+    List<Promise<Task>> ws = waiters.remove(t.taskId());
+    if (ws != null) ws.forEach(p -> p.tryComplete(t));
+  }
+
+  /** Applies a change in memory (stamping updated_at) and, for a state change, shows it on the cards. */
+  private Task change(Task.Builder b, boolean stateChange) {
+    Task t = b.updatedAt(System.currentTimeMillis()).build();
+    put(t);
+    if (stateChange) {
+      cards.task(t, ahead(t), true);
+      Project p = projects.get(t.projectId());
+      if (p != null) cards.workspace(p, t);
+    }
+    return t;
+  }
+
+  private void put(Task t) {
+    active.put(t.taskId(), t);
+    latest.put(t.projectId(), t);
+  }
+
+  /** Writes live output of running tasks; called on a timer so output costs one write per task per tick. */
+  void flushDirty() {
+    if (dirty.isEmpty()) return;
+    List<String> ids = new ArrayList<>(dirty);
+    dirty.clear();
+    for (String id : ids) {
+      Task t = active.get(id);
+      if (t != null && !t.status().terminal()) store.saveTask(t).onFailure(err -> dirty.add(id));
+    }
+  }
+
+  /** Task card message id reported by a gateway: stored at once so later updates patch the same card. */
+  Future<Void> bindCard(String taskId, String messageId) {
+    Task t = active.get(taskId);
+    if (t != null) {
+      Task bound = t.toBuilder().cardMessageId(messageId).build();
+      put(bound);
+      return store.saveTask(bound);
+    }
+    return store.task(taskId).compose(s -> store.saveTask(s.toBuilder().cardMessageId(messageId).build()));
+  }
+
+  // ---- recovery ----
+
+  /**
+   * Loads what a previous run left: queued tasks go back in their lanes, confirmations still wait,
+   * and running tasks wait for their runner to claim them (else they become interrupted).
+   */
+  Future<Void> recover() {
+    List<String> live = List.of(QUEUED.wire(), RUNNING.wire(), WAITING_CONFIRMATION.wire());
+    return store.tasks(new TaskQuery(null, live, 1_000_000)).map(list -> {
+      for (int i = list.size() - 1; i >= 0; i--) { // the store lists newest first
+        Task t = list.get(i);
+        if (projects.get(t.projectId()) == null) continue;
+        put(t);
+        Lane lane = lane(t.projectId());
+        if (t.status() == QUEUED) {
+          lane.queue.add(t.taskId());
+        } else if (isCheckpoint(t)) {
+          lane.activeId = t.taskId();
+        } else if (t.runnerId() != null) {
+          lane.activeId = t.taskId();
+          place(t.taskId(), t.runnerId());
+          recovering.add(t.taskId());
+          gates.put(t.taskId(), SeqGate.resumed());
+        } else {
+          lane.activeId = t.taskId();
+          finish(t, INTERRUPTED, null, "PoCo restarted before this task reached a runner.");
+        }
+      }
+      if (!list.isEmpty()) log.info("recovered {} unfinished tasks", list.size());
+      return null;
+    });
+  }
+
+  JsonObject counts() {
+    int queued = 0, running = 0, waiting = 0;
+    for (Task t : active.values()) {
+      switch (t.status()) {
+        case QUEUED -> queued++;
+        case RUNNING -> running++;
+        case WAITING_CONFIRMATION -> waiting++;
+        default -> { }
+      }
+    }
+    return new JsonObject().put("queued", queued).put("running", running).put("waiting_confirmation", waiting);
+  }
+
+  private Lane lane(String projectId) { return lanes.computeIfAbsent(projectId, k -> new Lane()); }
+
+  private void place(String taskId, String runnerId) {
+    if (placement.put(taskId, runnerId) == null) load.merge(runnerId, 1, Integer::sum);
+  }
+
+  private void unplace(String taskId) {
+    String r = placement.remove(taskId);
+    if (r != null) load.merge(r, -1, Integer::sum);
+  }
+
+  private static boolean isCheckpoint(Task t) {
+    return t.status() == WAITING_CONFIRMATION && t.approval() != null
+        && "checkpoint".equals(t.approval().getString("kind"));
+  }
+
+  static boolean isConfirm(String prompt) {
+    return prompt.stripLeading().toLowerCase(Locale.ROOT).startsWith(CONFIRM_PREFIX);
+  }
+
+  static String stripConfirm(String prompt) {
+    return isConfirm(prompt) ? prompt.stripLeading().substring(CONFIRM_PREFIX.length()).strip() : prompt;
+  }
+}

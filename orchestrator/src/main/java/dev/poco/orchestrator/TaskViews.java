@@ -1,0 +1,106 @@
+package dev.poco.orchestrator;
+
+import dev.poco.contract.Intents;
+import dev.poco.contract.Task;
+import dev.poco.contract.TaskStatus;
+import dev.poco.contract.View;
+import dev.poco.contract.ViewKinds;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The task card: status, agent and dir in the title; output, result page or question in the body. */
+final class TaskViews {
+  /** Characters per result page: well inside Feishu's card size and Slack's 3,000-char text blocks. */
+  static final int PAGE_CHARS = 2_800;
+  /** While running, the card shows the tail of the live output. */
+  static final int LIVE_TAIL_CHARS = 2_800;
+
+  private TaskViews() {}
+
+  static String title(Task t) {
+    String dir = t.workdir() == null || t.workdir().isEmpty() ? "no working dir" : t.workdir();
+    return "[" + t.status().label() + "] Task: " + snippet(t.prompt(), 48) + " (" + t.backend() + ", " + dir + ")";
+  }
+
+  /** @param ahead how many tasks of the project wait before this one (queued tasks only) */
+  static View task(Task t, int page, int ahead) {
+    String text = bodyText(t);
+    int pages = t.status().terminal() ? Math.max(1, (text.length() + PAGE_CHARS - 1) / PAGE_CHARS) : 1;
+    int p = Math.max(1, Math.min(page, pages));
+    String body = t.status().terminal() && pages > 1
+        ? text.substring((p - 1) * PAGE_CHARS, Math.min(text.length(), p * PAGE_CHARS))
+        : text;
+    if (t.status() == TaskStatus.QUEUED) {
+      body = ahead > 0 ? "Queued: " + ahead + (ahead == 1 ? " task" : " tasks") + " ahead of this one." : "Starting…";
+    }
+    List<View.Field> fields = new ArrayList<>();
+    fields.add(new View.Field("Task", t.taskId()));
+    if (t.usage() != null && !t.usage().isEmpty()) fields.add(new View.Field("Usage", usage(t.usage())));
+    return new View(ViewKinds.TASK, title(t), t.status().wire(), body, fields, null, actions(t, p, pages), p, pages,
+        new JsonObject().put("task_id", t.taskId()).put("project_id", t.projectId()));
+  }
+
+  private static String bodyText(Task t) {
+    switch (t.status()) {
+      case WAITING_CONFIRMATION: {
+        JsonObject a = t.approval() == null ? new JsonObject() : t.approval();
+        String head = a.getString("title", "Confirm before the agent goes on");
+        String detail = a.getString("detail", "");
+        return "**" + head + "**" + (detail.isEmpty() ? "" : "\n\n" + detail);
+      }
+      case RUNNING: {
+        String out = t.output() == null ? "" : t.output();
+        if (out.isEmpty()) return "Working…";
+        return out.length() > LIVE_TAIL_CHARS ? "…" + out.substring(out.length() - LIVE_TAIL_CHARS) : out;
+      }
+      case COMPLETED:
+        return t.result() != null && !t.result().isEmpty() ? t.result() : orEmpty(t.output(), "(no output)");
+      default: {
+        String why = t.error() == null ? t.status().label() : t.error();
+        String out = t.result() != null ? t.result() : orEmpty(t.output(), "");
+        return "**" + why + "**" + (out.isEmpty() ? "" : "\n\n" + out);
+      }
+    }
+  }
+
+  private static List<View.Action> actions(Task t, int page, int pages) {
+    List<View.Action> out = new ArrayList<>();
+    String id = t.taskId();
+    switch (t.status()) {
+      case WAITING_CONFIRMATION -> {
+        out.add(Actions.primary("Approve", Intents.TASK_APPROVE, "task_id", id));
+        JsonArray options = t.approval() == null ? null : t.approval().getJsonArray("options");
+        if (options != null && options.contains("approve_session")) {
+          out.add(Actions.button("Approve for session", Intents.TASK_APPROVE_SESSION, "task_id", id));
+        }
+        out.add(Actions.danger("Reject", Intents.TASK_REJECT, "task_id", id));
+      }
+      case RUNNING, QUEUED -> out.add(Actions.danger("Stop", Intents.TASK_STOP, "task_id", id));
+      default -> {
+        if (page > 1) out.add(Actions.button("‹ Page " + (page - 1), Intents.TASK_PAGE, "task_id", id, "page", page - 1));
+        if (page < pages) out.add(Actions.button("Page " + (page + 1) + " ›", Intents.TASK_PAGE, "task_id", id, "page", page + 1));
+      }
+    }
+    out.add(Actions.button("Working Dir", Intents.WORKDIR_OPEN, "project_id", t.projectId()));
+    out.add(Actions.button("Agent", Intents.AGENT_OPEN, "project_id", t.projectId()));
+    return out;
+  }
+
+  private static String usage(JsonObject u) {
+    StringBuilder sb = new StringBuilder();
+    if (u.containsKey("input_tokens")) sb.append(u.getValue("input_tokens")).append(" in");
+    if (u.containsKey("output_tokens")) sb.append(sb.length() > 0 ? " / " : "").append(u.getValue("output_tokens")).append(" out");
+    if (u.containsKey("cost_usd")) sb.append(sb.length() > 0 ? " · $" : "$").append(u.getValue("cost_usd"));
+    return sb.length() == 0 ? u.encode() : sb.toString();
+  }
+
+  static String snippet(String s, int max) {
+    if (s == null) return "";
+    String one = s.replaceAll("\\s+", " ").trim();
+    return one.length() <= max ? one : one.substring(0, max - 1) + "…";
+  }
+
+  private static String orEmpty(String s, String def) { return s == null || s.isEmpty() ? def : s; }
+}
