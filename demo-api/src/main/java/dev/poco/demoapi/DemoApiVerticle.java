@@ -1,6 +1,55 @@
 package dev.poco.demoapi;
 
+import dev.poco.contract.Settings;
+import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until this role is built. */
-public class DemoApiVerticle extends VerticleBase {}
+/**
+ * The HTTP edge: /health, /tasks, /debug/env, the /demo surface and the platform webhook routes.
+ * It holds no state; every answer comes from the orchestrator or a gateway over the event bus.
+ */
+public class DemoApiVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(DemoApiVerticle.class);
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    EdgeConfig edge = EdgeConfig.from(settings);
+    Responses responses = new Responses(new Redactor(settings));
+    HttpErrors errors = new HttpErrors(responses, edge.maxBodyBytes());
+
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(edge.maxBodyBytes()));
+    router.route().failureHandler(errors::onFailure);
+    router.errorHandler(404, errors::notFound);
+    router.errorHandler(405, errors::methodNotAllowed);
+    router.errorHandler(500, errors::onFailure);
+    new HealthRoute(vertx, settings, edge, this::actualPort, responses).mount(router);
+    new TaskRoutes(vertx, responses).mount(router);
+    new DebugRoutes(settings, responses).mount(router);
+    new DemoRoutes(vertx, edge.trusted(), responses).mount(router);
+    new WebhookRoutes(vertx).mount(router);
+
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(edge.host()).setPort(edge.port()));
+    return server.requestHandler(router).listen()
+        .onSuccess(s -> log.info("HTTP edge listening on http://{}:{}", edge.host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The port the edge listens on (the chosen one when configured as 0), or -1 before it listens. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+}

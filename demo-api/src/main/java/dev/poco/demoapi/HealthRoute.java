@@ -1,0 +1,82 @@
+package dev.poco.demoapi;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Settings;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/** GET /health: the orchestrator's view of runners, state and tasks, plus what the edge knows from config. */
+final class HealthRoute {
+  // `poco status` and probes poll /health: answer "degraded" quickly rather than wait out Bus.TIMEOUT_MS.
+  static final long ORCHESTRATOR_TIMEOUT_MS = 3_000;
+  private static final List<String> EDGE_KEYS =
+      List.of("status", "mode", "feishu", "slack", "http", "missing", "warnings", "uptime_ms");
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final EdgeConfig edge;
+  private final PlatformHealth platforms;
+  private final IntSupplier port;
+  private final Responses responses;
+  private final long startedAt = System.currentTimeMillis();
+
+  HealthRoute(Vertx vertx, Settings settings, EdgeConfig edge, IntSupplier port, Responses responses) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.edge = edge;
+    this.platforms = new PlatformHealth(settings, edge);
+    this.port = port;
+    this.responses = responses;
+  }
+
+  void mount(Router router) {
+    router.get("/health").handler(this::health);
+  }
+
+  private void health(RoutingContext ctx) {
+    Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_HEALTH, new JsonObject(), ORCHESTRATOR_TIMEOUT_MS)
+        .onComplete(ar -> responses.ok(ctx, compose(ar)));
+  }
+
+  private JsonObject compose(AsyncResult<JsonObject> orchestrator) {
+    JsonObject out = new JsonObject().put("status", orchestrator.succeeded() ? "ok" : "degraded")
+        .put("mode", platforms.mode());
+    JsonArray missing = new JsonArray();
+    JsonArray warnings = new JsonArray();
+    if (orchestrator.succeeded()) {
+      JsonObject body = orchestrator.result();
+      body.fieldNames().stream().filter(k -> !EDGE_KEYS.contains(k)).forEach(k -> out.put(k, body.getValue(k)));
+      missing.addAll(body.getJsonArray("missing", new JsonArray()));
+      warnings.addAll(body.getJsonArray("warnings", new JsonArray()));
+    } else {
+      out.put("agent_backend", settings.str(ConfigKeys.AGENT_BACKEND, "codex")).put("agent_ready", false)
+          .put("agent_detail", "unknown: the orchestrator is not answering").put("runners", new JsonArray());
+      missing.add(orchestratorProblem(orchestrator.cause()));
+    }
+    platforms.missing().forEach(missing::add);
+    platforms.warnings().forEach(warnings::add);
+    return out.put("feishu", platforms.feishu()).put("slack", platforms.slack())
+        // The 0.4 README tells users to look for this flat key.
+        .put("feishu_listener_ready", false)
+        .put("http", new JsonObject().put("host", edge.host()).put("port", port.getAsInt()))
+        .put("missing", missing).put("warnings", warnings)
+        .put("uptime_ms", System.currentTimeMillis() - startedAt);
+  }
+
+  private static String orchestratorProblem(Throwable err) {
+    HttpError e = HttpErrors.fromBus(err, HttpErrors.ORCHESTRATOR);
+    return switch (e.status()) {
+      case 503 -> "the orchestrator is not running: nothing serves " + Addresses.ORCHESTRATOR_HEALTH;
+      case 504 -> "the orchestrator did not answer its health check within " + ORCHESTRATOR_TIMEOUT_MS + " ms";
+      default -> "the orchestrator failed its health check: " + e.getMessage();
+    };
+  }
+}

@@ -1,0 +1,109 @@
+package dev.poco.demoapi;
+
+import static dev.poco.contract.ConfigKeys.FEISHU_APP_ID;
+import static dev.poco.contract.ConfigKeys.FEISHU_APP_SECRET;
+import static dev.poco.contract.ConfigKeys.FEISHU_DELIVERY_MODE;
+import static dev.poco.contract.ConfigKeys.FEISHU_ENCRYPT_KEY;
+import static dev.poco.contract.ConfigKeys.FEISHU_VERIFICATION_TOKEN;
+import static dev.poco.contract.ConfigKeys.SLACK_APP_TOKEN;
+import static dev.poco.contract.ConfigKeys.SLACK_BOT_TOKEN;
+import static dev.poco.contract.ConfigKeys.SLACK_DELIVERY_MODE;
+import static dev.poco.contract.ConfigKeys.SLACK_SIGNING_SECRET;
+
+import dev.poco.contract.Settings;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What /health says about Feishu, Slack and the edge itself, from config alone (presence, never values). */
+final class PlatformHealth {
+  static final String FEISHU_GATEWAY_MISSING = "gateway-feishu is not deployed in this build";
+  static final String SLACK_GATEWAY_MISSING = "gateway-slack is not deployed in this build";
+
+  private final Settings settings;
+  private final EdgeConfig edge;
+
+  PlatformHealth(Settings settings, EdgeConfig edge) {
+    this.settings = settings;
+    this.edge = edge;
+  }
+
+  String feishuMode() { return settings.str(FEISHU_DELIVERY_MODE, "longconn"); }
+
+  String slackMode() { return settings.str(SLACK_DELIVERY_MODE, "socket"); }
+
+  boolean feishuConfigured() { return feishuUnset().isEmpty(); }
+
+  boolean slackConfigured() { return slackUnset().isEmpty(); }
+
+  /** "local" when no platform is configured, else the configured ones joined by "+". */
+  String mode() {
+    if (feishuConfigured() && slackConfigured()) return "feishu+slack";
+    if (feishuConfigured()) return "feishu";
+    if (slackConfigured()) return "slack";
+    return "local";
+  }
+
+  JsonObject feishu() {
+    return new JsonObject().put("configured", feishuConfigured()).put("delivery_mode", feishuMode())
+        .put("listener_ready", false)
+        .put("verification_token_enabled", settings.has(FEISHU_VERIFICATION_TOKEN))
+        .put("signature_validation_enabled", settings.has(FEISHU_ENCRYPT_KEY));
+  }
+
+  JsonObject slack() {
+    return new JsonObject().put("configured", slackConfigured()).put("delivery_mode", slackMode())
+        .put("listener_ready", false)
+        .put("signature_validation_enabled", settings.has(SLACK_SIGNING_SECRET));
+  }
+
+  List<String> missing() {
+    List<String> out = new ArrayList<>();
+    if (feishuConfigured()) out.add(FEISHU_GATEWAY_MISSING);
+    else out.add("Feishu is off: set " + joined(feishuUnset()));
+    if (slackConfigured()) out.add(SLACK_GATEWAY_MISSING);
+    else out.add("Slack is off: set " + joined(slackUnset()));
+    return out;
+  }
+
+  List<String> warnings() {
+    List<String> out = new ArrayList<>();
+    if (!List.of("longconn", "webhook").contains(feishuMode())) {
+      out.add(FEISHU_DELIVERY_MODE + " is '" + feishuMode() + "', expected longconn or webhook");
+    }
+    if (!List.of("socket", "webhook").contains(slackMode())) {
+      out.add(SLACK_DELIVERY_MODE + " is '" + slackMode() + "', expected socket or webhook");
+    }
+    if (feishuConfigured() && feishuMode().equals("webhook")) {
+      if (!settings.has(FEISHU_VERIFICATION_TOKEN)) {
+        out.add(FEISHU_VERIFICATION_TOKEN + " is not set: Feishu webhook callbacks are accepted without a token check");
+      }
+      if (!settings.has(FEISHU_ENCRYPT_KEY)) {
+        out.add(FEISHU_ENCRYPT_KEY + " is not set: Feishu webhook signatures are not validated");
+      }
+    }
+    if (!edge.loopback()) {
+      out.add("the HTTP edge binds " + edge.host() + ", not loopback, with the demo surface on: "
+          + "/demo, /tasks and /debug are reachable from the network");
+    }
+    return out;
+  }
+
+  private List<String> feishuUnset() { return unset(List.of(FEISHU_APP_ID, FEISHU_APP_SECRET)); }
+
+  private List<String> slackUnset() {
+    List<String> required = new ArrayList<>(List.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET));
+    if (slackMode().equals("socket")) required.add(SLACK_APP_TOKEN);
+    return unset(required);
+  }
+
+  /** "A", "A and B", "A, B and C". */
+  private static String joined(List<String> keys) {
+    if (keys.size() == 1) return keys.get(0);
+    return String.join(", ", keys.subList(0, keys.size() - 1)) + " and " + keys.get(keys.size() - 1);
+  }
+
+  private List<String> unset(List<String> keys) {
+    return keys.stream().filter(k -> !settings.has(k)).toList();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.poco.demoapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
+import dev.poco.contract.RawHttpRequest;
+import dev.poco.contract.RawHttpResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+@DisplayName("The platform webhook routes")
+class WebhookRoutesTest {
+
+  @Test
+  @DisplayName("forward a Slack slash command raw, lower-case headers and all, and write back the gateway's answer")
+  void slackRaw(Vertx vertx, VertxTestContext ctx) {
+    String form = "command=%2Fpoco&text=hello+world&user_id=U1";
+    FakeBus bus = new FakeBus(vertx).reply(Addresses.gatewayWebhook("slack"),
+        req -> new RawHttpResponse(200, "text/plain", "ack " + RawHttpRequest.fromJson(req).path()).toJson());
+    bus.ready().compose(v -> Edge.deploy(vertx))
+        .compose(edge -> edge.post("/platform/slack/commands", "application/x-www-form-urlencoded",
+            Buffer.buffer(form)))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertThat(resp.statusCode()).isEqualTo(200);
+          assertThat(resp.getHeader("Content-Type")).isEqualTo("text/plain");
+          assertThat(resp.bodyAsString()).isEqualTo("ack /platform/slack/commands");
+          RawHttpRequest sent = RawHttpRequest.fromJson(bus.last(Addresses.gatewayWebhook("slack")));
+          assertThat(sent.method()).isEqualTo("POST");
+          assertThat(sent.body()).isEqualTo(form);
+          assertThat(sent.remoteAddress()).isEqualTo("127.0.0.1");
+          assertThat(sent.headers().getString("content-type")).isEqualTo("application/x-www-form-urlencoded");
+          assertThat(sent.headers().fieldNames()).allSatisfy(name -> assertThat(name).isLowerCase());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("send each route to its own platform's gateway")
+  void routing(Vertx vertx, VertxTestContext ctx) {
+    FakeBus bus = new FakeBus(vertx)
+        .reply(Addresses.gatewayWebhook("feishu"), req -> new RawHttpResponse(200, "application/json",
+            "{\"challenge\":\"c1\"}").toJson())
+        .reply(Addresses.gatewayWebhook("slack"), req -> new RawHttpResponse(204, null, null).toJson());
+    JsonObject event = new JsonObject().put("type", "url_verification").put("challenge", "c1");
+    bus.ready().compose(v -> Edge.deploy(vertx)).compose(edge -> Future.all(List.of(
+            edge.post("/platform/feishu/events", event), edge.post("/platform/feishu/card-actions", event),
+            edge.post("/platform/slack/events", event), edge.post("/platform/slack/interactive", event))))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          List<HttpResponse<Buffer>> resps = all.list();
+          assertThat(resps.get(0).bodyAsJsonObject()).isEqualTo(new JsonObject().put("challenge", "c1"));
+          assertThat(resps.get(1).statusCode()).isEqualTo(200);
+          assertThat(resps.get(2).statusCode()).isEqualTo(204);
+          assertThat(resps.get(3).statusCode()).isEqualTo(204);
+          assertThat(bus.received(Addresses.gatewayWebhook("feishu"))).extracting(j -> j.getString("path"))
+              .containsExactly("/platform/feishu/events", "/platform/feishu/card-actions");
+          assertThat(bus.received(Addresses.gatewayWebhook("slack"))).extracting(j -> j.getString("path"))
+              .containsExactly("/platform/slack/events", "/platform/slack/interactive");
+          assertThat(new JsonObject(bus.last(Addresses.gatewayWebhook("feishu")).getString("body"))).isEqualTo(event);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("answer 503 JSON naming the gateway when none is running")
+  void noGateway(Vertx vertx, VertxTestContext ctx) {
+    Edge.deploy(vertx).compose(edge -> Future.all(edge.post("/platform/feishu/events", new JsonObject()),
+            edge.post("/platform/slack/events", new JsonObject())))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          List<HttpResponse<Buffer>> resps = all.list();
+          assertThat(resps.get(0).statusCode()).isEqualTo(503);
+          assertThat(resps.get(0).bodyAsJsonObject()).isEqualTo(new JsonObject().put("ok", false)
+              .put("error", "the feishu gateway is not running").put("code", 503));
+          assertThat(resps.get(1).bodyAsJsonObject().getString("error")).isEqualTo("the slack gateway is not running");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("turn a gateway's failure code into that HTTP status with a JSON error")
+  void gatewayFailure(Vertx vertx, VertxTestContext ctx) {
+    FakeBus bus = new FakeBus(vertx).reply(Addresses.gatewayWebhook("slack"), req -> {
+      throw Bus.error(401, "invalid signature");
+    });
+    bus.ready().compose(v -> Edge.deploy(vertx)).compose(edge -> edge.post("/platform/slack/events", new JsonObject()))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertThat(resp.statusCode()).isEqualTo(401);
+          assertThat(resp.bodyAsJsonObject()).isEqualTo(new JsonObject().put("ok", false)
+              .put("error", "invalid signature").put("code", 401));
+          ctx.completeNow();
+        })));
+  }
+}
