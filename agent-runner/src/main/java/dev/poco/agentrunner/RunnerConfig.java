@@ -1,0 +1,46 @@
+package dev.poco.agentrunner;
+
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Settings;
+import java.util.List;
+
+/** The runner's settings, read once at start. */
+record RunnerConfig(String runnerId, int maxTasks, List<String> roots, String home, long heartbeatMs,
+    long heartbeatGapMs, long coalesceMs, long cancelGraceMs, long killGraceMs) {
+  /** Heartbeat period (default 2000). */
+  static final String HEARTBEAT_MS = "POCO_RUNNER_HEARTBEAT_MS";
+  /** Least gap between heartbeats caused by tasks starting or ending (default 50): bursts send one, not hundreds. */
+  static final String HEARTBEAT_GAP_MS = "POCO_RUNNER_HEARTBEAT_GAP_MS";
+  /** At most one DELTA event per task per this many ms (default 100). */
+  static final String COALESCE_MS = "POCO_RUNNER_COALESCE_MS";
+  /** How long a cancelled or timed-out turn may take to stop before FINISHED is sent anyway (default 5000). */
+  static final String CANCEL_GRACE_MS = "POCO_RUNNER_CANCEL_GRACE_MS";
+  /** Between TERM and KILL for a child process tree (default 2000). */
+  static final String KILL_GRACE_MS = "POCO_RUNNER_KILL_GRACE_MS";
+  static final int DEFAULT_TIMEOUT_SECONDS = 900;
+
+  static RunnerConfig from(Settings s) {
+    String home = System.getProperty("user.home");
+    List<String> roots = s.list(ConfigKeys.WORKDIR_ROOTS);
+    int maxTasks = s.integer(ConfigKeys.RUNNER_MAX_TASKS, 32);
+    if (maxTasks < 1) throw new IllegalArgumentException(ConfigKeys.RUNNER_MAX_TASKS + " must be at least 1");
+    return new RunnerConfig(
+        s.str(ConfigKeys.RUNNER_ID, "local"),
+        maxTasks,
+        roots.isEmpty() ? List.of(home) : roots,
+        home,
+        Math.max(1, s.integer(HEARTBEAT_MS, 2000)),
+        Math.max(0, s.integer(HEARTBEAT_GAP_MS, 50)),
+        Math.max(0, s.integer(COALESCE_MS, 100)),
+        Math.max(0, s.integer(CANCEL_GRACE_MS, 5000)),
+        Math.max(0, s.integer(KILL_GRACE_MS, 2000)));
+  }
+
+  /** timeout_seconds from the task's settings, else POCO_&lt;BACKEND&gt;_TIMEOUT_SECONDS, else 900. */
+  static int timeoutSeconds(Settings config, String backend, io.vertx.core.json.JsonObject taskSettings) {
+    int fallback = config.integer(ConfigKeys.backendKey(backend, "timeout_seconds"), DEFAULT_TIMEOUT_SECONDS);
+    int seconds = new Settings(taskSettings).integer("timeout_seconds", fallback);
+    if (seconds < 1) throw new IllegalArgumentException("timeout_seconds must be at least 1, got " + seconds);
+    return seconds;
+  }
+}

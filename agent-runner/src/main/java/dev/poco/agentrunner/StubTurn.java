@@ -1,0 +1,149 @@
+package dev.poco.agentrunner;
+
+import dev.poco.contract.Bus;
+import dev.poco.contract.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** One turn of {@link StubBackend}: session, [SLOW sleep], [FAIL], [ASK_APPROVAL wait], answer in chunks, usage. */
+final class StubTurn implements AgentTurn {
+  static final String EXACT = "Reply with exactly:";
+  private static final int CHUNKS = 4;
+
+  private final Vertx vertx;
+  private final TurnRequest request;
+  private final TurnSink sink;
+  private final long slowMs;
+  private final long deltaMs;
+  private final Promise<TurnOutcome> outcome = Promise.promise();
+  private long timer = -1;
+  private boolean awaitingApproval;
+
+  StubTurn(Vertx vertx, TurnRequest request, TurnSink sink, long slowMs, long deltaMs) {
+    this.vertx = vertx;
+    this.request = request;
+    this.sink = sink;
+    this.slowMs = slowMs;
+    this.deltaMs = deltaMs;
+  }
+
+  void run() {
+    String session = request.sessionId() != null ? request.sessionId()
+        : "stub-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    sink.session(session);
+    if (request.prompt().contains("SLOW")) {
+      sink.activity("sleeping " + slowMs / 1000 + " s");
+      timer = vertx.setTimer(Math.max(1, slowMs), id -> {
+        timer = -1;
+        afterSleep();
+      });
+    } else {
+      afterSleep();
+    }
+  }
+
+  private void afterSleep() {
+    String prompt = request.prompt();
+    if (prompt.contains("FAIL")) {
+      outcome.tryComplete(TurnOutcome.failed("stub failure requested"));
+    } else if (prompt.contains("ASK_APPROVAL")) {
+      awaitingApproval = true;
+      sink.approval(new Approval("command", "Run `echo hi`?",
+          "The stub agent wants to run `echo hi` in " + request.workdir()));
+    } else {
+      answer(answerFor(prompt));
+    }
+  }
+
+  @Override
+  public Future<TurnOutcome> outcome() { return outcome.future(); }
+
+  @Override
+  public Future<Void> approve(ApprovalDecision decision) {
+    if (!awaitingApproval || done()) return Future.failedFuture(Bus.error(Failures.CONFLICT, "no approval is pending"));
+    awaitingApproval = false;
+    sink.activity(decision.approved() ? "ran `echo hi`: hi" : "`echo hi` was rejected");
+    answer(decision.approved() ? "approved" : "rejected");
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> steer(String text) {
+    if (done()) return Future.failedFuture(Bus.error(Failures.CONFLICT, "the turn has ended"));
+    sink.activity("steered: " + text);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void cancel() {
+    if (timer != -1) vertx.cancelTimer(timer);
+    timer = -1;
+    awaitingApproval = false;
+    outcome.tryComplete(TurnOutcome.cancelled());
+  }
+
+  private boolean done() { return outcome.future().isComplete(); }
+
+  private void answer(String text) {
+    int n = Math.min(CHUNKS, text.length());
+    if (deltaMs > 0 && n > 0) {
+      stream(text, 0, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) sink.delta(chunk(text, i, n));
+    finish(text);
+  }
+
+  private void stream(String text, int i, int n) {
+    if (done()) return;
+    sink.delta(chunk(text, i, n));
+    if (i + 1 == n) {
+      finish(text);
+      return;
+    }
+    timer = vertx.setTimer(deltaMs, id -> {
+      timer = -1;
+      stream(text, i + 1, n);
+    });
+  }
+
+  private void finish(String text) {
+    if (done()) return;
+    sink.usage(new JsonObject().put("input_tokens", words(request.prompt())).put("output_tokens", words(text)));
+    outcome.tryComplete(TurnOutcome.completed(text));
+  }
+
+  /** "Reply with exactly: X" → X (the rest of that line); anything else is echoed. */
+  static String answerFor(String prompt) {
+    int at = prompt.indexOf(EXACT);
+    if (at < 0) return prompt;
+    int from = at + EXACT.length();
+    int eol = prompt.indexOf('\n', from);
+    return prompt.substring(from, eol < 0 ? prompt.length() : eol).trim();
+  }
+
+  private static String chunk(String text, int i, int n) {
+    return text.substring(boundary(text, i, n), boundary(text, i + 1, n));
+  }
+
+  private static int boundary(String text, int i, int n) {
+    int at = (int) ((long) text.length() * i / n);
+    // Never split a surrogate pair across two deltas.
+    if (at > 0 && at < text.length() && Character.isLowSurrogate(text.charAt(at))) at--;
+    return at;
+  }
+
+  private static int words(String text) {
+    int count = 0;
+    boolean inWord = false;
+    for (int i = 0; i < text.length(); i++) {
+      boolean space = Character.isWhitespace(text.charAt(i));
+      if (!space && !inWord) count++;
+      inWord = !space;
+    }
+    return count;
+  }
+}

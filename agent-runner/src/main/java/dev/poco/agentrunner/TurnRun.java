@@ -1,0 +1,187 @@
+package dev.poco.agentrunner;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.TaskEvent;
+import dev.poco.contract.TaskStatus;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One task's turn on this runner: turns what the backend reports into TaskEvents with seq 1, 2, 3...
+ * Deltas are coalesced: the first goes out at once, later ones at most once per window, and whatever is
+ * pending is flushed before any other event, so the orchestrator sees every byte in order.
+ */
+final class TurnRun implements TurnSink {
+  private final Vertx vertx;
+  private final String taskId;
+  private final String runnerId;
+  private final long windowNanos;
+  private final long cancelGraceMs;
+  private final Consumer<TurnRun> onFinished;
+  private final StringBuilder answer = new StringBuilder();
+  private final StringBuilder pending = new StringBuilder();
+  private long seq;
+  private long lastDeltaAt;
+  private boolean deltaSent;
+  private long flushTimer = -1;
+  private long timeoutTimer = -1;
+  private long graceTimer = -1;
+  private Future<AgentTurn> turn;
+  private boolean finished;
+  private TaskStatus stopStatus;
+  private String stopError;
+
+  TurnRun(Vertx vertx, String taskId, String runnerId, long coalesceMs, long cancelGraceMs,
+      Consumer<TurnRun> onFinished) {
+    this.vertx = vertx;
+    this.taskId = taskId;
+    this.runnerId = runnerId;
+    this.windowNanos = TimeUnit.MILLISECONDS.toNanos(coalesceMs);
+    this.cancelGraceMs = cancelGraceMs;
+    this.onFinished = onFinished;
+  }
+
+  String taskId() { return taskId; }
+
+  void begin(AgentBackend backend, TurnRequest request, int timeoutSeconds) {
+    emit(TaskEvent.STARTED, null, null);
+    timeoutTimer = vertx.setTimer(TimeUnit.SECONDS.toMillis(timeoutSeconds), id -> {
+      timeoutTimer = -1;
+      stop(TaskStatus.FAILED, "timed out after " + timeoutSeconds + " s");
+    });
+    try {
+      turn = backend.start(request, this);
+    } catch (RuntimeException e) {
+      turn = Future.failedFuture(e);
+    }
+    turn.onComplete(ar -> {
+      if (ar.succeeded()) ar.result().outcome().onComplete(this::ended);
+      else broke(ar.cause());
+    });
+  }
+
+  Future<Void> approve(ApprovalDecision decision) { return turn.compose(t -> t.approve(decision)); }
+
+  Future<Void> steer(String text) { return turn.compose(t -> t.steer(text)); }
+
+  void cancel() { stop(TaskStatus.CANCELLED, null); }
+
+  /** The runner is going away: end the turn now, without waiting for the agent. */
+  void interrupt(String why) {
+    if (finished) return;
+    finish(TaskStatus.INTERRUPTED, null, why);
+    turn.onSuccess(AgentTurn::cancel);
+  }
+
+  /** Asks the agent to stop; FINISHED follows with its outcome, or after the grace at the latest. */
+  private void stop(TaskStatus status, String error) {
+    if (finished || stopStatus != null) return;
+    stopStatus = status;
+    stopError = error;
+    turn.onSuccess(AgentTurn::cancel);
+    graceTimer = vertx.setTimer(Math.max(1, cancelGraceMs), id -> {
+      graceTimer = -1;
+      finish(status, null, error);
+    });
+  }
+
+  private void ended(AsyncResult<TurnOutcome> ar) {
+    if (ar.failed()) {
+      broke(ar.cause());
+      return;
+    }
+    TurnOutcome o = ar.result();
+    if (stopStatus != null && o.status() != TaskStatus.COMPLETED) {
+      finish(stopStatus, o.result(), stopError != null ? stopError : o.error());
+    } else {
+      finish(o.status(), o.result(), o.error());
+    }
+  }
+
+  /** The backend failed to start or to report an outcome: FAILED, unless we were already stopping it. */
+  private void broke(Throwable err) {
+    if (stopStatus != null) finish(stopStatus, null, stopError);
+    else finish(TaskStatus.FAILED, null, err.getMessage() != null ? err.getMessage() : err.getClass().getSimpleName());
+  }
+
+  private void finish(TaskStatus status, String result, String error) {
+    if (finished) return;
+    flushDeltas();
+    finished = true;
+    cancelTimer(timeoutTimer);
+    cancelTimer(graceTimer);
+    JsonObject data = new JsonObject().put("status", status.wire())
+        .put("result", result != null ? result : answer.toString()).put("error", error);
+    emit(TaskEvent.FINISHED, null, data);
+    onFinished.accept(this);
+  }
+
+  @Override
+  public void session(String sessionId) {
+    if (finished || sessionId == null) return;
+    flushDeltas();
+    emit(TaskEvent.SESSION, null, new JsonObject().put("session_id", sessionId));
+  }
+
+  @Override
+  public void delta(String text) {
+    if (finished || text == null || text.isEmpty()) return;
+    answer.append(text);
+    pending.append(text);
+    if (flushTimer != -1) return;
+    long wait = lastDeltaAt + windowNanos - System.nanoTime();
+    if (!deltaSent || wait <= 0) {
+      flushDeltas();
+    } else {
+      flushTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
+        flushTimer = -1;
+        flushDeltas();
+      });
+    }
+  }
+
+  @Override
+  public void activity(String text) {
+    if (finished || text == null) return;
+    flushDeltas();
+    emit(TaskEvent.ACTIVITY, text, null);
+  }
+
+  @Override
+  public void approval(Approval request) {
+    if (finished) return;
+    flushDeltas();
+    emit(TaskEvent.APPROVAL, request.title(), request.toJson());
+  }
+
+  @Override
+  public void usage(JsonObject usage) {
+    if (finished || usage == null) return;
+    flushDeltas();
+    emit(TaskEvent.USAGE, null, usage);
+  }
+
+  private void flushDeltas() {
+    cancelTimer(flushTimer);
+    flushTimer = -1;
+    if (pending.length() == 0) return;
+    String text = pending.toString();
+    pending.setLength(0);
+    deltaSent = true;
+    lastDeltaAt = System.nanoTime();
+    emit(TaskEvent.DELTA, text, null);
+  }
+
+  private void emit(String type, String text, JsonObject data) {
+    TaskEvent event = new TaskEvent(taskId, runnerId, ++seq, type, text, data);
+    vertx.eventBus().send(Addresses.ORCHESTRATOR_TASK_EVENT, event.toJson());
+  }
+
+  private void cancelTimer(long id) {
+    if (id != -1) vertx.cancelTimer(id);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.poco.agentrunner;
+
+import io.vertx.core.json.JsonObject;
+
+/** What a backend reports while a turn runs. Called on the runner's context; calls after the turn ended are ignored. */
+public interface TurnSink {
+  /** The agent's session id, as soon as it is known (it is persisted at once so the turn can be resumed). */
+  void session(String sessionId);
+
+  /** More answer text; the runner coalesces deltas before they cross the bus. */
+  void delta(String text);
+
+  /** A tool call, command or file change, one line for the card. */
+  void activity(String text);
+
+  /** The agent asks permission; the answer comes through {@link AgentTurn#approve}. */
+  void approval(Approval request);
+
+  /** Token usage (input_tokens, output_tokens, ...) and cost (cost_usd) so far. */
+  void usage(JsonObject usage);
+}
