@@ -1,0 +1,80 @@
+package dev.poco.testkit;
+
+import io.vertx.core.json.JsonObject;
+
+/** What a person does with curl against the demo surface, as calls. */
+public final class Demo {
+  private final Http http;
+
+  public Demo(Http http) { this.http = http; }
+
+  public Http.Result command(String chatId, String text) {
+    return http.post("/demo/command", new JsonObject().put("text", text).put("chat_id", chatId));
+  }
+
+  public Http.Result command(String chatId, String userId, String text) {
+    return http.post("/demo/command", new JsonObject().put("text", text).put("chat_id", chatId).put("user_id", userId));
+  }
+
+  /** Sends a prompt and returns its task id (fails the test when no task was created). */
+  public String run(String chatId, String text) {
+    return created(command(chatId, text), text);
+  }
+
+  /** Sends a prompt as {@code userId} and returns its task id. */
+  public String run(String chatId, String userId, String text) {
+    return created(command(chatId, userId, text), text);
+  }
+
+  private static String created(Http.Result r, String text) {
+    String id = r.str("task_id");
+    if (r.status() != 200 || id == null) throw new AssertionError("no task from '" + text + "': " + r.raw());
+    return id;
+  }
+
+  public JsonObject task(String taskId) {
+    Http.Result r = http.get("/tasks/" + taskId);
+    if (r.status() != 200) throw new AssertionError("GET /tasks/" + taskId + " → " + r.status() + " " + r.raw());
+    return r.json();
+  }
+
+  /** Long-polls until the task is terminal (or the wait ends) and returns it. */
+  public JsonObject awaitDone(String taskId, int seconds) {
+    Http.Result r = http.get("/tasks/" + taskId + "?wait=" + seconds);
+    if (r.status() != 200) throw new AssertionError("wait for " + taskId + " → " + r.status() + " " + r.raw());
+    return r.json();
+  }
+
+  /** Polls until the task has {@code status}, up to {@code millis}. */
+  public JsonObject awaitStatus(String taskId, String status, long millis) {
+    long end = System.currentTimeMillis() + millis;
+    JsonObject t = task(taskId);
+    while (!status.equals(t.getString("status")) && System.currentTimeMillis() < end) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      t = task(taskId);
+    }
+    return t;
+  }
+
+  public Http.Result approve(String taskId) { return http.post("/demo/tasks/" + taskId + "/approve", new JsonObject()); }
+
+  public Http.Result reject(String taskId) { return http.post("/demo/tasks/" + taskId + "/reject", new JsonObject()); }
+
+  /** A card action in the Feishu shape of the original README. */
+  public Http.Result cardAction(String surface, String chatId, String intentKey, JsonObject params, JsonObject form) {
+    JsonObject value = new JsonObject().put("intent_key", intentKey).put("surface", surface)
+        .put("request_id", "req_" + System.nanoTime());
+    if (params != null) value.mergeIn(params);
+    JsonObject context = new JsonObject().put("open_message_id", "om_demo_card");
+    if (chatId != null) context.put("open_chat_id", chatId);
+    JsonObject event = new JsonObject().put("operator", new JsonObject().put("open_id", "ou_demo_user"))
+        .put("context", context)
+        .put("action", new JsonObject().put("value", value).put("form_value", form == null ? new JsonObject() : form));
+    return http.post("/demo/card-actions", new JsonObject().put("event", event));
+  }
+}

@@ -1,0 +1,76 @@
+package dev.poco.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.poco.contract.ConfigKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@DisplayName("Access: only allowed users run anything")
+class PairingIT {
+  @TempDir Path home;
+
+  @Test
+  @DisplayName("nobody is allowed at first; the first user to send the printed code becomes the owner")
+  void pairing() throws Exception {
+    try (EmbeddedPoco poco = EmbeddedPoco.start(home, Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false"))) {
+      Demo demo = new Demo(poco.http);
+      Path codeFile = home.resolve("pairing-code");
+      assertThat(codeFile).exists();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(codeFile))).isEqualTo("rw-------");
+      String code = Files.readString(codeFile).strip();
+      assertThat(code).matches("\\d{6}");
+
+      Http.Result refused = demo.command("c-pair", "alice", "/run Reply with exactly: NO");
+      assertThat(refused.status()).isEqualTo(200);
+      assertThat(refused.str("task_id")).isNull();
+      assertThat(refused.json().getJsonObject("view").getString("body")).contains("not allowed").contains("/pair");
+      assertThat(poco.http.get("/tasks").json().getJsonArray("tasks")).isEmpty();
+
+      String wrong = code.equals("000000") ? "111111" : "000000";
+      assertThat(demo.command("c-pair", "alice", "/pair " + wrong).json().getJsonObject("view").getString("body"))
+          .contains("not valid");
+      assertThat(demo.command("c-pair", "alice", "/pair " + code).json().getJsonObject("view").getString("body"))
+          .contains("owner");
+      assertThat(codeFile).doesNotExist();
+
+      String id = demo.run("c-pair", "alice", "Reply with exactly: OWNER_OK");
+      assertThat(demo.awaitDone(id, 10).getString("result")).isEqualTo("OWNER_OK");
+
+      Http.Result bob = demo.command("c-pair", "bob", "/run Reply with exactly: BOB");
+      assertThat(bob.str("task_id")).isNull();
+      assertThat(demo.command("c-pair", "bob", "/pair " + code).json().getJsonObject("view").getString("body"))
+          .contains("closed");
+      Http.Result bobClick = demo.cardAction("group", "c-pair", "task.stop", null, null);
+      assertThat(bobClick.json().getJsonObject("view").getString("title")).isEqualTo("Not allowed");
+    }
+    // The owner is stored: after a restart alice is still allowed and no new code is printed.
+    try (EmbeddedPoco again = EmbeddedPoco.start(home, Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false"))) {
+      assertThat(home.resolve("pairing-code")).doesNotExist();
+      Demo demo = new Demo(again.http);
+      assertThat(demo.awaitDone(demo.run("c-pair", "alice", "Reply with exactly: STILL"), 10).getString("result"))
+          .isEqualTo("STILL");
+    }
+  }
+
+  @Test
+  @DisplayName("POCO_ALLOWED_USERS lets listed users in and keeps others out, with no pairing code")
+  void allowList() {
+    try (EmbeddedPoco poco = EmbeddedPoco.start(home,
+        Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false", ConfigKeys.ALLOWED_USERS, "demo:carol, feishu:ou_x"))) {
+      Demo demo = new Demo(poco.http);
+      assertThat(home.resolve("pairing-code")).doesNotExist();
+      assertThat(demo.awaitDone(demo.run("c-list", "carol", "Reply with exactly: C"), 10).getString("result"))
+          .isEqualTo("C");
+      assertThat(demo.command("c-list", "dave", "Reply with exactly: D").str("task_id")).isNull();
+    }
+  }
+}
