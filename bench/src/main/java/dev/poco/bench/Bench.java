@@ -1,11 +1,15 @@
 package dev.poco.bench;
 
 import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.StoreClient;
+import dev.poco.contract.Task;
+import dev.poco.contract.TaskStatus;
 import dev.poco.testkit.EmbeddedPoco;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -34,19 +38,22 @@ public final class Bench {
         System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
     try (EmbeddedPoco poco = EmbeddedPoco.start(home, Map.of(ConfigKeys.STUB_DELTA_MS, "0"))) {
       WebClient web = WebClient.create(poco.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-          .setDefaultPort(poco.http.port()).setMaxPoolSize(chats).setKeepAlive(true));
+          .setDefaultPort(poco.http.port()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(chats));
 
       System.out.println("warming up…");
       latency(web, Math.max(500, latencyTasks / 2));
       throughput(web, chats, Math.max(2_000, throughputTasks / 5));
 
       Stats bus = busRoundTrip(poco.vertx, 20_000);
+      Stats write = storeWrite(poco.vertx, 3_000);
       Stats task = latency(web, latencyTasks);
       double tps = throughput(web, chats, throughputTasks);
 
       System.out.println();
       System.out.printf("event-bus round trip (in-JVM request/reply): median %.1f µs, p99 %.1f µs%n",
           bus.medianMicros(), bus.percentileMicros(99));
+      System.out.printf("store write round trip (one task upsert, committed): median %.1f µs, p99 %.1f µs%n",
+          write.medianMicros(), write.percentileMicros(99));
       System.out.printf("one task, POST /demo/command → completed (%d tasks, one at a time): median %.3f ms, p99 %.3f ms%n",
           latencyTasks, task.medianMicros() / 1000, task.percentileMicros(99) / 1000);
       System.out.printf("  = %.1f× the bare event-bus round trip%n", task.medianMicros() / bus.medianMicros());
@@ -69,6 +76,20 @@ public final class Bench {
       long t0 = System.nanoTime();
       vertx.eventBus().request("bench.ping", body, opts).await();
       samples[i] = System.nanoTime() - t0;
+    }
+    return new Stats(samples);
+  }
+
+  /** A committed task upsert through the store, one at a time: the floor under every state change. */
+  private static Stats storeWrite(Vertx vertx, int n) {
+    StoreClient store = new StoreClient(vertx.eventBus());
+    long[] samples = new long[n];
+    for (int i = -500; i < n; i++) {
+      Task t = new Task.Builder().taskId("t_bench_" + (i & 63)).prompt("x").status(TaskStatus.QUEUED).backend("stub")
+          .createdAt(System.currentTimeMillis()).updatedAt(System.currentTimeMillis()).build();
+      long t0 = System.nanoTime();
+      store.saveTask(t).await();
+      if (i >= 0) samples[i] = System.nanoTime() - t0;
     }
     return new Stats(samples);
   }

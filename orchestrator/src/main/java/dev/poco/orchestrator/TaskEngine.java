@@ -77,6 +77,8 @@ final class TaskEngine {
   /** Tasks found running after a restart, until their runner says whether it still holds them. */
   private final Set<String> recovering = new HashSet<>();
   private final Map<String, Task> latest = new HashMap<>();
+  /** The write that made a task's newest state durable, taken by submit so its reply waits for it. */
+  private final Map<String, Future<Void>> firstSave = new HashMap<>();
 
   TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
       Cards cards) {
@@ -98,11 +100,16 @@ final class TaskEngine {
         : settings.str(ConfigKeys.backendKey(ws.backend(), "workdir"), null);
     Task t = new Task.Builder().taskId(Ids.task()).projectId(p.projectId()).prompt(prompt).status(QUEUED)
         .backend(ws.backend()).workdir(workdir).origin(target, userId).createdAt(now).updatedAt(now).build();
-    return store.saveTask(t).map(v -> {
-      put(t);
-      lane(p.projectId()).queue.add(t.taskId());
-      pump(p.projectId());
-      return active.get(t.taskId());
+    put(t);
+    lane(p.projectId()).queue.add(t.taskId());
+    pump(p.projectId());
+    // Durable before the reply. When the task started at once, its one write is the running state.
+    Future<Void> saved = firstSave.remove(t.taskId());
+    if (saved == null) saved = store.saveTask(active.get(t.taskId()));
+    return saved.map(v -> active.getOrDefault(t.taskId(), t)).recover(err -> {
+      Task cur = active.get(t.taskId());
+      if (cur != null && !cur.status().terminal()) stop(cur);
+      return Future.failedFuture(err);
     });
   }
 
@@ -173,7 +180,8 @@ final class TaskEngine {
       lane.activeId = id;
       JsonObject ask = new JsonObject().put("kind", "checkpoint").put("title", "Confirm before the agent runs")
           .put("detail", "> " + stripConfirm(t.prompt())).put("options", new JsonArray().add("approve").add("reject"));
-      change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
+      Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
+      firstSave.put(id, store.saveTask(waiting).onFailure(err -> dirty.add(id)));
       return;
     }
     long now = System.currentTimeMillis();
@@ -215,7 +223,9 @@ final class TaskEngine {
     }
     StartTask start = new StartTask(t.taskId(), p.projectId(), t.backend(), stripConfirm(t.prompt()), workdir,
         sessionId, p.workspace().settings());
-    store.saveTask(running)
+    Future<Void> saved = store.saveTask(running);
+    firstSave.put(t.taskId(), saved);
+    saved
         .compose(v -> Bus.request(vertx.eventBus(), Addresses.runnerStart(runner.runnerId()), start.toJson(),
             Bus.RUNNER_TIMEOUT_MS))
         .onFailure(err -> startFailed(t.taskId(), err));
@@ -291,7 +301,7 @@ final class TaskEngine {
       case TaskEvent.STARTED -> { }
       case TaskEvent.SESSION -> {
         String sid = e.data().getString("session_id");
-        if (sid == null) return;
+        if (sid == null || sid.equals(t.sessionId())) return; // resumed as asked: already stored
         Task withSession = change(t.toBuilder().sessionId(sid), false);
         // Persisted at once, so a crash in the first turn still lets the next prompt continue it.
         store.saveTask(withSession).onFailure(err -> dirty.add(t.taskId()));
@@ -456,6 +466,7 @@ final class TaskEngine {
   }
 
   private void forget(String id) {
+    firstSave.remove(id);
     active.remove(id);
     gates.remove(id);
     unplace(id);

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Prints PoCo's figures: task latency and throughput through the HTTP edge, the bare event-bus
+# round trip beside them, and (with the fat jar built) start-up time and idle RSS of `poco start`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -DskipTests install
+cp=$(mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+java -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.Bench "$@"
+java -cp "bench/target/classes:$cp" dev.poco.bench.StartupBench launcher/target/poco.jar
