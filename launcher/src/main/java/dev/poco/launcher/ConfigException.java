@@ -1,0 +1,6 @@
+package dev.poco.launcher;
+
+/** A configuration problem the user must fix; its message is shown as is. */
+public class ConfigException extends RuntimeException {
+  public ConfigException(String message) { super(message); }
+}

@@ -1,0 +1,82 @@
+package dev.poco.launcher;
+
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Settings;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code poco config}: asks for the chat credentials and merges them into $POCO_HOME/poco.config.json. */
+final class ConfigWizard {
+  record Field(String key, String label, boolean secret) {}
+
+  static final List<Field> FEISHU = List.of(
+      new Field(ConfigKeys.FEISHU_APP_ID, "Feishu App ID", false),
+      new Field(ConfigKeys.FEISHU_APP_SECRET, "Feishu App Secret", true));
+  static final List<Field> SLACK = List.of(
+      new Field(ConfigKeys.SLACK_BOT_TOKEN, "Slack bot token (xoxb-...)", true),
+      new Field(ConfigKeys.SLACK_APP_TOKEN, "Slack app token (xapp-...)", true),
+      new Field(ConfigKeys.SLACK_SIGNING_SECRET, "Slack signing secret", true));
+  static final String CLEAR = "-";
+
+  private final Cli cli;
+  private final Prompter prompter;
+
+  ConfigWizard(Cli cli, Prompter prompter) {
+    this.cli = cli;
+    this.prompter = prompter;
+  }
+
+  int run() throws IOException {
+    PrintStream out = cli.out();
+    PocoHome home = cli.home();
+    Path file = home.configFile();
+    JsonObject doc = PocoConfig.readFile(file);
+    Settings current = new Settings(PocoConfig.merge(Map.of(), doc, home));
+    out.println("PoCo configuration: " + file);
+    out.println("Enter keeps the current value; '" + CLEAR + "' clears it.");
+    FEISHU.forEach(f -> ask(f, doc, current));
+    out.println("Slack (optional, Enter skips):");
+    SLACK.forEach(f -> ask(f, doc, current));
+    OwnerOnly.write(file, doc.encodePrettily() + "\n");
+    out.println("Saved " + file + " (readable by you only).");
+    for (Field f : allFields()) {
+      if (cli.env().containsKey(f.key())) {
+        out.println("Note: " + f.key() + " is set in the environment and overrides the file.");
+      }
+    }
+    return 0;
+  }
+
+  private void ask(Field f, JsonObject doc, Settings current) {
+    String value = current.str(f.key(), null);
+    String shown = value == null ? "not set" : f.secret() ? "set" : value;
+    String prompt = f.label() + " [" + shown + "]: ";
+    String answer = f.secret() ? prompter.secret(prompt) : prompter.line(prompt);
+    if (answer == null || answer.isBlank()) return;
+    removeSectioned(doc, f.key());
+    if (answer.trim().equals(CLEAR)) doc.remove(f.key());
+    else doc.put(f.key(), answer.trim());
+  }
+
+  /** Drops {"feishu": {"app_secret": ...}} when the flat key replaces it, so no stale secret stays behind. */
+  static void removeSectioned(JsonObject doc, String flatKey) {
+    for (String section : List.copyOf(doc.fieldNames())) {
+      if (!(doc.getValue(section) instanceof JsonObject values)) continue;
+      String prefix = PocoConfig.PREFIX + section.toUpperCase(Locale.ROOT) + "_";
+      for (String k : List.copyOf(values.fieldNames())) {
+        if (!(prefix + k.toUpperCase(Locale.ROOT)).equals(flatKey)) continue;
+        values.remove(k);
+        if (values.isEmpty()) doc.remove(section);
+      }
+    }
+  }
+
+  private static List<Field> allFields() {
+    return java.util.stream.Stream.concat(FEISHU.stream(), SLACK.stream()).toList();
+  }
+}

@@ -1,0 +1,178 @@
+package dev.poco.launcher;
+
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code poco start | status | shutdown | restart}: the server as a detached process, tracked by $POCO_HOME/poco.pid. */
+final class Daemon {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int UNHEALTHY = 3;
+  static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration POLL = Duration.ofMillis(50);
+  static final Duration STOP_GRACE = Duration.ofSeconds(15);
+  static final int TAIL_LINES = 20;
+
+  private final Cli cli;
+  private final PrintStream out;
+  private final PocoHome home;
+  private final PidFile pidFile;
+  private final LogFile log;
+
+  Daemon(Cli cli) {
+    this.cli = cli;
+    this.out = cli.out();
+    this.home = cli.home();
+    this.pidFile = new PidFile(home.pidFile());
+    this.log = new LogFile(home.logFile());
+  }
+
+  int start() throws IOException, InterruptedException {
+    JsonObject config = PocoConfig.load(cli.env());
+    SecretMasking.install(config);
+    Endpoint endpoint = Endpoint.of(config);
+    Optional<ProcessHandle> running = pidFile.live();
+    if (running.isPresent()) {
+      out.println("PoCo is already running (pid " + running.get().pid() + ")");
+      return OK;
+    }
+    pidFile.delete();
+    if (!endpoint.anyPort() && endpoint.inUse()) {
+      cli.err().println("Port " + endpoint.port() + " on " + endpoint.host() + " is already in use by another program."
+          + " Stop it or choose another POCO_HTTP_PORT.");
+      return FAILED;
+    }
+    OwnerOnly.directory(home.dir());
+    long logStart = log.size();
+    long t0 = System.nanoTime();
+    Process server = spawn();
+    pidFile.write(server.pid());
+
+    Optional<HealthClient.Answer> answer = awaitHealth(server, endpoint, logStart);
+    if (answer.isEmpty()) {
+      if (server.isAlive()) {
+        cli.err().println("PoCo did not answer /health within " + START_TIMEOUT.toSeconds() + " s; stopping it (pid "
+            + server.pid() + ").");
+        Processes.stop(server.toHandle(), Duration.ofSeconds(5));
+      } else {
+        cli.err().println("PoCo exited during start (exit code " + server.exitValue() + ").");
+      }
+      pidFile.deleteIfOwnedBy(server.pid());
+      printTail();
+      return FAILED;
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    out.println("PoCo started (pid " + server.pid() + ") on " + url(endpoint, logStart) + " in " + ms + " ms");
+    out.println(HealthReport.summary(answer.get()));
+    Pairing.hint(config).ifPresent(out::println);
+    return OK;
+  }
+
+  int status() {
+    JsonObject config = PocoConfig.load(cli.env());
+    SecretMasking.install(config);
+    Optional<ProcessHandle> running = pidFile.live();
+    if (running.isEmpty()) {
+      out.println("PoCo is not running");
+      return FAILED;
+    }
+    String url = url(Endpoint.of(config), 0);
+    out.println("PoCo is running (pid " + running.get().pid() + ") on " + (url == null ? "an unknown port" : url));
+    if (url == null) return UNHEALTHY;
+    try {
+      HealthClient.Answer answer = new HealthClient().get(Endpoint.parse(url).probe(), Duration.ofSeconds(3));
+      out.println(HealthReport.summary(answer));
+      HealthReport.lines(answer).forEach(out::println);
+      return answer.healthy() ? OK : UNHEALTHY;
+    } catch (IOException e) {
+      out.println("Health check failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return UNHEALTHY;
+    }
+  }
+
+  int shutdown() throws InterruptedException {
+    Optional<ProcessHandle> running = pidFile.live();
+    if (running.isEmpty()) {
+      pidFile.delete();
+      out.println("PoCo is not running");
+      return OK;
+    }
+    ProcessHandle p = running.get();
+    out.println("Stopping PoCo (pid " + p.pid() + ")...");
+    p.destroy();
+    if (!Processes.awaitExit(p, STOP_GRACE)) {
+      out.println("PoCo did not stop within " + STOP_GRACE.toSeconds() + " s; killing it");
+      p.destroyForcibly();
+      if (!Processes.awaitExit(p, Duration.ofSeconds(5))) {
+        cli.err().println("PoCo (pid " + p.pid() + ") could not be stopped");
+        return FAILED;
+      }
+    }
+    pidFile.deleteIfOwnedBy(p.pid());
+    out.println("PoCo stopped");
+    return OK;
+  }
+
+  int restart() throws IOException, InterruptedException {
+    int stopped = shutdown();
+    return stopped == OK ? start() : stopped;
+  }
+
+  private Process spawn() throws IOException {
+    List<String> cmd = ServerCommand.build(cli.env(), cli.serverMain(), List.of("start", "--foreground"));
+    List<String> detached = new File("/usr/bin/setsid").canExecute() ? prepend("/usr/bin/setsid", cmd) : cmd;
+    ProcessBuilder pb = new ProcessBuilder(detached)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.logFile().toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // the server must see the configuration this CLI saw, even when a test injected it
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith(PocoConfig.PREFIX));
+    env.putAll(cli.env());
+    return pb.start();
+  }
+
+  /** Polls /health every 50 ms until it answers (any HTTP status: the edge is up), the server dies, or 30 s pass. */
+  private Optional<HealthClient.Answer> awaitHealth(Process server, Endpoint endpoint, long logStart)
+      throws InterruptedException {
+    HealthClient client = new HealthClient();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline && server.isAlive()) {
+      String url = url(endpoint, logStart);
+      if (url != null) {
+        try {
+          return Optional.of(client.get(Endpoint.parse(url).probe(), Duration.ofSeconds(2)));
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    return Optional.empty();
+  }
+
+  /** The configured URL, or for POCO_HTTP_PORT=0 the one the edge logged since {@code logOffset}. */
+  private String url(Endpoint endpoint, long logOffset) {
+    return endpoint.anyPort() ? log.edgeUrlSince(logOffset) : endpoint.url();
+  }
+
+  private void printTail() {
+    List<String> lines = log.tail(TAIL_LINES);
+    if (lines.isEmpty()) return;
+    cli.err().println("Last lines of " + home.logFile() + ":");
+    lines.forEach(l -> cli.err().println("  " + l));
+  }
+
+  private static List<String> prepend(String first, List<String> rest) {
+    List<String> all = new java.util.ArrayList<>(rest.size() + 1);
+    all.add(first);
+    all.addAll(rest);
+    return all;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.poco.launcher;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code poco} command. */
+@Command(name = "poco", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "PoCo: drive coding agents on this machine from Feishu or Slack.",
+    subcommands = {Main.Config.class, Main.Start.class, Main.Status.class, Main.Shutdown.class, Main.Restart.class,
+        Main.Warm.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  done (or already in the asked state)", "  1  not running, or failed to start or stop",
+        "  2  usage or configuration error", "  3  running, but /health does not answer well"})
+public final class Main implements Callable<Integer> {
+  static final int USAGE = 2;
+
+  private final Cli cli;
+
+  public Main(Cli cli) { this.cli = cli; }
+
+  public static void main(String[] args) {
+    System.exit(run(Cli.system(), args));
+  }
+
+  public static int run(Cli cli, String... args) {
+    CommandLine cmd = new CommandLine(new Main(cli), new Factory(cli));
+    cmd.setOut(new java.io.PrintWriter(cli.out(), true));
+    cmd.setErr(new java.io.PrintWriter(cli.err(), true));
+    cmd.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof ConfigException) {
+        cli.err().println(e.getMessage());
+        return USAGE;
+      }
+      cli.err().println(SecretMasking.mask("poco " + String.join(" ", parsed.originalArgs()) + " failed: " + e));
+      return Daemon.FAILED;
+    });
+    return cmd.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, cli.out());
+    return USAGE;
+  }
+
+  @Command(name = "config", mixinStandardHelpOptions = true,
+      description = "Ask for Feishu (and optionally Slack) credentials; save them to $POCO_HOME/poco.config.json.")
+  static final class Config implements Callable<Integer> {
+    private final Cli cli;
+
+    Config(Cli cli) { this.cli = cli; }
+
+    @Override public Integer call() throws Exception { return new ConfigWizard(cli, Prompter.of(cli)).run(); }
+  }
+
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Start PoCo in the background (pid in $POCO_HOME/poco.pid, log in $POCO_HOME/poco.log).")
+  static final class Start implements Callable<Integer> {
+    private final Cli cli;
+    @Option(names = "--foreground", description = "Run in this terminal until Ctrl-C or SIGTERM.")
+    boolean foreground;
+
+    Start(Cli cli) { this.cli = cli; }
+
+    @Override public Integer call() throws Exception {
+      return foreground ? Server.run(cli, Poco.ALL_ROLES) : new Daemon(cli).start();
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether PoCo runs, and its /health.")
+  static final class Status implements Callable<Integer> {
+    private final Cli cli;
+
+    Status(Cli cli) { this.cli = cli; }
+
+    @Override public Integer call() { return new Daemon(cli).status(); }
+  }
+
+  @Command(name = "shutdown", mixinStandardHelpOptions = true,
+      description = "Stop the background PoCo (SIGTERM, then SIGKILL after 15 s).")
+  static final class Shutdown implements Callable<Integer> {
+    private final Cli cli;
+
+    Shutdown(Cli cli) { this.cli = cli; }
+
+    @Override public Integer call() throws Exception { return new Daemon(cli).shutdown(); }
+  }
+
+  @Command(name = "restart", mixinStandardHelpOptions = true, description = "Shut down, then start in the background.")
+  static final class Restart implements Callable<Integer> {
+    private final Cli cli;
+
+    Restart(Cli cli) { this.cli = cli; }
+
+    @Override public Integer call() throws Exception { return new Daemon(cli).restart(); }
+  }
+
+  @Command(name = "warmup", hidden = true,
+      description = "Run briefly on a temporary home (records the class-data-sharing archive).")
+  static final class Warm implements Callable<Integer> {
+    private final Cli cli;
+
+    Warm(Cli cli) { this.cli = cli; }
+
+    @Override public Integer call() throws Exception { return Warmup.run(cli); }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"poco " + (v == null ? "(development build)" : v)};
+    }
+  }
+
+  /** Gives every command the Cli it runs with. */
+  private record Factory(Cli cli) implements CommandLine.IFactory {
+    @Override public <K> K create(Class<K> cls) throws Exception {
+      try {
+        var ctor = cls.getDeclaredConstructor(Cli.class);
+        ctor.setAccessible(true);
+        return ctor.newInstance(cli);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.poco.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** Files only the owner may read: PoCo's home holds secrets, the database and the pairing code. */
+final class OwnerOnly {
+  static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private OwnerOnly() {}
+
+  /** Creates the directory (and parents) if needed and makes it rwx------. */
+  static void directory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    if (POSIX) Files.setPosixFilePermissions(dir, DIR);
+  }
+
+  /** Writes {@code text} to {@code file} atomically with rw------- from the first byte. */
+  static void write(Path file, String text) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    directory(dir);
+    Path tmp = POSIX
+        ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(FILE))
+        : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.poco.launcher;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code poco start --foreground}: the server itself, in this JVM, until SIGTERM or SIGINT. */
+final class Server {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+  private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
+  private Server() {}
+
+  static int run(Cli cli, Set<String> roles) throws Exception {
+    return run(cli, roles, Poco.ROLE_CLASSES);
+  }
+
+  /** With other classes for the roles: tests run the real lifecycle around stand-in verticles. */
+  static int run(Cli cli, Set<String> roles, Map<String, String> roleClasses) throws Exception {
+    JsonObject config = PocoConfig.load(cli.env());
+    SecretMasking.install(config);
+    Endpoint endpoint = Endpoint.of(config);
+    PocoHome home = cli.home();
+    OwnerOnly.directory(home.dir());
+    PidFile pidFile = new PidFile(home.pidFile());
+    long self = ProcessHandle.current().pid();
+    Optional<ProcessHandle> other = pidFile.live().filter(p -> p.pid() != self);
+    if (other.isPresent()) {
+      cli.err().println("PoCo is already running (pid " + other.get().pid() + ")");
+      return 1;
+    }
+    pidFile.write(self);
+
+    long t0 = System.nanoTime();
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      close(vertx);
+      pidFile.deleteIfOwnedBy(self);
+      stopped.countDown();
+    }, "poco-shutdown"));
+    try {
+      Poco.deploy(vertx, config, roles, roleClasses).await();
+    } catch (Exception e) {
+      cli.err().println(SecretMasking.mask("PoCo failed to start: " + e.getMessage()));
+      return 1; // exiting runs the hook, which closes Vert.x and removes the pid file
+    }
+    log.info("PoCo deployed {} in {} ms", roles, (System.nanoTime() - t0) / 1_000_000);
+    cli.out().println(endpoint.anyPort()
+        ? "PoCo is up; the HTTP edge picked a free port on " + endpoint.host()
+            + " (see its \"HTTP edge listening on\" line)"
+        : "PoCo listening on " + endpoint.url());
+    Pairing.hint(config).ifPresent(cli.out()::println);
+    stopped.await();
+    return 0;
+  }
+
+  private static void close(Vertx vertx) {
+    log.info("PoCo stopping");
+    try {
+      vertx.close().await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      log.info("PoCo stopped");
+    } catch (Exception e) {
+      log.warn("PoCo did not stop cleanly: {}", e.toString());
+    }
+  }
+}
