@@ -95,7 +95,7 @@ public final class Bench {
   }
 
   /** One task at a time: POST the prompt, long-poll its completion. */
-  private static Stats latency(WebClient web, int n) {
+  static Stats latency(WebClient web, int n) {
     long[] samples = new long[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
@@ -106,7 +106,7 @@ public final class Bench {
   }
 
   /** {@code chats} closed loops, each sending its next prompt once the previous task completed. */
-  private static double throughput(WebClient web, int chats, int total) {
+  static double throughput(WebClient web, int chats, int total) {
     AtomicInteger next = new AtomicInteger();
     long t0 = System.nanoTime();
     Future<?>[] loops = new Future<?>[chats];

@@ -28,6 +28,8 @@ public final class ConfigKeys {
   public static final String DEMO_TRUST_LOCAL = "POCO_DEMO_TRUST_LOCAL";
   /** Backend of new projects and demo chats: codex (default), claude_code, cursor_agent, coco, capo, stub. */
   public static final String AGENT_BACKEND = "POCO_AGENT_BACKEND";
+  /** Event-loop threads of a PoCo JVM (default 1: nothing blocks a loop, fewer hand-offs). */
+  public static final String EVENT_LOOPS = "POCO_EVENT_LOOPS";
   public static final String RUNNER_ID = "POCO_RUNNER_ID";
   public static final String RUNNER_MAX_TASKS = "POCO_RUNNER_MAX_TASKS";
   /** How long the stub sleeps on a SLOW prompt (default 30). */
