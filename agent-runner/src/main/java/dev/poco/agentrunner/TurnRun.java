@@ -165,6 +165,13 @@ final class TurnRun implements TurnSink {
     emit(TaskEvent.USAGE, null, usage);
   }
 
+  @Override
+  public void diff(JsonObject summary) {
+    if (finished || summary == null) return;
+    flushDeltas();
+    emit(TaskEvent.DIFF, null, summary);
+  }
+
   private void flushDeltas() {
     cancelTimer(flushTimer);
     flushTimer = -1;

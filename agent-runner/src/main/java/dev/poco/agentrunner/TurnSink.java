@@ -18,4 +18,10 @@ public interface TurnSink {
 
   /** Token usage (input_tokens, output_tokens, ...) and cost (cost_usd) so far. */
   void usage(JsonObject usage);
+
+  /**
+   * What the turn changed so far, replacing any earlier summary: {files: [{path, added, removed}],
+   * added, removed} (see {@link DiffSummary} to build it from a unified diff).
+   */
+  default void diff(JsonObject summary) { }
 }
