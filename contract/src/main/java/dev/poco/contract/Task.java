@@ -12,11 +12,12 @@ import io.vertx.core.json.JsonObject;
  * @param approval the pending confirmation while waiting: {kind, title, detail, options}; the
  *     {@code confirm:} checkpoint has kind "checkpoint"
  * @param cardMessageId the platform message that shows this task's card, once posted
+ * @param diff what the turn changed: {files: [{path, added, removed}], added, removed}, or null
  */
 public record Task(String taskId, String projectId, String prompt, TaskStatus status, String backend, String workdir,
     String originPlatform, String originChatId, String originUserId, String originThreadId, String cardMessageId,
     String output, String result, String error, JsonObject usage, JsonObject approval, String runnerId,
-    String sessionId, long createdAt, long updatedAt, long startedAt, long finishedAt) {
+    String sessionId, JsonObject diff, long createdAt, long updatedAt, long startedAt, long finishedAt) {
 
   public ReplyTarget target() { return new ReplyTarget(originPlatform, originChatId, originThreadId); }
 
@@ -29,7 +30,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
             .put("user_id", originUserId), "thread_id", originThreadId))
         .put("card_message_id", cardMessageId).put("output", output == null ? "" : output).put("result", result)
         .put("error", error).put("usage", usage).put("approval", approval).put("runner_id", runnerId)
-        .put("session_id", sessionId).put("created_at", Jsons.time(createdAt)).put("updated_at", Jsons.time(updatedAt))
+        .put("session_id", sessionId).put("diff", diff).put("created_at", Jsons.time(createdAt)).put("updated_at", Jsons.time(updatedAt))
         .put("started_at", Jsons.time(startedAt)).put("finished_at", Jsons.time(finishedAt));
     return j;
   }
@@ -41,7 +42,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
         o.getString("platform"), o.getString("chat_id"), o.getString("user_id"), o.getString("thread_id"),
         j.getString("card_message_id"), j.getString("output", ""), j.getString("result"), j.getString("error"),
         j.getJsonObject("usage"), j.getJsonObject("approval"), j.getString("runner_id"), j.getString("session_id"),
-        Jsons.time(j, "created_at"), Jsons.time(j, "updated_at"), Jsons.time(j, "started_at"),
+        j.getJsonObject("diff"), Jsons.time(j, "created_at"), Jsons.time(j, "updated_at"), Jsons.time(j, "started_at"),
         Jsons.time(j, "finished_at"));
   }
 
@@ -50,7 +51,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
     private String taskId, projectId, prompt, backend, workdir, originPlatform, originChatId, originUserId,
         originThreadId, cardMessageId, output, result, error, runnerId, sessionId;
     private TaskStatus status = TaskStatus.QUEUED;
-    private JsonObject usage, approval;
+    private JsonObject usage, approval, diff;
     private long createdAt, updatedAt, startedAt, finishedAt;
 
     public Builder() {}
@@ -60,7 +61,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
       workdir = t.workdir; originPlatform = t.originPlatform; originChatId = t.originChatId;
       originUserId = t.originUserId; originThreadId = t.originThreadId; cardMessageId = t.cardMessageId;
       output = t.output; result = t.result; error = t.error; usage = t.usage; approval = t.approval;
-      runnerId = t.runnerId; sessionId = t.sessionId; createdAt = t.createdAt; updatedAt = t.updatedAt;
+      runnerId = t.runnerId; sessionId = t.sessionId; diff = t.diff; createdAt = t.createdAt; updatedAt = t.updatedAt;
       startedAt = t.startedAt; finishedAt = t.finishedAt;
     }
 
@@ -82,6 +83,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
     public Builder approval(JsonObject v) { approval = v; return this; }
     public Builder runnerId(String v) { runnerId = v; return this; }
     public Builder sessionId(String v) { sessionId = v; return this; }
+    public Builder diff(JsonObject v) { diff = v; return this; }
     public Builder createdAt(long v) { createdAt = v; return this; }
     public Builder updatedAt(long v) { updatedAt = v; return this; }
     public Builder startedAt(long v) { startedAt = v; return this; }
@@ -90,7 +92,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
     public Task build() {
       return new Task(taskId, projectId, prompt, status, backend, workdir, originPlatform, originChatId, originUserId,
           originThreadId, cardMessageId, output == null ? "" : output, result, error, usage, approval, runnerId,
-          sessionId, createdAt, updatedAt, startedAt, finishedAt);
+          sessionId, diff, createdAt, updatedAt, startedAt, finishedAt);
     }
   }
 }

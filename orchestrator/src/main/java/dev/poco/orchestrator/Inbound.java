@@ -60,7 +60,8 @@ final class Inbound {
     if ("/status".equals(cmd) && !arg.isEmpty()) return taskReply(arg);
     if ("/approve".equals(cmd)) return answer(arg, true);
     if ("/reject".equals(cmd)) return answer(arg, false);
-    if (cmd != null && !cmd.equals("/run") && !cmd.equals("/status") && !cmd.equals("/stop")) {
+    if (cmd != null && !cmd.equals("/run") && !cmd.equals("/status") && !cmd.equals("/stop")
+        && !cmd.equals("/steer")) {
       return Future.succeededFuture(Reply.of(View.notice("Unknown command " + cmd, Views.HELP)));
     }
     if (Platforms.CHAT_DM.equals(m.chatType())) {
@@ -84,9 +85,19 @@ final class Inbound {
       if (arg.isEmpty()) {
         return Future.succeededFuture(Reply.of(View.notice("Empty prompt", "Usage: `/run <prompt>`, or just type it.")));
       }
-      return engine.submit(p, arg, m.target(), m.userId())
-          .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null));
+      if ("/steer".equals(cmd)) {
+        return engine.steer(p.projectId(), arg).compose(t -> t != null
+            ? Future.succeededFuture(new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Sent to the running turn"))
+            : submit(p, arg, m, "Nothing was running: queued as a task"))
+            .recover(err -> submit(p, arg, m, "This agent cannot be steered mid-turn: queued as a task"));
+      }
+      return submit(p, arg, m, null);
     });
+  }
+
+  private Future<Reply> submit(Project p, String prompt, InboundMessage m, String toast) {
+    return engine.submit(p, prompt, m.target(), m.userId())
+        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), toast));
   }
 
   private Future<Project> project(InboundMessage m) {

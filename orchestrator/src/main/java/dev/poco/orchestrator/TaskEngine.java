@@ -325,6 +325,10 @@ final class TaskEngine {
         Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(e.data()), true);
         store.saveTask(waiting).onFailure(err -> dirty.add(t.taskId()));
       }
+      case TaskEvent.DIFF -> {
+        change(t.toBuilder().diff(e.data()), false);
+        dirty.add(t.taskId());
+      }
       case TaskEvent.USAGE -> {
         change(t.toBuilder().usage(e.data()), false);
         dirty.add(t.taskId());
@@ -385,6 +389,20 @@ final class TaskEngine {
           "Task " + taskId + " is " + t.status().wire() + ", not waiting for confirmation."));
     }
     return Future.succeededFuture(t);
+  }
+
+  /**
+   * Adds a message to the project's running turn instead of queueing it, where the agent can take
+   * it (Codex turn/steer). Null when no turn is running: the caller then runs it as a task.
+   */
+  Future<Task> steer(String projectId, String text) {
+    Lane lane = lanes.get(projectId);
+    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    if (t == null || t.status() != RUNNING || t.runnerId() == null) return Future.succeededFuture(null);
+    return control(t, new TaskControl(t.taskId(), TaskControl.STEER, text)).map(v -> {
+      Task cur = active.getOrDefault(t.taskId(), t);
+      return change(cur.toBuilder().output(cur.output() + "\n▸ steered: " + text + "\n"), false);
+    });
   }
 
   /** Stops the project's active task; queued ones go on. Null when nothing was active. */

@@ -38,6 +38,9 @@ final class TaskViews {
     List<View.Field> fields = new ArrayList<>();
     fields.add(new View.Field("Task", t.taskId()));
     if (t.usage() != null && !t.usage().isEmpty()) fields.add(new View.Field("Usage", usage(t.usage())));
+    if (t.diff() != null && t.diff().getJsonArray("files") != null && !t.diff().getJsonArray("files").isEmpty()) {
+      fields.add(new View.Field("Changes", changes(t.diff())));
+    }
     return new View(ViewKinds.TASK, title(t), t.status().wire(), body, fields, null, actions(t, p, pages), p, pages,
         new JsonObject().put("task_id", t.taskId()).put("project_id", t.projectId()));
   }
@@ -94,6 +97,18 @@ final class TaskViews {
     if (u.containsKey("output_tokens")) sb.append(sb.length() > 0 ? " / " : "").append(u.getValue("output_tokens")).append(" out");
     if (u.containsKey("cost_usd")) sb.append(sb.length() > 0 ? " · $" : "$").append(u.getValue("cost_usd"));
     return sb.length() == 0 ? u.encode() : sb.toString();
+  }
+
+  /** "2 files changed, +12 −3: src/app.py, README.md" (at most five names). */
+  static String changes(JsonObject diff) {
+    JsonArray files = diff.getJsonArray("files");
+    StringBuilder sb = new StringBuilder().append(files.size()).append(files.size() == 1 ? " file" : " files")
+        .append(" changed, +").append(diff.getInteger("added", 0)).append(" −").append(diff.getInteger("removed", 0));
+    for (int i = 0; i < files.size() && i < 5; i++) {
+      sb.append(i == 0 ? ": " : ", ").append(files.getJsonObject(i).getString("path"));
+    }
+    if (files.size() > 5) sb.append(", …");
+    return sb.toString();
   }
 
   static String snippet(String s, int max) {

@@ -28,6 +28,7 @@ final class Views {
       "`/status <task_id>`: show a task",
       "`/approve <task_id>` · `/reject <task_id>`: answer a task that waits",
       "`/stop`: stop the running task (queued ones go on)",
+      "`/steer <text>`: add a message to the running turn instead of queueing it (Codex)",
       "`/help`: this text",
       "In a DM with the bot: New creates a project and its group; Manage lists and deletes projects.");
 

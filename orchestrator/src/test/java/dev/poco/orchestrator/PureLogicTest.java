@@ -78,6 +78,16 @@ class PureLogicTest {
   }
 
   @Test
+  @DisplayName("a finished card names the files the turn changed with +/- counts")
+  void changes() {
+    JsonObject diff = new JsonObject().put("added", 12).put("removed", 3).put("files", new JsonArray()
+        .add(new JsonObject().put("path", "src/app.py")).add(new JsonObject().put("path", "README.md")));
+    Task t = task(TaskStatus.COMPLETED, "done").toBuilder().diff(diff).build();
+    assertThat(TaskViews.task(t, 1, 0).fields()).extracting(View.Field::value)
+        .contains("2 files changed, +12 −3: src/app.py, README.md");
+  }
+
+  @Test
   @DisplayName("a waiting task shows the question and Approve / Reject, with Approve for session when offered")
   void waiting() {
     JsonObject ask = new JsonObject().put("kind", "command").put("title", "Run `rm -rf build`?")

@@ -103,7 +103,10 @@ final class Migrations {
       END""",
       "CREATE INDEX tasks_created ON tasks(created_at)");
 
-  static final List<List<String>> STEPS = List.of(V1, V2);
+  /** The files a turn changed, for the final card. */
+  static final List<String> V3 = List.of("ALTER TABLE tasks ADD COLUMN diff_json TEXT");
+
+  static final List<List<String>> STEPS = List.of(V1, V2, V3);
 
   static int latest() { return STEPS.size(); }
 

@@ -24,11 +24,11 @@ final class TaskRows {
 
   private static final String COLUMNS = "task_id, project_id, prompt, status, backend, workdir, origin_platform, "
       + "origin_chat_id, origin_user_id, origin_thread_id, card_message_id, output, result, error, usage_json, "
-      + "approval_json, runner_id, session_id, created_at, updated_at, started_at, finished_at";
+      + "approval_json, runner_id, session_id, created_at, updated_at, started_at, finished_at, diff_json";
 
   // created_at is left as first written: a task's age does not change on later saves.
   static final String UPSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES ("
-      + String.join(", ", Collections.nCopies(22, "?")) + """
+      + String.join(", ", Collections.nCopies(23, "?")) + """
       ) ON CONFLICT (task_id) DO UPDATE SET project_id = excluded.project_id, prompt = excluded.prompt,
         status = excluded.status, backend = excluded.backend, workdir = excluded.workdir,
         origin_platform = excluded.origin_platform, origin_chat_id = excluded.origin_chat_id,
@@ -36,7 +36,7 @@ final class TaskRows {
         card_message_id = excluded.card_message_id, output = excluded.output, result = excluded.result,
         error = excluded.error, usage_json = excluded.usage_json, approval_json = excluded.approval_json,
         runner_id = excluded.runner_id, session_id = excluded.session_id, updated_at = excluded.updated_at,
-        started_at = excluded.started_at, finished_at = excluded.finished_at""";
+        started_at = excluded.started_at, finished_at = excluded.finished_at, diff_json = excluded.diff_json""";
 
   static Write save(Task t, long now) {
     long created = t.createdAt() == 0 ? now : t.createdAt();
@@ -44,7 +44,7 @@ final class TaskRows {
         t.backend(), t.workdir(), t.originPlatform(), t.originChatId(), t.originUserId(), t.originThreadId(),
         t.cardMessageId(), t.output() == null ? "" : t.output(), t.result(), t.error(), encode(t.usage()),
         encode(t.approval()), t.runnerId(), t.sessionId(), created, t.updatedAt() == 0 ? now : t.updatedAt(),
-        t.startedAt(), t.finishedAt());
+        t.startedAt(), t.finishedAt(), encode(t.diff()));
     return Write.upsert(UPSERT, args, SqlErrors.projectMustExist(t.projectId()));
   }
 
@@ -84,7 +84,7 @@ final class TaskRows {
         r.getString("origin_thread_id"), r.getString("card_message_id"), r.getString("output"),
         r.getString("result"), r.getString("error"), decode(r.getString("usage_json")),
         decode(r.getString("approval_json")), r.getString("runner_id"), r.getString("session_id"),
-        r.getLong("created_at"), r.getLong("updated_at"), r.getLong("started_at"), r.getLong("finished_at"));
+        decode(r.getString("diff_json")), r.getLong("created_at"), r.getLong("updated_at"), r.getLong("started_at"), r.getLong("finished_at"));
   }
 
   private static String encode(JsonObject j) { return j == null ? null : j.encode(); }

@@ -136,6 +136,24 @@ class DemoFlowIT {
   }
 
   @Test
+  @DisplayName("/steer adds a message to the running turn; with nothing running it queues a task")
+  void steer() {
+    String slow = demo.run("c-steer", "/run SLOW task");
+    demo.awaitStatus(slow, "running", 5_000);
+    Http.Result steered = demo.command("c-steer", "/steer also fix the tests");
+    assertThat(steered.status()).isEqualTo(200);
+    assertThat(steered.str("task_id")).isEqualTo(slow);
+    assertThat(steered.str("toast")).isEqualTo("Sent to the running turn");
+    assertThat(demo.task(slow).getString("output")).contains("steered: also fix the tests");
+    demo.cardAction("group", "c-steer", "task.stop", null, null);
+    assertThat(demo.awaitDone(slow, 5).getString("status")).isEqualTo("cancelled");
+
+    Http.Result idle = demo.command("c-steer", "/steer Reply with exactly: QUEUED_INSTEAD");
+    assertThat(idle.str("toast")).contains("queued as a task");
+    assertThat(demo.awaitDone(idle.str("task_id"), 10).getString("result")).isEqualTo("QUEUED_INSTEAD");
+  }
+
+  @Test
   @DisplayName("follow-up prompts in one chat continue the same agent session")
   void session() {
     JsonObject first = demo.awaitDone(demo.run("c-session", "Reply with exactly: ONE"), 10);
