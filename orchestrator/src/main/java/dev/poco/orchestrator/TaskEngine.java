@@ -368,14 +368,24 @@ final class TaskEngine {
     });
   }
 
+  /**
+   * Back to running before the answer leaves: the agent may ask its next question right after it
+   * gets this answer, and that request must not be wiped by a late state change here.
+   */
   private Future<Task> answerAgent(Task t, String action) {
-    return control(t, new TaskControl(t.taskId(), action, null)).map(v -> {
-      Task cur = active.get(t.taskId());
-      if (cur == null || cur.status() != WAITING_CONFIRMATION) return cur == null ? t : cur;
-      Task running = change(cur.toBuilder().status(RUNNING).approval(null), true);
-      store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
-      return running;
-    });
+    JsonObject asked = t.approval();
+    Task running = change(t.toBuilder().status(RUNNING).approval(null), true);
+    store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
+    return control(t, new TaskControl(t.taskId(), action, null))
+        .map(v -> active.getOrDefault(t.taskId(), running))
+        .recover(err -> {
+          Task cur = active.get(t.taskId());
+          if (cur != null && cur.status() == RUNNING && cur.approval() == null) {
+            Task back = change(cur.toBuilder().status(WAITING_CONFIRMATION).approval(asked), true);
+            store.saveTask(back).onFailure(e -> dirty.add(t.taskId()));
+          }
+          return Future.failedFuture(err);
+        });
   }
 
   private Future<Task> waiting(String taskId) {
