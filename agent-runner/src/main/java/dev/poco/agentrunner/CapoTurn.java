@@ -103,7 +103,10 @@ final class CapoTurn implements AgentTurn {
         .put("choice", choice);
     Future<Void> written = child.write(new JsonObject().put("type", "resolve_permission").put("payload", answer)
         .encode());
-    if (!permissions.isEmpty()) ask(permissions.peekFirst());
+    // The next card only after this answer's reply went out, or the orchestrator would clear it as answered.
+    written.onComplete(v -> vertx.runOnContext(x -> {
+      if (!done() && !permissions.isEmpty()) ask(permissions.peekFirst());
+    }));
     return written;
   }
 
