@@ -45,6 +45,7 @@ if (chat) {
   chat = crypto.randomUUID();
 }
 const save = () => fs.writeFileSync(path.join(dir, chat + '.json'), JSON.stringify(state));
+save(); // the chat exists from init on, as with create-chat
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const cwd = flags['--workspace'] || process.cwd();
