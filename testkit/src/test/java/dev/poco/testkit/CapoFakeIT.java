@@ -159,6 +159,20 @@ class CapoFakeIT {
   }
 
   @Test
+  @DisplayName("a new working dir gets a new capo process there, with a new session")
+  void workdirChange() throws Exception {
+    String chat = "c-workdir";
+    JsonObject first = demo.awaitDone(demo.run(chat, "Reply with exactly: HERE"), 15);
+    Path other = java.nio.file.Files.createDirectories(home.resolve("repos/other"));
+    assertThat(demo.cardAction("group", chat, "workdir.manual", null, new JsonObject().put("path", other.toString()))
+        .status()).isEqualTo(200);
+    JsonObject next = demo.awaitDone(demo.run(chat, "RECALL"), 15);
+    assertThat(next.getString("workdir")).isEqualTo(other.toRealPath().toString());
+    assertThat(next.getString("result")).isEqualTo("turns before: 0; last: none");
+    assertThat(next.getString("session_id")).isNotEqualTo(first.getString("session_id"));
+  }
+
+  @Test
   @DisplayName("after a PoCo restart the next prompt resumes the stored session with --session")
   void restart(@TempDir Path own) {
     Map<String, String> cfg = capo(own, Map.of());
