@@ -3,7 +3,7 @@
 // system/init, user, partial assistant deltas and then the whole message, tool_call started/completed,
 // result. Chats persist under $HOME/.cursor/chats so `--resume <id>` keeps the id and can prove what it
 // saw (RECALL). Markers: TOOL, SLOW (deltas until killed), CRASH (stderr + exit 3, no result), HANG,
-// MALFORMED, ENV:<NAME>, FLAGS (answers the flags it got), "Reply with exactly: X" → X.
+// MALFORMED, LINGER (stays after its result), ENV:<NAME>, FLAGS (answers the flags it got), "Reply with exactly: X" → X.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -103,5 +103,6 @@ async function main() {
   save();
   out({ type: 'result', subtype: 'success', is_error: false, duration_ms: Date.now() - started,
     duration_api_ms: 1, result: answer, session_id: chat, request_id: crypto.randomUUID() });
+  if (prompt.includes('LINGER')) setInterval(() => {}, 1 << 30);
 }
 main();

@@ -1,9 +1,7 @@
 package dev.poco.agentrunner;
 
 import dev.poco.contract.BackendInfo;
-import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Failures;
 import dev.poco.contract.Settings;
 import io.vertx.core.Future;
 import java.util.HashMap;
@@ -50,10 +48,10 @@ public final class CapoBackend implements AgentBackend {
   public Future<AgentTurn> start(TurnRequest request, TurnSink sink) {
     String model = new Settings(request.settings()).str("model", launch.defaultModel());
     CapoProcess live = byProject.get(request.projectId());
-    if (live != null && live.busy()) {
-      return Future.failedFuture(Bus.error(Failures.CONFLICT, "capo is still running a turn for this project"));
+    if (live != null && !live.busy() && live.fits(request, model)) {
+      return Future.<AgentTurn>succeededFuture(live.turn(request, sink));
     }
-    if (live != null && live.fits(request, model)) return Future.<AgentTurn>succeededFuture(live.turn(request, sink));
+    // A process still busy with an abandoned turn cannot take this one: replace it, resuming the session.
     if (live != null) live.quit();
     CapoProcess fresh = new CapoProcess(supervisor.vertx(), request.workdir(), model, p -> byProject.remove(request.projectId(), p));
     byProject.put(request.projectId(), fresh);

@@ -52,8 +52,10 @@ final class CapoTurn implements AgentTurn {
     if (done()) return;
     switch (type) {
       case "agent_text_delta" -> {
-        streamed = true;
-        sink.delta(String.valueOf(payload));
+        if (payload instanceof String text) {
+          streamed = true;
+          sink.delta(text);
+        }
       }
       case "agent_message_complete" -> {
         // The full text repeats what was streamed; it only matters when no deltas came.
@@ -64,6 +66,10 @@ final class CapoTurn implements AgentTurn {
       case "tool_call_progress" -> toolProgress(obj(payload));
       case "tool_call_completed" -> toolCompleted(obj(payload));
       case "permission_requested" -> {
+        if (cancelling) {
+          resolve(obj(payload), "deny");
+          return;
+        }
         permissions.addLast(obj(payload));
         if (permissions.size() == 1) ask(permissions.peekFirst());
       }
@@ -99,15 +105,18 @@ final class CapoTurn implements AgentTurn {
       case APPROVE_SESSION -> "allow_session";
       case REJECT -> "deny";
     };
-    JsonObject answer = new JsonObject().put("tool", asked.getValue("tool")).put("args", asked.getValue("args"))
-        .put("choice", choice);
-    Future<Void> written = child.write(new JsonObject().put("type", "resolve_permission").put("payload", answer)
-        .encode());
+    Future<Void> written = resolve(asked, choice);
     // The next card only after this answer's reply went out, or the orchestrator would clear it as answered.
     written.onComplete(v -> vertx.runOnContext(x -> {
       if (!done() && !permissions.isEmpty()) ask(permissions.peekFirst());
     }));
     return written;
+  }
+
+  private Future<Void> resolve(JsonObject asked, String choice) {
+    JsonObject answer = new JsonObject().put("tool", asked.getValue("tool")).put("args", asked.getValue("args"))
+        .put("choice", choice);
+    return child.write(new JsonObject().put("type", "resolve_permission").put("payload", answer).encode());
   }
 
   @Override

@@ -43,7 +43,7 @@ public final class CursorBackend implements AgentBackend {
 
   @Override
   public Future<AgentTurn> start(TurnRequest request, TurnSink sink) {
-    CursorTurn turn = new CursorTurn(sink);
+    CursorTurn turn = new CursorTurn(supervisor.vertx(), sink);
     return supervisor.spawn(launch.turn(request), turn::onLine)
         .recover(err -> Future.failedFuture(launch.notReady(err.getMessage())))
         .<AgentTurn>map(child -> {

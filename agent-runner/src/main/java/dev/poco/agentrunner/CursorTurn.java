@@ -2,6 +2,7 @@ package dev.poco.agentrunner;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -11,6 +12,10 @@ import org.slf4j.LoggerFactory;
 final class CursorTurn implements AgentTurn {
   private static final Logger log = LoggerFactory.getLogger(CursorTurn.class);
 
+  /** cursor-agent has been seen to linger after its result; it gets this long to exit by itself. */
+  static final long LINGER_MS = 3_000;
+
+  private final Vertx vertx;
   private final TurnSink sink;
   private final Promise<TurnOutcome> outcome = Promise.promise();
   /** The assistant text since the last tool call: partials add to it, a whole message repeats it. */
@@ -18,7 +23,10 @@ final class CursorTurn implements AgentTurn {
   private ChildProcess child;
   private boolean cancelled;
 
-  CursorTurn(TurnSink sink) { this.sink = sink; }
+  CursorTurn(Vertx vertx, TurnSink sink) {
+    this.vertx = vertx;
+    this.sink = sink;
+  }
 
   void attach(ChildProcess child) {
     this.child = child;
@@ -82,6 +90,7 @@ final class CursorTurn implements AgentTurn {
     } else {
       outcome.tryComplete(TurnOutcome.completed(text));
     }
+    if (child != null && vertx != null) vertx.setTimer(LINGER_MS, id -> child.kill());
   }
 
   private void exited(ProcessExit exit) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class CursorTurnTest {
   final RecordingSink sink = new RecordingSink();
-  final CursorTurn turn = new CursorTurn(sink);
+  final CursorTurn turn = new CursorTurn(null, sink);
 
   static String assistant(String text) {
     return new JsonObject().put("type", "assistant").put("message", new JsonObject().put("role", "assistant")
@@ -47,7 +47,7 @@ class CursorTurnTest {
     assertThat(turn.outcome().result().status()).isEqualTo(TaskStatus.COMPLETED);
     assertThat(turn.outcome().result().result()).isEqualTo("done");
 
-    CursorTurn bad = new CursorTurn(sink);
+    CursorTurn bad = new CursorTurn(null, sink);
     bad.onLine("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"result\":\"quota\"}");
     assertThat(bad.outcome().result().status()).isEqualTo(TaskStatus.FAILED);
     assertThat(bad.outcome().result().error()).contains("quota");

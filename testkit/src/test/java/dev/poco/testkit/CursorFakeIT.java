@@ -95,6 +95,14 @@ class CursorFakeIT {
   }
 
   @Test
+  @DisplayName("the turn ends at the result even when cursor-agent lingers after it")
+  void linger() {
+    JsonObject t = demo.awaitDone(demo.run("c-linger", "LINGER Reply with exactly: LEFT"), 10);
+    assertThat(t.getString("status")).isEqualTo("completed");
+    assertThat(t.getString("result")).isEqualTo("LEFT");
+  }
+
+  @Test
   @DisplayName("a line that is not JSON is skipped")
   void malformed() {
     JsonObject t = demo.awaitDone(demo.run("c-malformed", "MALFORMED Reply with exactly: FINE"), 15);
