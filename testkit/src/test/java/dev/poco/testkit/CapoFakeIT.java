@@ -52,6 +52,16 @@ class CapoFakeIT {
   }
 
   @Test
+  @DisplayName("the agent picker shows capo ready with its version and approvals; cursor-agent not found, naming its setting")
+  void picker() {
+    demo.run("c-picker", "Reply with exactly: BIND");
+    String body = demo.cardAction("group", "c-picker", "agent.open", null, null).json().getJsonObject("view")
+        .getString("body");
+    assertThat(body).contains("- **capo** (current): ready, capo 0.7.0 (fake)\n")
+        .contains("- cursor_agent: not ready (cursor-agent not found: set POCO_CURSOR_COMMAND");
+  }
+
+  @Test
   @DisplayName("POCO_CAPO_ENV reaches the child's environment")
   void env() {
     assertThat(demo.awaitDone(demo.run("c-env", "ENV:FAKE_CAPO_TOKEN"), 15).getString("result"))

@@ -55,6 +55,15 @@ class CursorFakeIT {
   }
 
   @Test
+  @DisplayName("the agent picker shows cursor_agent ready with its version and no approval channel")
+  void picker() {
+    demo.run("c-picker", "Reply with exactly: BIND");
+    String body = demo.cardAction("group", "c-picker", "agent.open", null, null).json().getJsonObject("view")
+        .getString("body");
+    assertThat(body).contains("- **cursor_agent** (current): ready, 2026.11.01-fake · no approval channel\n");
+  }
+
+  @Test
   @DisplayName("tool calls show as activity lines")
   void tools() {
     JsonObject t = demo.awaitDone(demo.run("c-tool", "TOOL Reply with exactly: LOOKED"), 15);
