@@ -12,6 +12,8 @@ final class Backends {
   static Map<String, AgentBackend> create(Vertx vertx, Settings settings, ProcessSupervisor supervisor) {
     Map<String, AgentBackend> all = new LinkedHashMap<>();
     add(all, new StubBackend(vertx, settings));
+    add(all, new CapoBackend(settings, supervisor));
+    add(all, new CursorBackend(settings, supervisor));
     return all;
   }
 
