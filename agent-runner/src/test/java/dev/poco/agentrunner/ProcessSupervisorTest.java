@@ -78,8 +78,10 @@ class ProcessSupervisorTest {
   @Test
   @DisplayName("a tree that ignores TERM is killed after the grace")
   void killEscalates() throws Exception {
-    ChildProcess child = supervisor.spawn(ProcessSpec.of("sh", "-c", "trap '' TERM; sleep 300 & sleep 300 & wait"),
-        line -> {}).await();
+    // The shell loops rather than waits: once its children are killed a `wait` would return and the
+    // shell exit 0 by itself, racing the KILL this test is about.
+    ChildProcess child = supervisor.spawn(ProcessSpec.of("sh", "-c",
+        "trap '' TERM; sleep 300 & sleep 300 & while :; do sleep 1; done"), line -> {}).await();
     List<ProcessHandle> tree = descendants(child.pid(), 2);
     ProcessExit exit = child.kill().await();
     assertThat(exit.killed()).isTrue();
