@@ -72,7 +72,11 @@ final class CodexTurn implements AgentTurn {
       case REJECT -> "decline";
     };
     p.answer.tryComplete(new JsonObject().put("decision", wire));
-    if (!approvals.isEmpty()) sink.approval(approvals.peek().approval);
+    // The next one waits a tick: the orchestrator marks the task running when this answer is acknowledged,
+    // which must not land after (and so hide) the next request.
+    vertx.runOnContext(v -> {
+      if (!done() && !approvals.isEmpty()) sink.approval(approvals.peek().approval);
+    });
     return Future.succeededFuture();
   }
 
