@@ -67,6 +67,7 @@ const fail = (id, code, message) => send({ id, error: { code, message } });
 function handle({ id, method, params = {} }) {
   if (method === 'initialize') {
     if (initialized) return fail(id, -32600, 'Already initialized');
+    if (args.includes('--refuse-init')) return fail(id, -32600, 'initialize refused (--refuse-init)');
     initialized = true;
     const name = params.clientInfo?.name ?? 'unknown';
     return ok(id, { userAgent: `${name}/0.169.0 (fake)`, codexHome: home, platformFamily: 'unix', platformOs: 'linux' });

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class CodexAppServer {
   private static final Logger log = LoggerFactory.getLogger(CodexAppServer.class);
   private static final long CLOSE_GRACE_MS = 2_000;
+  /** A codex that never answers initialize would hold its turn (and linger) forever. */
+  static final long INIT_TIMEOUT_MS = 30_000;
 
   final Path workdir;
   private final Vertx vertx;
@@ -56,11 +58,23 @@ final class CodexAppServer {
       JsonObject init = new JsonObject()
           .put("clientInfo", new JsonObject().put("name", "poco").put("title", "PoCo").put("version", "0.1.0"))
           .put("capabilities", new JsonObject().put("experimentalApi", false));
+      long t = vertx.setTimer(INIT_TIMEOUT_MS, id -> {
+        if (ready.tryFail("codex app-server did not answer initialize within " + INIT_TIMEOUT_MS / 1000 + " s")) kill();
+      });
+      ready.future().onComplete(ar -> vertx.cancelTimer(t));
       peer.request("initialize", init).onSuccess(r -> {
         // Written raw: "initialized" takes no params, and a null params field is not the same on the wire.
         child.write("{\"method\":\"initialized\"}");
         ready.tryComplete(this);
-      }).onFailure(ready::tryFail);
+      }).onFailure(err -> {
+        if (exit != null) {
+          ready.tryFail(err);
+          return;
+        }
+        // Alive but refusing the handshake: no use keeping it for the next turn.
+        ready.tryFail("codex initialize failed: " + err.getMessage());
+        kill();
+      });
     });
     return ready.future();
   }

@@ -142,6 +142,22 @@ class CodexBackendIT {
   }
 
   @Test
+  @DisplayName("a refused handshake fails the turn and the process is not kept")
+  void refusedHandshake() throws Exception {
+    Settings s = new Settings(new JsonObject().put("POCO_CODEX_COMMAND", tmp.resolve("bin/codex").toString())
+        .put("POCO_CODEX_HOME", codexHome.toString()).put("POCO_CODEX_ARGS", "--refuse-init"));
+    CodexBackend refusing = on(() -> Future.succeededFuture(new CodexBackend(vertx, s, new ProcessSupervisor(vertx, 500))));
+    for (int i = 0; i < 2; i++) {
+      CompletableFuture<Throwable> failed = new CompletableFuture<>();
+      ctx.runOnContext(v -> refusing.start(new TurnRequest("t", "p", "hi", tmp, null, null), new Recorder())
+          .onComplete(ar -> failed.complete(ar.cause())));
+      assertThat(failed.get(10, TimeUnit.SECONDS)).hasMessage("codex initialize failed: initialize refused (--refuse-init)");
+    }
+    assertThat(pids()).as("a new process for the second try").hasSize(2);
+    on(refusing::close);
+  }
+
+  @Test
   @DisplayName("a file change reports the diff summary")
   void diff() throws Exception {
     Recorder sink = new Recorder();
