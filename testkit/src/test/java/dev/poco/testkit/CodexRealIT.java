@@ -72,11 +72,15 @@ class CodexRealIT {
   @AfterEach
   void stopApi() { api.close(); }
 
-  EmbeddedPoco poco() {
-    return EmbeddedPoco.start(tmp.resolve("poco-home"), Map.of(ConfigKeys.AGENT_BACKEND, "codex",
+  EmbeddedPoco poco() { return poco(Map.of()); }
+
+  EmbeddedPoco poco(Map<String, String> extra) {
+    Map<String, String> config = new java.util.HashMap<>(Map.of(ConfigKeys.AGENT_BACKEND, "codex",
         ConfigKeys.backendKey("codex", "command"), wrapper.toString(),
         "POCO_CODEX_HOME", codexHome.toString(),
         "POCO_CODEX_ARGS", "--disable plugins --disable apps --disable remote_plugin -c analytics.enabled=false"));
+    config.putAll(extra);
+    return EmbeddedPoco.start(tmp.resolve("poco-home"), config);
   }
 
   @Test
@@ -116,6 +120,32 @@ class CodexRealIT {
       assertThat(t2.getString("status")).as(t2.encode()).isEqualTo("completed");
       assertThat(Path.of(t2.getString("workdir")).resolve("declined.txt")).doesNotExist();
       assertThat(lastOutput(api.requests())).contains("rejected");
+    }
+  }
+
+  @Test
+  @DisplayName("with approval_policy on-request only an escalation asks, showing codex's justification")
+  void escalation() {
+    try (EmbeddedPoco p = poco(Map.of(ConfigKeys.backendKey("codex", "approval_policy"), "on-request"))) {
+      Demo d = new Demo(p.http);
+      String id = d.run("real-escalate", "ESCALATE:touch escalated.txt");
+      JsonObject a = awaitApproval(d, id);
+      assertThat(a.getString("detail")).contains("touch escalated.txt").contains("reason: the test asks for escalation");
+      assertThat(d.approve(id).status()).isEqualTo(200);
+      JsonObject t = d.awaitDone(id, 60);
+      assertThat(t.getString("status")).as(t.encode()).isEqualTo("completed");
+      assertThat(Path.of(t.getString("workdir")).resolve("escalated.txt")).exists();
+    }
+  }
+
+  @Test
+  @DisplayName("a model server error fails the task with codex's message")
+  void httpFailure() {
+    try (EmbeddedPoco p = poco()) {
+      Demo d = new Demo(p.http);
+      JsonObject t = d.awaitDone(d.run("real-fail", "FAIL_HTTP"), 60);
+      assertThat(t.getString("status")).as(t.encode()).isEqualTo("failed");
+      assertThat(t.getString("error")).isNotBlank();
     }
   }
 
