@@ -33,6 +33,7 @@ final class CodexTurn implements AgentTurn {
   private final ArrayDeque<Pending> approvals = new ArrayDeque<>();
   private final JsonObject usage = new JsonObject();
   private String turnId;
+  private String deltaItem;
   private String finalText;
   private String lastError;
   private boolean cancelling;
@@ -121,7 +122,7 @@ final class CodexTurn implements AgentTurn {
       case "turn/started" -> {
         if (turnId == null) turnId = p.getJsonObject("turn", new JsonObject()).getString("id");
       }
-      case "item/agentMessage/delta" -> sink.delta(p.getString("delta"));
+      case "item/agentMessage/delta" -> delta(p.getString("itemId"), p.getString("delta"));
       case "item/started" -> started(p.getJsonObject("item", new JsonObject()));
       case "item/completed" -> completed(p.getJsonObject("item", new JsonObject()));
       case "thread/tokenUsage/updated" -> usage(p.getJsonObject("tokenUsage", new JsonObject()));
@@ -151,6 +152,14 @@ final class CodexTurn implements AgentTurn {
     approvals.add(new Pending(a, answer));
     if (approvals.size() == 1) sink.approval(a);
     return answer.future();
+  }
+
+  /** A turn may say several messages (before and after a command): they are kept apart on the card. */
+  private void delta(String itemId, String text) {
+    if (text == null || text.isEmpty()) return;
+    if (deltaItem != null && itemId != null && !itemId.equals(deltaItem)) sink.delta("\n\n");
+    if (itemId != null) deltaItem = itemId;
+    sink.delta(text);
   }
 
   private void started(JsonObject item) {
