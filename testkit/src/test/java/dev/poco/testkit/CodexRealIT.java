@@ -139,6 +139,23 @@ class CodexRealIT {
   }
 
   @Test
+  @DisplayName("a patch (catalog model, so apply_patch exists) asks with the file and its diff, then applies")
+  void patch() {
+    try (EmbeddedPoco p = poco(Map.of(ConfigKeys.backendKey("codex", "model"), "gpt-5.5"))) {
+      Demo d = new Demo(p.http);
+      String id = d.run("real-patch", "APPLY_PATCH:patched.txt=hello");
+      JsonObject a = awaitApproval(d, id);
+      assertThat(a.getString("kind")).isEqualTo("file_change");
+      assertThat(a.getString("detail")).contains("patched.txt").contains("hello");
+      assertThat(d.approve(id).status()).isEqualTo(200);
+      JsonObject t = d.awaitDone(id, 60);
+      assertThat(t.getString("status")).as(t.encode()).isEqualTo("completed");
+      assertThat(t.getString("output")).contains("▸ edit ");
+      assertThat(Path.of(t.getString("workdir")).resolve("patched.txt")).hasContent("hello");
+    }
+  }
+
+  @Test
   @DisplayName("a model server error fails the task with codex's message")
   void httpFailure() {
     try (EmbeddedPoco p = poco()) {
