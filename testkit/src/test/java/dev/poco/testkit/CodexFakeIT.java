@@ -103,6 +103,24 @@ class CodexFakeIT {
     assertThat(t.getString("result")).isEqualTo("patch accept");
     assertThat(t.getString("output")).contains("▸ edit ").contains("p.txt");
     assertThat(Path.of(t.getString("workdir")).resolve("p.txt")).exists();
+    // turn/diff/updated reaches the task and its final card: files changed with +/- counts.
+    assertThat(t.getJsonObject("diff").getInteger("added")).isEqualTo(1);
+    Http.Result card = demo.command("cx-patch", "/status " + id);
+    assertThat(card.json().getJsonObject("view").getJsonArray("fields").encode())
+        .contains("1 file changed, +1 −0: p.txt");
+  }
+
+  @Test
+  @DisplayName("/steer in the chat reaches the running Codex turn (turn/steer) instead of queueing")
+  void steer() {
+    String slow = demo.run("cx-steer", "SLOW");
+    awaitOutput(slow, "..");
+    Http.Result steered = demo.command("cx-steer", "/steer also cover the edge case");
+    assertThat(steered.str("toast")).isEqualTo("Sent to the running turn");
+    assertThat(steered.str("task_id")).isEqualTo(slow);
+    assertThat(demo.task(slow).getString("output")).contains("steered: also cover the edge case");
+    demo.cardAction("group", "cx-steer", "task.stop", null, null);
+    assertThat(demo.awaitDone(slow, 10).getString("status")).isEqualTo("cancelled");
   }
 
   @Test
