@@ -12,6 +12,10 @@ final class Backends {
   static Map<String, AgentBackend> create(Vertx vertx, Settings settings, ProcessSupervisor supervisor) {
     Map<String, AgentBackend> all = new LinkedHashMap<>();
     add(all, new StubBackend(vertx, settings));
+    add(all, new AcpBackend(vertx, settings, supervisor, AcpAgentSpec.coco()));
+    add(all, new AcpBackend(vertx, settings, supervisor, AcpAgentSpec.gemini()));
+    add(all, new AcpBackend(vertx, settings, supervisor, AcpAgentSpec.codexAcp()));
+    AcpAgentSpec.extra(settings).forEach(s -> add(all, new AcpBackend(vertx, settings, supervisor, s)));
     return all;
   }
 
