@@ -170,6 +170,70 @@ class AcpFakeIT {
     assertThat(t.getString("result")).isEqualTo("MINE");
   }
 
+  @Test
+  @DisplayName("after a PoCo restart the next prompt loads the saved session; its replayed history is not output")
+  void restart(@TempDir Path other) {
+    Path agent = other.resolve("agent-home");
+    Map<String, String> cfg = config(FakeAcpAgent.install(other.resolve("bin")), agent);
+    String sessionId;
+    try (EmbeddedPoco first = EmbeddedPoco.start(other, cfg)) {
+      JsonObject t = new Demo(first.http).awaitDone(new Demo(first.http).run("acp-restart", "Reply with exactly: BEFORE"), 20);
+      assertThat(t.getString("result")).isEqualTo("BEFORE");
+      sessionId = t.getString("session_id");
+    }
+    try (EmbeddedPoco second = EmbeddedPoco.start(other, cfg)) {
+      Demo d = new Demo(second.http);
+      JsonObject t = d.awaitDone(d.run("acp-restart", "Reply with exactly: AFTER"), 20);
+      assertThat(t.getString("status")).isEqualTo("completed");
+      assertThat(t.getString("session_id")).isEqualTo(sessionId);
+      assertThat(t.getString("output")).as("history replayed by session/load is not streamed").isEqualTo("AFTER");
+      JsonObject h = d.awaitDone(d.run("acp-restart", "HISTORY"), 20);
+      assertThat(h.getString("result")).isEqualTo("HISTORY 2 Reply with exactly: AFTER");
+    }
+    List<JsonObject> loads = FakeAcpAgent.log(agent).stream()
+        .filter(e -> "session/load".equals(e.getJsonObject("in", new JsonObject()).getString("method"))).toList();
+    assertThat(loads).hasSize(1);
+    assertThat(loads.get(0).getJsonObject("in").getJsonObject("params").getString("sessionId")).isEqualTo(sessionId);
+  }
+
+  @Test
+  @DisplayName("a saved session the agent no longer has: a new session is started and the card says so")
+  void lostSession(@TempDir Path other) throws Exception {
+    Path agent = other.resolve("agent-home");
+    Map<String, String> cfg = config(FakeAcpAgent.install(other.resolve("bin")), agent);
+    String sessionId;
+    try (EmbeddedPoco first = EmbeddedPoco.start(other, cfg)) {
+      Demo d = new Demo(first.http);
+      sessionId = d.awaitDone(d.run("acp-lost", "Reply with exactly: GONE"), 20).getString("session_id");
+    }
+    try (var files = java.nio.file.Files.list(agent.resolve(".fake-acp/sessions"))) {
+      for (Path f : files.toList()) java.nio.file.Files.delete(f);
+    }
+    try (EmbeddedPoco second = EmbeddedPoco.start(other, cfg)) {
+      Demo d = new Demo(second.http);
+      JsonObject t = d.awaitDone(d.run("acp-lost", "Reply with exactly: FRESH"), 20);
+      assertThat(t.getString("status")).isEqualTo("completed");
+      assertThat(t.getString("result")).isEqualTo("FRESH");
+      assertThat(t.getString("output")).contains("started a new session");
+      assertThat(t.getString("session_id")).isNotEqualTo(sessionId).startsWith("sess_");
+    }
+  }
+
+  @Test
+  @DisplayName("a missing CLI fails the task at once, saying which setting to fix")
+  void missingCli(@TempDir Path other) {
+    try (EmbeddedPoco p = EmbeddedPoco.start(other, Map.of(ConfigKeys.AGENT_BACKEND, "coco",
+        "POCO_COCO_COMMAND", other.resolve("no/traecli") + " acp serve"))) {
+      Demo d = new Demo(p.http);
+      Http.Result r = d.command("acp-missing", "Reply with exactly: NEVER");
+      String id = r.str("task_id");
+      JsonObject t = id == null ? null : d.awaitDone(id, 10);
+      String error = t == null ? r.raw() : t.getString("error");
+      if (t != null) assertThat(t.getString("status")).isEqualTo("failed");
+      assertThat(error).contains(other.resolve("no/traecli") + " not found: set POCO_COCO_COMMAND");
+    }
+  }
+
   private static void waitForOutput(String taskId) {
     long end = System.currentTimeMillis() + 10_000;
     while (demo.task(taskId).getString("output").isEmpty() && System.currentTimeMillis() < end) pause();
