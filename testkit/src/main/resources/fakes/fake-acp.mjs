@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A faithful ACP agent for tests (JSON-RPC 2.0, one object per line on stdio). State lives under
 // $HOME/.fake-acp so a new process can session/load; every message it receives is logged there.
-// Prompt markers: ASK_TOOL:<cmd>, SLOW, MALFORMED, CRASH, FS_READ, HISTORY, "Reply with exactly: X".
+// Prompt markers: ASK_TOOL:<cmd>, WITHDRAW, SLOW, MALFORMED, CRASH, FS_READ, HISTORY, "Reply with exactly: X".
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -27,10 +27,22 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function update(sessionId, u) { send({ method: 'session/update', params: { sessionId, update: u } }); }
 
-function request(method, params) {
+function request(method, params, onId = () => {}) {
   const id = ids.next++;
   send({ id, method, params });
+  onId(id);
   return new Promise((resolve) => waiting.set(id, resolve));
+}
+
+// Asks, then takes the question back with $/cancel_request before anyone answers.
+async function withdraw(state) {
+  const asked = request('session/request_permission', { sessionId: state.id,
+    toolCall: { toolCallId: 'call_w', title: 'Run withdrawn', kind: 'execute' },
+    options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }, { optionId: 'reject', name: 'Reject', kind: 'reject_once' }] },
+  (id) => setTimeout(() => send({ method: '$/cancel_request', params: { requestId: id } }), 500));
+  const answer = await asked;
+  log({ withdrawn: answer });
+  await say(state, 'WITHDRAWN ' + (answer.result?.outcome?.outcome || JSON.stringify(answer.error)));
 }
 
 async function say(state, text) {
@@ -86,6 +98,8 @@ async function prompt(params) {
     if (text.includes('CRASH')) {
       process.stderr.write('fake-acp: crashing as asked\n');
       process.exit(3);
+    } else if (text.includes('WITHDRAW')) {
+      await withdraw(state);
     } else if (ask) {
       stop = await askTool(state, ask[1]);
     } else if (text.includes('SLOW')) {

@@ -21,6 +21,9 @@ public record AcpAgentSpec(String name, String defaultCommand, String descriptio
   /** Comma list of extra ACP agents, {@code name=command line}: any ACP agent without code. */
   public static final String EXTRA_AGENTS = "POCO_ACP_AGENTS";
 
+  /** Names an extra agent may not take: the built-in backends. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("codex", "claude_code", "cursor_agent", "coco",
+      "capo", "stub", "gemini", "codex_acp");
   private static final SettingSpec TIMEOUT = new SettingSpec("timeout_seconds", "Timeout (seconds)", "900", List.of());
 
   /** Trae CLI: {@code -c model.name=X} picks the model, {@code --yolo} skips approvals. */
@@ -67,6 +70,7 @@ public record AcpAgentSpec(String name, String defaultCommand, String descriptio
         throw new IllegalArgumentException(EXTRA_AGENTS + " items are name=command (name in a-z, 0-9, _), got '"
             + item + "'");
       }
+      if (RESERVED.contains(name)) throw new IllegalArgumentException(EXTRA_AGENTS + ": '" + name + "' is a built-in backend");
       out.add(plain(name, command, "ACP agent " + name));
     }
     return out;

@@ -91,6 +91,7 @@ public final class AcpBackend implements AgentBackend {
 
   private Future<AcpAgentProcess> agent(String projectId, AcpAgentProcess.Launch launch) {
     Future<AcpAgentProcess> live = agents.get(projectId);
+    if (live != null && !live.isComplete()) return live.transform(ar -> agent(projectId, launch));
     if (live != null && live.succeeded() && live.result().alive() && live.result().launch.equals(launch)) return live;
     if (live != null && live.succeeded()) {
       log.info("{}: project {} gets a new agent process (launch changed or the old one ended)", spec.name(), projectId);

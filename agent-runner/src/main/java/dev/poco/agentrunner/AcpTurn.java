@@ -34,6 +34,8 @@ final class AcpTurn implements AgentTurn, AcpAgentProcess.Listener {
   private final StringBuilder text = new StringBuilder();
   private final Map<String, JsonObject> tools = new LinkedHashMap<>();
   private final ArrayDeque<Ask> asks = new ArrayDeque<>();
+  private final JsonObject usage = new JsonObject();
+  private String messageId;
   private String sessionId;
   private boolean live;
   private boolean cancelling;
@@ -166,6 +168,10 @@ final class AcpTurn implements AgentTurn, AcpAgentProcess.Listener {
         JsonObject content = update.getJsonObject("content", new JsonObject());
         if ("text".equals(content.getString("type"))) {
           String t = content.getString("text", "");
+          String mid = update.getString("messageId");
+          // A new message (after a tool call, say) starts a new paragraph instead of running on.
+          if (mid != null && messageId != null && !mid.equals(messageId) && text.length() > 0) t = "\n\n" + t;
+          if (mid != null) messageId = mid;
           text.append(t);
           sink.delta(t);
         }
@@ -198,7 +204,7 @@ final class AcpTurn implements AgentTurn, AcpAgentProcess.Listener {
 
   private void usage(JsonObject u) {
     if (u == null || u.isEmpty()) return;
-    JsonObject out = new JsonObject();
+    JsonObject out = usage;
     copy(u, "inputTokens", out, "input_tokens");
     copy(u, "outputTokens", out, "output_tokens");
     copy(u, "totalTokens", out, "total_tokens");
@@ -206,7 +212,7 @@ final class AcpTurn implements AgentTurn, AcpAgentProcess.Listener {
     copy(u, "size", out, "context_size");
     JsonObject cost = u.getJsonObject("cost");
     if (cost != null && "USD".equalsIgnoreCase(cost.getString("currency", ""))) out.put("cost_usd", cost.getValue("amount"));
-    if (!out.isEmpty()) sink.usage(out);
+    if (!out.isEmpty()) sink.usage(out.copy());
   }
 
   private static void copy(JsonObject from, String key, JsonObject to, String as) {

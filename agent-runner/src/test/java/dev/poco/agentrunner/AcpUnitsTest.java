@@ -73,6 +73,8 @@ class AcpUnitsTest {
     assertThat(extra.get(0).launch(new Settings(null), null)).containsExactly("/opt/x/bin/agent", "--acp");
     assertThatThrownBy(() -> AcpAgentSpec.extra(new Settings(new JsonObject().put("POCO_ACP_AGENTS", "Bad Name=x"))))
         .hasMessageContaining("POCO_ACP_AGENTS");
+    assertThatThrownBy(() -> AcpAgentSpec.extra(new Settings(new JsonObject().put("POCO_ACP_AGENTS", "coco=x"))))
+        .hasMessageContaining("built-in");
   }
 
   @Test

@@ -106,6 +106,16 @@ class AcpFakeIT {
   }
 
   @Test
+  @DisplayName("$/cancel_request withdraws the pending permission request; the turn goes on")
+  void withdrawn() {
+    String id = demo.run("acp-withdraw", "WITHDRAW");
+    JsonObject done = demo.awaitDone(id, 20);
+    assertThat(done.getString("status")).isEqualTo("completed");
+    assertThat(done.getString("result")).isEqualTo("WITHDRAWN cancelled");
+    assertThat(done.getString("output")).contains("coco withdrew its permission request");
+  }
+
+  @Test
   @DisplayName("Stop sends session/cancel: the SLOW turn ends cancelled and the next queued prompt runs")
   void stop() {
     String slow = demo.run("acp-stop", "SLOW");

@@ -121,7 +121,8 @@ class AcpRealIT {
   }
 
   @Test
-  @DisplayName("after a PoCo restart, session/load continues the Codex thread: the model sees the history, the card does not")
+  @DisplayName("after a PoCo restart the saved session continues (codex-acp advertises session/resume, so no replay):"
+      + " the model sees the history, the card only the new answer")
   void restart(@TempDir Path other) throws IOException {
     Map<String, String> cfg = config(other);
     String sessionId;
