@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A faithful ACP agent for tests (JSON-RPC 2.0, one object per line on stdio). State lives under
 // $HOME/.fake-acp so a new process can session/load; every message it receives is logged there.
-// Prompt markers: ASK_TOOL:<cmd>, WITHDRAW, SLOW, MALFORMED, CRASH, FS_READ, HISTORY, "Reply with exactly: X".
+// Prompt markers: ASK_TOOL:<cmd>, WITHDRAW, SLOW, STUCK (ignores session/cancel), REFUSE, FAIL_RPC, MALFORMED, CRASH, FS_READ, HISTORY, "Reply with exactly: X".
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -102,8 +102,14 @@ async function prompt(params) {
       await withdraw(state);
     } else if (ask) {
       stop = await askTool(state, ask[1]);
-    } else if (text.includes('SLOW')) {
-      for (let i = 0; i < 300 && !turn.cancelled; i++) {
+    } else if (text.includes('FAIL_RPC')) {
+      throw { code: -32603, message: 'context deadline exceeded' };
+    } else if (text.includes('REFUSE')) {
+      await say(state, 'I will not');
+      stop = 'refusal';
+    } else if (text.includes('SLOW') || text.includes('STUCK')) {
+      const stuck = text.includes('STUCK');
+      for (let i = 0; i < 300 && (stuck || !turn.cancelled); i++) {
         update(state.id, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: '.' } });
         await new Promise((r) => { turn.wake = r; setTimeout(r, 100); });
       }

@@ -64,8 +64,13 @@ final class AcpTurn implements AgentTurn, AcpAgentProcess.Listener {
       return agent.request("session/prompt", new JsonObject().put("sessionId", id).put("prompt", prompt));
     }).onComplete(ar -> {
       if (ar.succeeded()) stopped(ar.result());
-      else end(cancelling ? TurnOutcome.cancelled() : TurnOutcome.failed(ar.cause().getMessage()));
+      else end(cancelling ? TurnOutcome.cancelled() : TurnOutcome.failed(named(ar.cause().getMessage())));
     });
+  }
+
+  private String named(String error) {
+    String e = String.valueOf(error);
+    return e.startsWith(agent.name) ? e : agent.name + ": " + e;
   }
 
   private Future<String> session() {
@@ -152,8 +157,8 @@ final class AcpTurn implements AgentTurn, AcpAgentProcess.Listener {
     if (outcome.future().isComplete() || cancelling) return;
     cancelling = true;
     while (!asks.isEmpty()) asks.poll().answer().tryComplete(cancelledOutcome());
-    if (!live) return; // still opening the session: run() ends as cancelled before prompting
-    agent.notify("session/cancel", new JsonObject().put("sessionId", sessionId));
+    // Still opening the session: run() ends as cancelled before prompting, unless the agent hangs there.
+    if (live) agent.notify("session/cancel", new JsonObject().put("sessionId", sessionId));
     killTimer = vertx.setTimer(CANCEL_KILL_MS, id -> {
       killTimer = -1;
       agent.kill();

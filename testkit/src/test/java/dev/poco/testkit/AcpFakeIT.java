@@ -131,6 +131,30 @@ class AcpFakeIT {
   }
 
   @Test
+  @DisplayName("an agent that ignores session/cancel is killed; the task is cancelled and the next prompt loads the session")
+  void stuck() {
+    JsonObject first = demo.awaitDone(demo.run("acp-stuck", "Reply with exactly: FIRST"), 20);
+    String stuck = demo.run("acp-stuck", "STUCK");
+    waitForOutput(stuck);
+    assertThat(demo.cardAction("group", "acp-stuck", "task.stop", null, null).status()).isEqualTo(200);
+    assertThat(demo.awaitDone(stuck, 15).getString("status")).isEqualTo("cancelled");
+    JsonObject after = demo.awaitDone(demo.run("acp-stuck", "HISTORY"), 20);
+    assertThat(after.getString("session_id")).isEqualTo(first.getString("session_id"));
+    assertThat(after.getString("result")).isEqualTo("HISTORY 1 Reply with exactly: FIRST");
+  }
+
+  @Test
+  @DisplayName("a refusal fails the task; a JSON-RPC error on the prompt fails it with the agent's message")
+  void refusalAndRpcError() {
+    JsonObject refused = demo.awaitDone(demo.run("acp-refuse", "REFUSE"), 20);
+    assertThat(refused.getString("status")).isEqualTo("failed");
+    assertThat(refused.getString("error")).isEqualTo("coco refused to answer");
+    JsonObject broke = demo.awaitDone(demo.run("acp-refuse", "FAIL_RPC"), 20);
+    assertThat(broke.getString("status")).isEqualTo("failed");
+    assertThat(broke.getString("error")).isEqualTo("coco: context deadline exceeded");
+  }
+
+  @Test
   @DisplayName("follow-up prompts reuse the session in the same agent process")
   void sessionReused() {
     JsonObject first = demo.awaitDone(demo.run("acp-follow", "Reply with exactly: ONE"), 20);
