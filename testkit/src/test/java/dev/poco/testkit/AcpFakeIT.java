@@ -259,12 +259,11 @@ class AcpFakeIT {
     try (EmbeddedPoco p = EmbeddedPoco.start(other, Map.of(ConfigKeys.AGENT_BACKEND, "coco",
         "POCO_COCO_COMMAND", other.resolve("no/traecli") + " acp serve"))) {
       Demo d = new Demo(p.http);
-      Http.Result r = d.command("acp-missing", "Reply with exactly: NEVER");
-      String id = r.str("task_id");
-      JsonObject t = id == null ? null : d.awaitDone(id, 10);
-      String error = t == null ? r.raw() : t.getString("error");
-      if (t != null) assertThat(t.getString("status")).isEqualTo("failed");
-      assertThat(error).contains(other.resolve("no/traecli") + " not found: set POCO_COCO_COMMAND");
+      String expected = other.resolve("no/traecli") + " not found: set POCO_COCO_COMMAND";
+      JsonObject t = d.awaitDone(d.run("acp-missing", "Reply with exactly: NEVER"), 10);
+      assertThat(t.getString("status")).isEqualTo("failed");
+      assertThat(t.getString("error")).isEqualTo(expected);
+      assertThat(p.http.get("/health").raw()).contains(expected);
     }
   }
 
