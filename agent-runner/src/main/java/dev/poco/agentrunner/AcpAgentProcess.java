@@ -1,6 +1,7 @@
 package dev.poco.agentrunner;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,7 @@ final class AcpAgentProcess {
 
   final String name;
   final Launch launch;
+  private final Vertx vertx;
   private final ChildProcess child;
   private final JsonRpcPeer peer;
   private final Set<String> sessions = new HashSet<>();
@@ -43,8 +47,10 @@ final class AcpAgentProcess {
   private Listener listener;
   private Object permissionId;
   private ProcessExit exit;
+  private List<ProcessHandle> helpers = List.of();
 
-  private AcpAgentProcess(String name, Launch launch, ChildProcess child) {
+  private AcpAgentProcess(Vertx vertx, String name, Launch launch, ChildProcess child) {
+    this.vertx = vertx;
     this.name = name;
     this.launch = launch;
     this.child = child;
@@ -58,7 +64,7 @@ final class AcpAgentProcess {
     AcpAgentProcess[] self = new AcpAgentProcess[1];
     ProcessSpec spec = new ProcessSpec(launch.command(), launch.cwd(), launch.env(), null);
     return supervisor.spawn(spec, line -> self[0].onLine(line)).compose(child -> {
-      AcpAgentProcess p = new AcpAgentProcess(name, launch, child);
+      AcpAgentProcess p = new AcpAgentProcess(supervisor.vertx(), name, launch, child);
       self[0] = p;
       child.exit().onComplete(ar -> p.exited(ar.result()));
       return p.initialize().recover(err -> child.kill().compose(x -> Future.failedFuture(err)));
@@ -79,6 +85,7 @@ final class AcpAgentProcess {
       }
       capabilities = r.getJsonObject("agentCapabilities", new JsonObject());
       log.info("{} (pid {}) ready: {}", name, child.pid(), r.getJsonObject("agentInfo", new JsonObject()).encode());
+      noteHelpers();
       return Future.succeededFuture(this);
     }, err -> Future.failedFuture(exit != null ? name + " exited during initialize: " + exit.describe()
         : name + " initialize failed: " + err.getMessage()));
@@ -108,6 +115,23 @@ final class AcpAgentProcess {
   void notify(String method, JsonObject params) { peer.notify(method, params); }
 
   Future<ProcessExit> kill() { return child.kill(); }
+
+  /**
+   * Kills the agent and waits (bounded) for the helpers it started too: codex-acp's app-server goes on
+   * writing its SQLite files for a moment, and a new agent on the same state dir must not race it.
+   */
+  Future<Void> stop() {
+    List<ProcessHandle> tree = helpers;
+    return child.kill().compose(e -> Future.fromCompletionStage(CompletableFuture
+        .allOf(tree.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, 10, TimeUnit.SECONDS), vertx.getOrCreateContext())).mapEmpty();
+  }
+
+  private void noteHelpers() {
+    long pid = child.pid();
+    vertx.executeBlocking(() -> ProcessHandle.of(pid).map(h -> h.descendants().toList())
+        .orElse(List.<ProcessHandle>of()), false).onSuccess(tree -> helpers = tree);
+  }
 
   Future<ProcessExit> exit() { return child.exit(); }
 

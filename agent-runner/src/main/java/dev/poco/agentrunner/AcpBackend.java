@@ -108,8 +108,8 @@ public final class AcpBackend implements AgentBackend {
 
   @Override
   public Future<Void> close() {
-    List<Future<ProcessExit>> exits = new ArrayList<>();
-    for (Future<AcpAgentProcess> f : List.copyOf(agents.values())) if (f.succeeded()) exits.add(f.result().kill());
+    List<Future<Void>> exits = new ArrayList<>();
+    for (Future<AcpAgentProcess> f : List.copyOf(agents.values())) if (f.succeeded()) exits.add(f.result().stop());
     agents.clear();
     return Future.join(exits).mapEmpty();
   }
