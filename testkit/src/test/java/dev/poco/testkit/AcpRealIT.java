@@ -91,6 +91,19 @@ class AcpRealIT {
   }
 
   @Test
+  @DisplayName("approve for session picks Codex's allow_always option: the same command then runs without asking")
+  void approveSession() {
+    String id = demo.run("real-session", "RUN_SHELL:touch session.txt");
+    assertThat(demo.awaitStatus(id, "waiting_confirmation", 90_000).getString("status")).isEqualTo("waiting_confirmation");
+    assertThat(demo.cardAction("group", "real-session", "task.approve_session", new JsonObject().put("task_id", id), null)
+        .status()).isEqualTo(200);
+    assertThat(demo.awaitDone(id, 60).getString("result")).isEqualTo("SHELL_DONE");
+    JsonObject again = demo.awaitDone(demo.run("real-session", "RUN_SHELL:touch session.txt"), 60);
+    assertThat(again.getString("status")).as(again.encode()).isEqualTo("completed");
+    assertThat(again.getString("result")).isEqualTo("SHELL_DONE");
+  }
+
+  @Test
   @DisplayName("reject answers Codex's reject_once option ('cancel'): the command never runs and Codex ends the turn")
   void reject() {
     String id = demo.run("real-reject", "RUN_SHELL:touch rejected.txt");

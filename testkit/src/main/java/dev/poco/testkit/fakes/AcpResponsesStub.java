@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The smallest OpenAI Responses API codex-acp needs (agents.md §1.3): {@code POST /v1/responses} as
- * SSE, scripted by the last user message. RUN_SHELL:&lt;cmd&gt; asks to run cmd with escalation (so
+ * SSE, scripted by the last user message (or tool result). RUN_SHELL:&lt;cmd&gt; asks to run cmd with escalation (so
  * Codex asks for approval), SLOW streams 60 deltas 0.5 s apart, "Reply with exactly: X" answers X,
  * a tool result gets SHELL_DONE. Every request body is kept.
  */
@@ -53,7 +53,12 @@ public final class AcpResponsesStub {
     send(res, "response.created", new JsonObject().put("response",
         new JsonObject().put("id", id).put("status", "in_progress").put("output", new JsonArray())));
     JsonArray input = body.getJsonArray("input", new JsonArray());
-    JsonObject last = input.isEmpty() ? new JsonObject() : input.getJsonObject(input.size() - 1);
+    // Codex may append developer notes (an approved command prefix, say) after the user's message.
+    JsonObject last = new JsonObject();
+    for (int i = input.size() - 1; i >= 0; i--) {
+      last = input.getJsonObject(i);
+      if ("function_call_output".equals(last.getString("type")) || "user".equals(last.getString("role"))) break;
+    }
     String text = userText(last);
     int shell = text.indexOf("RUN_SHELL:");
     if ("function_call_output".equals(last.getString("type"))) {
