@@ -13,8 +13,12 @@ final class Backends {
     Map<String, AgentBackend> all = new LinkedHashMap<>();
     add(all, new StubBackend(vertx, settings));
     add(all, new CodexBackend(vertx, settings, supervisor));
-    add(all, new CapoBackend(settings, supervisor));
     add(all, new CursorBackend(settings, supervisor));
+    add(all, new AcpBackend(vertx, settings, supervisor, AcpAgentSpec.coco()));
+    add(all, new CapoBackend(settings, supervisor));
+    add(all, new AcpBackend(vertx, settings, supervisor, AcpAgentSpec.gemini()));
+    add(all, new AcpBackend(vertx, settings, supervisor, AcpAgentSpec.codexAcp()));
+    AcpAgentSpec.extra(settings).forEach(s -> add(all, new AcpBackend(vertx, settings, supervisor, s)));
     return all;
   }
 
