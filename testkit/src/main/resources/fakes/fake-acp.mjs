@@ -42,6 +42,7 @@ async function withdraw(state) {
   (id) => setTimeout(() => send({ method: '$/cancel_request', params: { requestId: id } }), 500));
   const answer = await asked;
   log({ withdrawn: answer });
+  await new Promise((r) => setTimeout(r, 1500)); // time for a test to see the task running again
   await say(state, 'WITHDRAWN ' + (answer.result?.outcome?.outcome || JSON.stringify(answer.error)));
 }
 

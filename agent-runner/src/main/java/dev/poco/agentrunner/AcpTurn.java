@@ -255,7 +255,8 @@ final class AcpTurn implements AgentTurn, AcpAgentProcess.Listener {
     asks.removeAll(gone);
     gone.forEach(a -> a.answer().tryComplete(cancelledOutcome()));
     sink.activity(agent.name + " withdrew its permission request");
-    if (wasShown) showNextAsk();
+    if (wasShown && asks.isEmpty()) sink.approvalWithdrawn();
+    else if (wasShown) showNextAsk();
   }
 
   @Override

@@ -166,6 +166,13 @@ final class TurnRun implements TurnSink {
   }
 
   @Override
+  public void approvalWithdrawn() {
+    if (finished) return;
+    flushDeltas();
+    emit(TaskEvent.RESUMED, null, null);
+  }
+
+  @Override
   public void diff(JsonObject summary) {
     if (finished || summary == null) return;
     flushDeltas();

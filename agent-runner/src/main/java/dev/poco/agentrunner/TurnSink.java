@@ -24,4 +24,7 @@ public interface TurnSink {
    * added, removed} (see {@link DiffSummary} to build it from a unified diff).
    */
   default void diff(JsonObject summary) { }
+
+  /** The agent withdrew the question it asked (nothing else pending): the task runs on. */
+  default void approvalWithdrawn() { }
 }

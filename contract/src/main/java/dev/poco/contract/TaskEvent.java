@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@link #DELTA}: more answer text (text), already coalesced</li>
  *   <li>{@link #ACTIVITY}: a tool call or command, for the card (text)</li>
  *   <li>{@link #APPROVAL}: the agent asks permission (data: kind, title, detail, options)</li>
+ *   <li>{@link #RESUMED}: the agent withdrew its question; the task runs on</li>
  *   <li>{@link #USAGE}: token usage and cost so far (data)</li>
  *   <li>{@link #DIFF}: the files the turn changed so far (data: files [{path, added, removed}], added, removed)</li>
  *   <li>{@link #FINISHED}: the turn ended (data.status: completed, failed, cancelled, interrupted; data.result; data.error)</li>
@@ -23,6 +24,7 @@ public record TaskEvent(String taskId, String runnerId, long seq, String type, S
   public static final String DELTA = "delta";
   public static final String ACTIVITY = "activity";
   public static final String APPROVAL = "approval";
+  public static final String RESUMED = "resumed";
   public static final String USAGE = "usage";
   public static final String DIFF = "diff";
   public static final String FINISHED = "finished";

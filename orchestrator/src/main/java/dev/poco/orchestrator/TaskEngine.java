@@ -325,6 +325,11 @@ final class TaskEngine {
         Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(e.data()), true);
         store.saveTask(waiting).onFailure(err -> dirty.add(t.taskId()));
       }
+      case TaskEvent.RESUMED -> {
+        if (t.status() != WAITING_CONFIRMATION || isCheckpoint(t)) return;
+        Task running = change(t.toBuilder().status(RUNNING).approval(null), true);
+        store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
+      }
       case TaskEvent.DIFF -> {
         change(t.toBuilder().diff(e.data()), false);
         dirty.add(t.taskId());

@@ -109,6 +109,12 @@ class AcpFakeIT {
   @DisplayName("$/cancel_request withdraws the pending permission request; the turn goes on")
   void withdrawn() {
     String id = demo.run("acp-withdraw", "WITHDRAW");
+    assertThat(demo.awaitStatus(id, "waiting_confirmation", 10_000).getString("status"))
+        .isEqualTo("waiting_confirmation");
+    JsonObject resumed = demo.awaitStatus(id, "running", 10_000);
+    assertThat(resumed.getString("status")).as("the card leaves Approve/Reject once the question is withdrawn")
+        .isEqualTo("running");
+    assertThat(resumed.getJsonObject("approval")).isNull();
     JsonObject done = demo.awaitDone(id, 20);
     assertThat(done.getString("status")).isEqualTo("completed");
     assertThat(done.getString("result")).isEqualTo("WITHDRAWN cancelled");
