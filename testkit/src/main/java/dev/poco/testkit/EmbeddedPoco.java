@@ -7,6 +7,7 @@ import dev.poco.orchestrator.OrchestratorVerticle;
 import dev.poco.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,7 +45,8 @@ public final class EmbeddedPoco implements AutoCloseable {
     int port = Ports.free();
     JsonObject config = testConfig(home, port);
     extra.forEach(config::put);
-    Vertx vertx = Vertx.vertx();
+    // One event loop, as `poco start` runs it (POCO_EVENT_LOOPS default), so tests and bench see what users get.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try {
       DeploymentOptions options = new DeploymentOptions().setConfig(config);
       vertx.deployVerticle(new StoreVerticle(), options).await();
