@@ -12,6 +12,7 @@ final class Backends {
   static Map<String, AgentBackend> create(Vertx vertx, Settings settings, ProcessSupervisor supervisor) {
     Map<String, AgentBackend> all = new LinkedHashMap<>();
     add(all, new StubBackend(vertx, settings));
+    add(all, new ClaudeBackend(vertx, settings, supervisor));
     return all;
   }
 
