@@ -152,8 +152,9 @@ final class ClaudeTurn implements AgentTurn {
     }
     Future<Void> sent = proc.write(new JsonObject().put("type", "control_response").put("response", new JsonObject()
         .put("subtype", "success").put("request_id", msg.getString("request_id")).put("response", answer)));
-    showNext();
-    return sent;
+    // The next approval goes out after the runner has replied to this answer: the orchestrator marks the task
+    // running when that reply arrives, which would otherwise hide an approval that overtook it.
+    return sent.onComplete(ar -> proc.vertx().runOnContext(v -> showNext()));
   }
 
   /** "For this session" must not write the project's or user's settings files: every rule is kept in the session. */
