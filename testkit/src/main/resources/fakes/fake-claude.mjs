@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A stand-in for `claude -p --input-format stream-json --output-format stream-json --verbose
 // --permission-prompt-tool stdio` (Claude Code 2.1.197, agents.md §2.3-2.6). Markers in the user text steer it:
-// ASK_TOOL:<cmd>, SLOW, MALFORMED, CRASH, HANG, API_ERROR, HISTORY, "Reply with exactly: X".
+// ASK_TOOL:<cmd>[|<cmd>...] (+ WITHDRAW), SLOW, MALFORMED, CRASH, HANG, API_ERROR, HISTORY, "Reply with exactly: X".
 // State lives under $HOME/.fake-claude: one file per (cwd, session) so --resume proves it saw the earlier turns,
 // and invocations.jsonl lists every start (args and cwd) for the tests.
 import { randomUUID } from 'node:crypto';
@@ -139,36 +139,49 @@ async function slow(text) {
   result({ subtype: 'error_during_execution', is_error: true, result: '', terminal_reason: 'aborted_streaming' });
 }
 
-async function tool(text, cmd) {
-  const id = 'toolu_' + randomUUID().slice(0, 8);
-  const input = { command: cmd, description: 'fake tool call' };
-  assistant([{ type: 'tool_use', id, name: 'Bash', input }]);
-  let answer = { behavior: 'allow', updatedInput: input };
-  if (!sessionRules.has(cmd)) {
+// Parallel tool calls ("ASK_TOOL:a|b") ask in one go; WITHDRAW takes the first request back 300 ms later.
+async function tool(text, cmds) {
+  const calls = cmds.split('|').map((cmd) => ({ cmd: cmd.trim(), id: 'toolu_' + randomUUID().slice(0, 8) }));
+  for (const c of calls) c.input = { command: c.cmd, description: 'fake tool call' };
+  assistant(calls.map((c) => ({ type: 'tool_use', id: c.id, name: 'Bash', input: c.input })));
+  for (const c of calls) {
+    if (sessionRules.has(c.cmd)) { c.answer = Promise.resolve({ response: { behavior: 'allow', updatedInput: c.input } }); continue; }
     const requestId = randomUUID();
-    const replied = new Promise((r) => pendingAnswers.set(requestId, r));
+    c.answer = new Promise((r) => pendingAnswers.set(requestId, r));
     out({ type: 'control_request', request_id: requestId, request: { subtype: 'can_use_tool', tool_name: 'Bash',
-      display_name: 'Bash', input, description: 'fake tool call', tool_use_id: id, blocked_path: path.join(cwd, 'x'),
-      permission_suggestions: [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: cmd }], behavior: 'allow',
+      display_name: 'Bash', input: c.input, description: 'fake tool call', tool_use_id: c.id, blocked_path: path.join(cwd, 'x'),
+      permission_suggestions: [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: c.cmd }], behavior: 'allow',
         destination: 'localSettings' }] } });
-    const response = await replied;
-    answer = response.response || { behavior: 'deny', message: response.error };
+    if (text.includes('WITHDRAW') && c === calls[0]) {
+      setTimeout(() => {
+        pendingAnswers.delete(requestId);
+        out({ type: 'control_cancel_request', request_id: requestId });
+      }, 300);
+      c.answer = sleep(300).then(() => ({ response: { behavior: 'deny', message: 'withdrawn' } }));
+    }
+  }
+  const replies = [];
+  const denials = [];
+  for (const c of calls) {
+    const response = await c.answer;
+    const answer = response.response || { behavior: 'deny', message: response.error };
     for (const p of answer.updatedPermissions || []) {
       if (p.destination === 'session') for (const r of p.rules || []) sessionRules.add(r.ruleContent);
     }
+    if (answer.behavior === 'allow') {
+      let stdout = '';
+      try { stdout = execSync(answer.updatedInput.command, { cwd, encoding: 'utf8' }); } catch (e) { stdout = String(e); }
+      out({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: c.id, content: stdout || '(done)', is_error: false }] },
+        tool_use_result: { stdout, stderr: '', interrupted: false }, parent_tool_use_id: null, ...base() });
+      replies.push('ran: ' + c.cmd);
+    } else {
+      out({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: c.id, content: answer.message, is_error: true }] },
+        tool_use_result: 'Error: ' + answer.message, parent_tool_use_id: null, ...base() });
+      replies.push('denied: ' + c.cmd);
+      denials.push({ tool_name: 'Bash', tool_use_id: c.id, tool_input: c.input });
+    }
   }
-  let reply;
-  if (answer.behavior === 'allow') {
-    let stdout = '';
-    try { stdout = execSync(answer.updatedInput.command, { cwd, encoding: 'utf8' }); } catch (e) { stdout = String(e); }
-    out({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: stdout || '(done)', is_error: false }] },
-      tool_use_result: { stdout, stderr: '', interrupted: false }, parent_tool_use_id: null, ...base() });
-    reply = 'ran: ' + cmd;
-  } else {
-    out({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: answer.message, is_error: true }] },
-      tool_use_result: 'Error: ' + answer.message, parent_tool_use_id: null, ...base() });
-    reply = 'denied: ' + cmd;
-  }
+  const reply = replies.join('; ');
   stream(reply);
-  result({ result: reply, permission_denials: answer.behavior === 'allow' ? [] : [{ tool_name: 'Bash', tool_use_id: id, tool_input: input }] });
+  result({ result: reply, permission_denials: denials });
 }

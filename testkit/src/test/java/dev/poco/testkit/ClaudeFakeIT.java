@@ -113,6 +113,61 @@ class ClaudeFakeIT {
   }
 
   @Test
+  @DisplayName("two approvals at once are shown one after the other, in order")
+  void queuedApprovals() {
+    String id = demo.run("cl-two", "ASK_TOOL:touch first.txt|touch second.txt");
+    JsonObject one = demo.awaitStatus(id, "waiting_confirmation", 10_000);
+    assertThat(one.getJsonObject("approval").getString("title")).isEqualTo("Bash: touch first.txt");
+    assertThat(demo.approve(id).status()).isEqualTo(200);
+    JsonObject two = awaitApproval(id, "Bash: touch second.txt");
+    assertThat(two.getString("status")).isEqualTo("waiting_confirmation");
+    assertThat(demo.reject(id).status()).isEqualTo(200);
+    JsonObject done = demo.awaitDone(id, 20);
+    assertThat(done.getString("result")).isEqualTo("ran: touch first.txt; denied: touch second.txt");
+  }
+
+  @Test
+  @DisplayName("an approval claude withdraws gives way to the next one")
+  void withdrawn() {
+    String id = demo.run("cl-withdraw", "WITHDRAW ASK_TOOL:touch taken-back.txt|touch kept.txt");
+    JsonObject next = awaitApproval(id, "Bash: touch kept.txt");
+    assertThat(next.getString("output")).contains("approval withdrawn by claude");
+    assertThat(demo.approve(id).status()).isEqualTo(200);
+    assertThat(demo.awaitDone(id, 20).getString("result")).isEqualTo("denied: touch taken-back.txt; ran: touch kept.txt");
+  }
+
+  @Test
+  @DisplayName("a session claude cannot find fails once, then the next prompt starts a new session")
+  void lostSession() throws Exception {
+    JsonObject first = demo.awaitDone(demo.run("cl-lost", "Reply with exactly: KEEP"), 20);
+    String sid = first.getString("session_id");
+    demo.awaitDone(demo.run("cl-lost", "CRASH to drop the live process"), 20);
+    try (var files = Files.list(home.resolve("claude-home/.fake-claude"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(sid + ".json")).toList()) Files.delete(f);
+    }
+    JsonObject lost = demo.awaitDone(demo.run("cl-lost", "Reply with exactly: NOPE"), 20);
+    assertThat(lost.getString("status")).isEqualTo("failed");
+    assertThat(lost.getString("error")).contains("No conversation found").contains("new Claude session");
+    JsonObject fresh = demo.awaitDone(demo.run("cl-lost", "Reply with exactly: FRESH"), 20);
+    assertThat(fresh.getString("status")).isEqualTo("completed");
+    assertThat(fresh.getString("result")).isEqualTo("FRESH");
+    assertThat(fresh.getString("output")).contains("Claude session not found: new Claude session");
+    assertThat(fresh.getString("session_id")).isNotEqualTo(sid);
+  }
+
+  private static JsonObject awaitApproval(String id, String title) {
+    long end = System.currentTimeMillis() + 10_000;
+    JsonObject t = demo.task(id);
+    while (System.currentTimeMillis() < end && (t.getJsonObject("approval") == null
+        || !title.equals(t.getJsonObject("approval").getString("title")))) {
+      sleep(20);
+      t = demo.task(id);
+    }
+    assertThat(t.getJsonObject("approval")).as(t.encode()).isNotNull();
+    return t;
+  }
+
+  @Test
   @DisplayName("Stop interrupts a SLOW turn (cancelled) and the next queued task runs")
   void stop() {
     String slow = demo.run("cl-stop", "SLOW please");
