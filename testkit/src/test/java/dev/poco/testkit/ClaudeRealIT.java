@@ -93,15 +93,22 @@ class ClaudeRealIT {
   }
 
   @Test
-  @DisplayName("Stop interrupts a SLOW turn")
+  @DisplayName("Stop interrupts a SLOW turn; the queued prompt then runs in the same session")
   void interrupt() {
     String slow = demo.run("real-stop", "SLOW please");
+    String next = demo.run("real-stop", "Reply with exactly: AFTER_INTERRUPT");
     long end = System.currentTimeMillis() + 60_000;
     while (!demo.task(slow).getString("output").contains("tick") && System.currentTimeMillis() < end) sleep(50);
     assertThat(demo.cardAction("group", "real-stop", "task.stop", null, null).status()).isEqualTo(200);
+    long stopAt = System.currentTimeMillis();
     JsonObject stopped = demo.awaitDone(slow, 30);
     assertThat(stopped.getString("status")).as(stopped.encode()).isEqualTo("cancelled");
+    assertThat(System.currentTimeMillis() - stopAt).as("claude honoured the interrupt before the kill").isLessThan(2_500);
     assertThat(stopped.getString("output")).contains("tick");
+    JsonObject after = demo.awaitDone(next, 60);
+    assertThat(after.getString("status")).as(after.encode()).isEqualTo("completed");
+    assertThat(after.getString("result")).isEqualTo("AFTER_INTERRUPT");
+    assertThat(after.getString("session_id")).isEqualTo(stopped.getString("session_id"));
   }
 
   @Test
