@@ -160,10 +160,14 @@ async function tool(text, cmds) {
       c.answer = sleep(300).then(() => ({ response: { behavior: 'deny', message: 'withdrawn' } }));
     }
   }
+  // An interrupt while asking withdraws every question and aborts the turn, as claude does.
+  let stop = false;
+  const stopped = new Promise((r) => { interrupted = () => { stop = true; r({ response: { behavior: 'deny', message: 'interrupted' } }); }; });
   const replies = [];
   const denials = [];
   for (const c of calls) {
-    const response = await c.answer;
+    const response = await Promise.race([c.answer, stopped]);
+    if (stop) break;
     const answer = response.response || { behavior: 'deny', message: response.error };
     for (const p of answer.updatedPermissions || []) {
       if (p.destination === 'session') for (const r of p.rules || []) sessionRules.add(r.ruleContent);
@@ -180,6 +184,11 @@ async function tool(text, cmds) {
       replies.push('denied: ' + c.cmd);
       denials.push({ tool_name: 'Bash', tool_use_id: c.id, tool_input: c.input });
     }
+  }
+  interrupted = null;
+  if (stop) {
+    out({ type: 'user', message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }] }, ...base() });
+    return result({ subtype: 'error_during_execution', is_error: true, result: '', terminal_reason: 'aborted_streaming' });
   }
   const reply = replies.join('; ');
   stream(reply);

@@ -187,6 +187,21 @@ class ClaudeFakeIT {
   }
 
   @Test
+  @DisplayName("Stop while an approval is pending interrupts the turn; the command never runs")
+  void stopWhileAsking() {
+    String id = demo.run("cl-stop-ask", "ASK_TOOL:touch never.txt");
+    demo.awaitStatus(id, "waiting_confirmation", 10_000);
+    assertThat(demo.cardAction("group", "cl-stop-ask", "task.stop", null, null).status()).isEqualTo(200);
+    long stopAt = System.currentTimeMillis();
+    JsonObject stopped = demo.awaitDone(id, 10);
+    assertThat(stopped.getString("status")).isEqualTo("cancelled");
+    assertThat(System.currentTimeMillis() - stopAt).as("interrupt, not the kill grace").isLessThan(2_500);
+    assertThat(Path.of(stopped.getString("workdir")).resolve("never.txt")).doesNotExist();
+    assertThat(demo.awaitDone(demo.run("cl-stop-ask", "Reply with exactly: GOES_ON"), 20).getString("result"))
+        .isEqualTo("GOES_ON");
+  }
+
+  @Test
   @DisplayName("a new working dir starts a new session and says so")
   void workdirChange() throws Exception {
     String chat = "cl-dir";

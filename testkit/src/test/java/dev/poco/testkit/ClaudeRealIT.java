@@ -112,6 +112,19 @@ class ClaudeRealIT {
   }
 
   @Test
+  @DisplayName("Stop while an approval is pending cancels the turn and the command never runs")
+  void stopWhileAsking() {
+    String id = demo.run("real-stop-ask", "RUN_BASH:touch never-ran.txt");
+    demo.awaitStatus(id, "waiting_confirmation", 60_000);
+    assertThat(demo.cardAction("group", "real-stop-ask", "task.stop", null, null).status()).isEqualTo(200);
+    long stopAt = System.currentTimeMillis();
+    JsonObject stopped = demo.awaitDone(id, 30);
+    assertThat(stopped.getString("status")).as(stopped.encode()).isEqualTo("cancelled");
+    assertThat(System.currentTimeMillis() - stopAt).as("claude honoured the interrupt before the kill").isLessThan(2_500);
+    assertThat(Path.of(stopped.getString("workdir")).resolve("never-ran.txt")).doesNotExist();
+  }
+
+  @Test
   @DisplayName("after a PoCo restart the next prompt continues the same Claude session")
   void resumeAfterRestart(@TempDir Path other) throws Exception {
     Files.createDirectories(other);
