@@ -13,6 +13,7 @@ final class Backends {
     Map<String, AgentBackend> all = new LinkedHashMap<>();
     add(all, new StubBackend(vertx, settings));
     add(all, new CodexBackend(vertx, settings, supervisor));
+    add(all, new ClaudeBackend(vertx, settings, supervisor));
     add(all, new CursorBackend(settings, supervisor));
     add(all, new AcpBackend(vertx, settings, supervisor, AcpAgentSpec.coco()));
     add(all, new CapoBackend(settings, supervisor));
