@@ -1,6 +1,7 @@
 package dev.poco.testkit;
 
 import io.vertx.core.json.JsonObject;
+import java.util.function.Predicate;
 
 /** What a person does with curl against the demo surface, as calls. */
 public final class Demo {
@@ -45,11 +46,36 @@ public final class Demo {
     return r.json();
   }
 
-  /** Polls until the task has {@code status}, up to {@code millis}. */
+  /** Polls until the task has {@code status}, up to {@code millis}; returns it as last seen. */
   public JsonObject awaitStatus(String taskId, String status, long millis) {
+    return poll(taskId, t -> status.equals(t.getString("status")), millis);
+  }
+
+  /** Polls (up to 10 s) until the task satisfies {@code condition}; fails the test with the task otherwise. */
+  public JsonObject await(String taskId, String what, Predicate<JsonObject> condition) {
+    JsonObject t = poll(taskId, condition, 10_000);
+    if (!condition.test(t)) throw new AssertionError("task never had " + what + ": " + t.encodePrettily());
+    return t;
+  }
+
+  /** Polls until the task's live output contains {@code text}. */
+  public JsonObject awaitOutput(String taskId, String text) {
+    return await(taskId, "output '" + text + "'", t -> t.getString("output", "").contains(text));
+  }
+
+  /** Polls until the task waits on an approval whose title or detail contains {@code text}; returns the approval. */
+  public JsonObject awaitApproval(String taskId, String text) {
+    return await(taskId, "an approval mentioning '" + text + "'", t -> {
+      JsonObject a = t.getJsonObject("approval");
+      return "waiting_confirmation".equals(t.getString("status")) && a != null
+          && (a.getString("title", "").contains(text) || a.getString("detail", "").contains(text));
+    }).getJsonObject("approval");
+  }
+
+  private JsonObject poll(String taskId, Predicate<JsonObject> condition, long millis) {
     long end = System.currentTimeMillis() + millis;
     JsonObject t = task(taskId);
-    while (!status.equals(t.getString("status")) && System.currentTimeMillis() < end) {
+    while (!condition.test(t) && System.currentTimeMillis() < end) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {

@@ -113,9 +113,9 @@ class CapoFakeIT {
   @DisplayName("two permission requests in one turn are asked one after the other, in order")
   void twoInOrder() {
     String id = demo.run("c-two", "ASK_TOOL:first ASK_TOOL:second");
-    assertThat(awaitApproval(id, "first")).isTrue();
+    demo.awaitApproval(id, "first");
     assertThat(demo.approve(id).status()).isEqualTo(200);
-    assertThat(awaitApproval(id, "second")).isTrue();
+    demo.awaitApproval(id, "second");
     assertThat(demo.approve(id).status()).isEqualTo(200);
     assertThat(demo.awaitDone(id, 15).getString("result")).isEqualTo("ran first, ran second");
   }
@@ -126,7 +126,7 @@ class CapoFakeIT {
     String slow = demo.run("c-stop", "SLOW");
     String next = demo.run("c-stop", "RECALL");
     demo.awaitStatus(slow, "running", 10_000);
-    awaitOutput(slow, "tick 2");
+    demo.awaitOutput(slow, "tick 2");
     assertThat(demo.cardAction("group", "c-stop", "task.stop", null, null).status()).isEqualTo(200);
     JsonObject stopped = demo.awaitDone(slow, 10);
     assertThat(stopped.getString("status")).isEqualTo("cancelled");
@@ -224,30 +224,6 @@ class CapoFakeIT {
     }
   }
 
-  private static boolean awaitApproval(String id, String word) {
-    long end = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < end) {
-      JsonObject t = demo.task(id);
-      JsonObject a = t.getJsonObject("approval");
-      if ("waiting_confirmation".equals(t.getString("status")) && a != null && a.getString("title").contains(word)) {
-        return true;
-      }
-      pause();
-    }
-    return false;
-  }
 
-  private static void awaitOutput(String id, String text) {
-    long end = System.currentTimeMillis() + 10_000;
-    while (!demo.task(id).getString("output").contains(text) && System.currentTimeMillis() < end) pause();
-  }
 
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 }

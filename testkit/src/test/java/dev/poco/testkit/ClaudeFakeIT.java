@@ -119,7 +119,7 @@ class ClaudeFakeIT {
     JsonObject one = demo.awaitStatus(id, "waiting_confirmation", 10_000);
     assertThat(one.getJsonObject("approval").getString("title")).isEqualTo("Bash: touch first.txt");
     assertThat(demo.approve(id).status()).isEqualTo(200);
-    JsonObject two = awaitApproval(id, "Bash: touch second.txt");
+    JsonObject two = awaitTitled(id, "Bash: touch second.txt");
     assertThat(two.getString("status")).isEqualTo("waiting_confirmation");
     assertThat(demo.reject(id).status()).isEqualTo(200);
     JsonObject done = demo.awaitDone(id, 20);
@@ -130,7 +130,7 @@ class ClaudeFakeIT {
   @DisplayName("an approval claude withdraws gives way to the next one")
   void withdrawn() {
     String id = demo.run("cl-withdraw", "WITHDRAW ASK_TOOL:touch taken-back.txt|touch kept.txt");
-    JsonObject next = awaitApproval(id, "Bash: touch kept.txt");
+    JsonObject next = awaitTitled(id, "Bash: touch kept.txt");
     assertThat(next.getString("output")).contains("approval withdrawn by claude");
     assertThat(demo.approve(id).status()).isEqualTo(200);
     assertThat(demo.awaitDone(id, 20).getString("result")).isEqualTo("denied: touch taken-back.txt; ran: touch kept.txt");
@@ -155,17 +155,6 @@ class ClaudeFakeIT {
     assertThat(fresh.getString("session_id")).isNotEqualTo(sid);
   }
 
-  private static JsonObject awaitApproval(String id, String title) {
-    long end = System.currentTimeMillis() + 10_000;
-    JsonObject t = demo.task(id);
-    while (System.currentTimeMillis() < end && (t.getJsonObject("approval") == null
-        || !title.equals(t.getJsonObject("approval").getString("title")))) {
-      sleep(20);
-      t = demo.task(id);
-    }
-    assertThat(t.getJsonObject("approval")).as(t.encode()).isNotNull();
-    return t;
-  }
 
   @Test
   @DisplayName("Stop interrupts a SLOW turn (cancelled) and the next queued task runs")
@@ -296,5 +285,11 @@ class ClaudeFakeIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The task once it waits on the approval titled exactly {@code title}. */
+  private static JsonObject awaitTitled(String id, String title) {
+    return demo.await(id, "approval '" + title + "'",
+        t -> t.getJsonObject("approval") != null && title.equals(t.getJsonObject("approval").getString("title")));
   }
 }

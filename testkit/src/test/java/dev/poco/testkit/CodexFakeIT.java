@@ -60,13 +60,13 @@ class CodexFakeIT {
   @DisplayName("two command approvals come one at a time: approve, then approve for the session; both ran")
   void approveTwo() throws Exception {
     String id = demo.run("cx-approve", "APPROVE_CMD:touch a.txt\nAPPROVE_CMD:touch b.txt");
-    JsonObject first = awaitApproval(id, "a.txt");
+    JsonObject first = demo.awaitApproval(id, "a.txt");
     assertThat(first.getString("kind")).isEqualTo("command");
     assertThat(first.getString("title")).isEqualTo("Run `touch a.txt`?");
     assertThat(first.getString("detail")).contains("touch a.txt").contains("reason: the fake wants to run it");
     assertThat(first.getJsonArray("options").getList()).contains("approve", "approve_session", "reject");
     assertThat(demo.approve(id).status()).isEqualTo(200);
-    awaitApproval(id, "b.txt");
+    demo.awaitApproval(id, "b.txt");
     assertThat(demo.cardAction("group", "cx-approve", "task.approve_session", new JsonObject().put("task_id", id), null)
         .status()).isEqualTo(200);
     JsonObject t = demo.awaitDone(id, 15);
@@ -82,7 +82,7 @@ class CodexFakeIT {
   @DisplayName("a rejected command is declined and does not run; the turn still completes")
   void reject() {
     String id = demo.run("cx-reject", "APPROVE_CMD:touch rejected.txt");
-    awaitApproval(id, "rejected.txt");
+    demo.awaitApproval(id, "rejected.txt");
     assertThat(demo.reject(id).status()).isEqualTo(200);
     JsonObject t = demo.awaitDone(id, 15);
     assertThat(t.getString("status")).isEqualTo("completed");
@@ -95,7 +95,7 @@ class CodexFakeIT {
   @DisplayName("a file change approval shows the path and the diff from the started item")
   void patch() {
     String id = demo.run("cx-patch", "APPROVE_PATCH:p.txt");
-    JsonObject a = awaitApproval(id, "p.txt");
+    JsonObject a = demo.awaitApproval(id, "p.txt");
     assertThat(a.getString("kind")).isEqualTo("file_change");
     assertThat(a.getString("detail")).contains("p.txt (add)").contains("hello");
     demo.approve(id);
@@ -114,7 +114,7 @@ class CodexFakeIT {
   @DisplayName("/steer in the chat reaches the running Codex turn (turn/steer) instead of queueing")
   void steer() {
     String slow = demo.run("cx-steer", "SLOW");
-    awaitOutput(slow, "..");
+    demo.awaitOutput(slow, "..");
     Http.Result steered = demo.command("cx-steer", "/steer also cover the edge case");
     assertThat(steered.str("toast")).isEqualTo("Sent to the running turn");
     assertThat(steered.str("task_id")).isEqualTo(slow);
@@ -128,7 +128,7 @@ class CodexFakeIT {
   void stop() {
     String slow = demo.run("cx-stop", "SLOW");
     String next = demo.run("cx-stop", "RECALL");
-    awaitOutput(slow, "..");
+    demo.awaitOutput(slow, "..");
     assertThat(demo.cardAction("group", "cx-stop", "task.stop", null, null).status()).isEqualTo(200);
     JsonObject stopped = demo.awaitDone(slow, 10);
     assertThat(stopped.getString("status")).isEqualTo("cancelled");
@@ -255,27 +255,7 @@ class CodexFakeIT {
     }
   }
 
-  /** Waits until the task waits on an approval whose detail mentions {@code text}; returns the approval. */
-  static JsonObject awaitApproval(String id, String text) {
-    long end = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < end) {
-      JsonObject t = demo.task(id);
-      JsonObject a = t.getJsonObject("approval");
-      if ("waiting_confirmation".equals(t.getString("status")) && a != null && a.getString("detail", "").contains(text)) {
-        return a;
-      }
-      sleep(20);
-    }
-    throw new AssertionError("no approval mentioning " + text + ": " + demo.task(id).encodePrettily());
-  }
 
-  static void awaitOutput(String id, String text) {
-    long end = System.currentTimeMillis() + 10_000;
-    while (!demo.task(id).getString("output", "").contains(text)) {
-      if (System.currentTimeMillis() > end) throw new AssertionError("no output " + text + " in " + demo.task(id));
-      sleep(20);
-    }
-  }
 
   private static void sleep(long ms) {
     try {
