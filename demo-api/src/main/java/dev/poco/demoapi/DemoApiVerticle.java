@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: /health, /tasks, /debug/env, the /demo surface and the platform webhook routes.
+ * The HTTP edge: /health, /metrics, /tasks, /debug/env, the /demo surface and the platform webhook routes.
  * It holds no state; every answer comes from the orchestrator or a gateway over the event bus.
  */
 public class DemoApiVerticle extends VerticleBase {
@@ -35,6 +35,7 @@ public class DemoApiVerticle extends VerticleBase {
     new HealthRoute(vertx, settings, edge, this::actualPort, responses).mount(router);
     new TaskRoutes(vertx, responses).mount(router);
     new DebugRoutes(settings, responses).mount(router);
+    new MetricsRoute(vertx, responses).mount(router);
     new DemoRoutes(vertx, edge.trusted(), responses).mount(router);
     new WebhookRoutes(vertx).mount(router);
 

@@ -52,7 +52,7 @@ final class Server {
     pidFile.write(self);
 
     long t0 = System.nanoTime();
-    Vertx vertx = Vertx.vertx(vertxOptions(config));
+    Vertx vertx = Metrics.local(vertxOptions(config));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       close(vertx);

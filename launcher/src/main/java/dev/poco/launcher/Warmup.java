@@ -2,6 +2,7 @@ package dev.poco.launcher;
 
 import dev.poco.contract.ConfigKeys;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,7 +38,7 @@ final class Warmup {
           ConfigKeys.HTTP_HOST, "127.0.0.1",
           ConfigKeys.HTTP_PORT, Integer.toString(port)));
       SecretMasking.install(config);
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = Metrics.local(new VertxOptions()); // as the server builds it, so its classes are archived too
       try {
         Poco.deploy(vertx, config).await(DEPLOY_WAIT.toSeconds(), TimeUnit.SECONDS);
         int answered = exerciseHealth(new Endpoint("127.0.0.1", port).probe());

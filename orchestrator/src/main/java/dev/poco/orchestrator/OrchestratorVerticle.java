@@ -8,6 +8,7 @@ import dev.poco.contract.CardIntent;
 import dev.poco.contract.ChatBinding;
 import dev.poco.contract.Heartbeat;
 import dev.poco.contract.InboundMessage;
+import dev.poco.contract.PocoMetrics;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
 import dev.poco.contract.Settings;
@@ -43,6 +44,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private StoreClient store;
   private RunnerRegistry runners;
   private TaskEngine engine;
+  private TaskMeters meters;
   private Projects projects;
   private Access access;
   private Inbound inbound;
@@ -60,7 +62,8 @@ public class OrchestratorVerticle extends VerticleBase {
     runners = new RunnerRegistry();
     projects = new Projects(store);
     Cards cards = new Cards(bus);
-    engine = new TaskEngine(vertx, store, projects, runners, settings, cards);
+    meters = new TaskMeters(PocoMetrics.registry(vertx));
+    engine = new TaskEngine(vertx, store, projects, runners, settings, cards, meters);
     access = new Access(vertx, store, settings);
     lifecycle = new ProjectLifecycle(vertx, projects, engine, runners, settings, cards);
     inbound = new Inbound(store, projects, engine, access, lifecycle);
@@ -77,9 +80,16 @@ public class OrchestratorVerticle extends VerticleBase {
           vertx.setPeriodic(1_000, id -> {
             engine.flushDirty();
             engine.checkRunners(System.currentTimeMillis() - startedAt > RECOVERY_GRACE_MS);
+            engine.refreshMeters();
           });
           log.info("orchestrator ready: {} projects", projects.all().size());
         });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (meters != null) meters.close();
+    return Future.succeededFuture();
   }
 
   /** In a cluster the store node may come up after this one: wait for it rather than start blind. */

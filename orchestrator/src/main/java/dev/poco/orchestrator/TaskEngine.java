@@ -32,6 +32,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -66,6 +67,7 @@ final class TaskEngine {
   private final Cards cards;
 
   /** Tasks not yet terminal, plus terminal ones until their final state is durable. */
+  private final TaskMeters meters;
   private final Map<String, Task> active = new HashMap<>();
   private final Map<String, Lane> lanes = new HashMap<>();
   private final Map<String, SeqGate> gates = new HashMap<>();
@@ -81,7 +83,8 @@ final class TaskEngine {
   private final Map<String, Future<Void>> firstSave = new HashMap<>();
 
   TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
-      Cards cards) {
+      Cards cards, TaskMeters meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.store = store;
     this.projects = projects;
@@ -514,6 +517,8 @@ final class TaskEngine {
   /** Applies a change in memory (stamping updated_at) and, for a state change, shows it on the cards. */
   private Task change(Task.Builder b, boolean stateChange) {
     Task t = b.updatedAt(System.currentTimeMillis()).build();
+    Task before = active.get(t.taskId());
+    if (t.status().terminal() && (before == null || !before.status().terminal())) meters.ended(t.status());
     put(t);
     if (stateChange) {
       cards.task(t, ahead(t), true);
@@ -584,16 +589,29 @@ final class TaskEngine {
   }
 
   JsonObject counts() {
-    int queued = 0, running = 0, waiting = 0;
+    Map<TaskStatus, Integer> n = statusCounts();
+    return new JsonObject().put("queued", n.getOrDefault(QUEUED, 0)).put("running", n.getOrDefault(RUNNING, 0))
+        .put("waiting_confirmation", n.getOrDefault(WAITING_CONFIRMATION, 0));
+  }
+
+  /** Unfinished tasks by state. */
+  Map<TaskStatus, Integer> statusCounts() {
+    Map<TaskStatus, Integer> n = new EnumMap<>(TaskStatus.class);
     for (Task t : active.values()) {
-      switch (t.status()) {
-        case QUEUED -> queued++;
-        case RUNNING -> running++;
-        case WAITING_CONFIRMATION -> waiting++;
-        default -> { }
-      }
+      if (!t.status().terminal()) n.merge(t.status(), 1, Integer::sum);
     }
-    return new JsonObject().put("queued", queued).put("running", running).put("waiting_confirmation", waiting);
+    return n;
+  }
+
+  /** Tasks waiting behind each project's active one. */
+  Map<String, Integer> queueDepths() {
+    Map<String, Integer> depths = new HashMap<>();
+    lanes.forEach((project, lane) -> depths.put(project, lane.queue.size()));
+    return depths;
+  }
+
+  void refreshMeters() {
+    meters.refresh(statusCounts(), queueDepths());
   }
 
   private Lane lane(String projectId) { return lanes.computeIfAbsent(projectId, k -> new Lane()); }

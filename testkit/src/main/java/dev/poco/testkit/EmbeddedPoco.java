@@ -3,6 +3,7 @@ package dev.poco.testkit;
 import dev.poco.agentrunner.RunnerVerticle;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.demoapi.DemoApiVerticle;
+import dev.poco.launcher.Metrics;
 import dev.poco.orchestrator.OrchestratorVerticle;
 import dev.poco.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -45,8 +46,8 @@ public final class EmbeddedPoco implements AutoCloseable {
     int port = Ports.free();
     JsonObject config = testConfig(home, port);
     extra.forEach(config::put);
-    // One event loop, as `poco start` runs it (POCO_EVENT_LOOPS default), so tests and bench see what users get.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    // One event loop and metrics on, as `poco start` runs it (POCO_EVENT_LOOPS default), so tests and bench see what users get.
+    Vertx vertx = Metrics.local(new VertxOptions().setEventLoopPoolSize(1));
     try {
       DeploymentOptions options = new DeploymentOptions().setConfig(config);
       vertx.deployVerticle(new StoreVerticle(), options).await();

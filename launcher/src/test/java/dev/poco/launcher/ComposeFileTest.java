@@ -1,0 +1,86 @@
+package dev.poco.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+@DisplayName("docker-compose.yml is a valid Compose file with one scalable service per role")
+class ComposeFileTest {
+  private static final Path COMPOSE = Path.of("..", "docker-compose.yml");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  @DisplayName("passes the Compose Specification's JSON schema")
+  void schemaValid() throws IOException {
+    assertThat(schema().validate(compose(Files.readString(COMPOSE)))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("the schema check is real: a misspelt key and a wrong type are reported")
+  void schemaRejects() throws IOException {
+    String bad = Files.readString(COMPOSE).replace("    command: [start, --foreground, --cluster, --only, store]",
+        "    comand: [start]\n    ports: 8000");
+    Set<ValidationMessage> errors = schema().validate(compose(bad));
+    assertThat(errors).extracting(ValidationMessage::getMessage)
+        .anyMatch(m -> m.contains("comand")).anyMatch(m -> m.contains("ports"));
+  }
+
+  @Test
+  @DisplayName("every role runs from one image, chosen by --only; runners scale; state sits on named volumes")
+  void shape() throws IOException {
+    JsonNode doc = compose(Files.readString(COMPOSE));
+    JsonNode services = doc.get("services");
+    List<String> roles = List.of(Poco.STORE, Poco.ORCHESTRATOR, Poco.AGENT_RUNNER, Poco.DEMO_API);
+    assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(roles);
+    String image = services.get(Poco.STORE).get("image").asText();
+    for (String role : roles) {
+      JsonNode s = services.get(role);
+      assertThat(s.get("image").asText()).as(role).isEqualTo(image);
+      assertThat(JSON.convertValue(s.get("command"), List.class)).as(role)
+          .containsSubsequence("start", "--foreground", "--cluster", "--only", role);
+      assertThat(s.get("environment").get("POCO_CLUSTER_MEMBERS").asText()).as(role).isNotBlank();
+    }
+    JsonNode runner = services.get(Poco.AGENT_RUNNER);
+    // --scale needs replicas that do not fight over a name, a host port or an advertised address.
+    assertThat(runner.has("container_name")).isFalse();
+    assertThat(runner.has("ports")).isFalse();
+    assertThat(runner.get("environment").has("POCO_CLUSTER_HOST")).isFalse();
+    assertThat(volumeSources(runner)).contains("agent-state");
+    assertThat(volumeSources(services.get(Poco.STORE))).contains("poco-db");
+    assertThat(services.get(Poco.STORE).get("environment").get("POCO_STATE_DB_PATH").asText())
+        .startsWith("/var/lib/poco/");
+    assertThat(doc.get("volumes").fieldNames()).toIterable().contains("poco-db", "agent-state");
+    assertThat(services.get(Poco.DEMO_API).get("healthcheck").get("test").toString()).contains("status");
+  }
+
+  private static List<String> volumeSources(JsonNode service) {
+    return JSON.convertValue(service.get("volumes"), List.class).stream()
+        .map(v -> v.toString().split(":")[0]).toList();
+  }
+
+  /** SnakeYAML rather than Jackson's YAML reader: only SnakeYAML applies the merge keys (<<) the file uses. */
+  private static JsonNode compose(String yaml) {
+    Object tree = new Yaml().load(yaml);
+    return JSON.valueToTree(tree);
+  }
+
+  /** Loaded by location, not as a tree: the schema's relative $id needs a base to resolve against. */
+  private static JsonSchema schema() {
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
+        .getSchema(SchemaLocation.of("classpath:compose-spec/compose.schema.json"));
+  }
+}
