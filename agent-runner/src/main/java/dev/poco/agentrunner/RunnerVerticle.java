@@ -46,7 +46,7 @@ public class RunnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = new Settings(config());
-    cfg = RunnerConfig.from(settings);
+    cfg = RunnerConfig.from(settings, vertx.isClustered());
     nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : "local";
     supervisor = new ProcessSupervisor(vertx, cfg.killGraceMs());
     backends = createBackends(settings, supervisor);
