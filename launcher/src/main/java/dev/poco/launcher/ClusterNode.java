@@ -65,7 +65,9 @@ final class ClusterNode {
     join.getAutoDetectionConfig().setEnabled(false);
     TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
     if (cs.members().isEmpty()) {
-      tcp.addMember(cs.host()); // the first node: its own range, so nodes started at once still find each other
+      // The first node probes its own port range, each port by name: a bare host is tried on one port
+      // only when the port is fixed. So nodes started at once, and a restarted first node, find the others here.
+      for (int p = cs.port(); p < cs.port() + PORT_COUNT && p <= 65535; p++) tcp.addMember(cs.host() + ":" + p);
     } else {
       cs.members().forEach(tcp::addMember);
     }
