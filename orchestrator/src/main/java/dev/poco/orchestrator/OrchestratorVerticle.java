@@ -209,6 +209,7 @@ public class OrchestratorVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         log.warn("bad message on {}: {}", address, e.toString());
       }
+      msg.reply(null); // a runner sends a task's outcome as a request, repeated until this ack
     }));
   }
 
