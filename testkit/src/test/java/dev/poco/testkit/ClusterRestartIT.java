@@ -73,6 +73,36 @@ class ClusterRestartIT {
     }
   }
 
+  @Test
+  @DisplayName("a task that finishes while the orchestrator node is down: its outcome reaches the restarted node")
+  void finishedWhileDown() {
+    int base = freeBlock(2);
+    int http = Ports.free();
+    Map<String, String> core = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base),
+        "POCO_HTTP_PORT", String.valueOf(http));
+    Map<String, String> runner = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base + 1),
+        "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base, "POCO_RUNNER_ID", "r1", "POCO_STUB_SLOW_SECONDS", "2");
+    ClusterNode a = start("store,orchestrator,demo-api", core);
+    start("agent-runner", runner);
+    String task;
+    try (Http h = new Http(vertx, http)) {
+      Demo demo = new Demo(h);
+      ClusterIT.awaitRunners(h, java.util.Set.of("r1"));
+      task = demo.run("c1", "SLOW Reply with exactly: WHILE DOWN");
+      assertThat(ClusterIT.running(demo, task).getString("runner_id")).isEqualTo("r1");
+    }
+    a.kill();
+    ClusterIT.sleepMs(4_000); // the stub answers 2 s after it started, with nobody serving the orchestrator
+    start("store,orchestrator,demo-api", core);
+    try (Http h = new Http(vertx, http)) {
+      JsonObject t = ClusterIT.awaitDone(new Demo(h), task, 60);
+      assertThat(t.getString("status")).as(t.encode()).isEqualTo("completed");
+      assertThat(t.getString("result")).isEqualTo("WHILE DOWN");
+    }
+  }
+
   private ClusterNode start(String roles, Map<String, String> env) {
     String name = roles.startsWith("agent") ? "runner" : "core";
     ClusterNode n = ClusterNode.start(dir.resolve(name + "-" + nodes.size()), roles,
