@@ -19,13 +19,16 @@ record RunnerConfig(String runnerId, int maxTasks, List<String> roots, String ho
   static final String KILL_GRACE_MS = "POCO_RUNNER_KILL_GRACE_MS";
   static final int DEFAULT_TIMEOUT_SECONDS = 900;
 
-  static RunnerConfig from(Settings s) {
+  static RunnerConfig from(Settings s) { return from(s, false); }
+
+  /** Clustered, the default id is the host name: stable across restarts, so projects pinned here find it again. */
+  static RunnerConfig from(Settings s, boolean clustered) {
     String home = System.getProperty("user.home");
     List<String> roots = s.list(ConfigKeys.WORKDIR_ROOTS);
     int maxTasks = s.integer(ConfigKeys.RUNNER_MAX_TASKS, 32);
     if (maxTasks < 1) throw new IllegalArgumentException(ConfigKeys.RUNNER_MAX_TASKS + " must be at least 1");
     return new RunnerConfig(
-        s.str(ConfigKeys.RUNNER_ID, "local"),
+        s.str(ConfigKeys.RUNNER_ID, clustered ? hostId() : "local").trim(),
         maxTasks,
         roots.isEmpty() ? List.of(home) : roots,
         home,
@@ -34,6 +37,21 @@ record RunnerConfig(String runnerId, int maxTasks, List<String> roots, String ho
         Math.max(0, s.integer(COALESCE_MS, 100)),
         Math.max(0, s.integer(CANCEL_GRACE_MS, 5000)),
         Math.max(0, s.integer(KILL_GRACE_MS, 2000)));
+  }
+
+  static String hostId() {
+    String name = System.getenv("HOSTNAME");
+    if (name == null || name.isBlank()) {
+      // not InetAddress.getLocalHost(): it may wait on DNS, and this runs on the event loop
+      try {
+        name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"));
+      } catch (java.io.IOException | RuntimeException e) {
+        name = "";
+      }
+    }
+    if (name.isBlank()) name = "runner-" + ProcessHandle.current().pid();
+    // the id becomes part of bus addresses (poco.runner.<id>.start): keep it to a safe alphabet
+    return name.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
   }
 
   /** timeout_seconds from the task's settings, else POCO_&lt;BACKEND&gt;_TIMEOUT_SECONDS, else 900. */

@@ -38,6 +38,8 @@ public class RunnerVerticle extends VerticleBase {
   private final Map<String, BackendInfo> infos = new LinkedHashMap<>();
   private WorkdirRoots roots;
   private final Map<String, TurnRun> running = new LinkedHashMap<>();
+  /** Finished here, outcome not yet acknowledged by the orchestrator: still claimed in heartbeats. */
+  private final java.util.Set<String> undelivered = new java.util.LinkedHashSet<>();
   private long periodic = -1;
   private long heartbeatTimer = -1;
   private long lastHeartbeatAt;
@@ -46,7 +48,7 @@ public class RunnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = new Settings(config());
-    cfg = RunnerConfig.from(settings);
+    cfg = RunnerConfig.from(settings, vertx.isClustered());
     nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : "local";
     supervisor = new ProcessSupervisor(vertx, cfg.killGraceMs());
     backends = createBackends(settings, supervisor);
@@ -121,7 +123,7 @@ public class RunnerVerticle extends VerticleBase {
       } else {
         msg.reply(new JsonObject().put("accepted", true));
         TurnRun run = new TurnRun(vertx, task.taskId(), cfg.runnerId(), cfg.coalesceMs(), cfg.cancelGraceMs(),
-            this::finished);
+            this::finished, this::delivered);
         running.put(task.taskId(), run);
         heartbeatSoon();
         run.begin(backend, new TurnRequest(task.taskId(), task.projectId(), task.prompt(), checked.result(),
@@ -145,7 +147,12 @@ public class RunnerVerticle extends VerticleBase {
 
   private void finished(TurnRun run) {
     running.remove(run.taskId(), run);
+    undelivered.add(run.taskId());
     heartbeatSoon();
+  }
+
+  private void delivered(TurnRun run) {
+    if (undelivered.remove(run.taskId())) heartbeatSoon();
   }
 
   private void onControl(Message<JsonObject> msg) {
@@ -209,11 +216,17 @@ public class RunnerVerticle extends VerticleBase {
     }
   }
 
+  private List<String> claimed() {
+    List<String> ids = new ArrayList<>(running.keySet());
+    for (String id : undelivered) if (!running.containsKey(id)) ids.add(id);
+    return ids;
+  }
+
   private void publishHeartbeat() {
     if (stopping) return;
     lastHeartbeatAt = System.nanoTime();
     Heartbeat beat = new Heartbeat(cfg.runnerId(), nodeId, List.copyOf(infos.values()), cfg.maxTasks(),
-        Math.max(0, cfg.maxTasks() - running.size()), List.copyOf(running.keySet()), roots.names(),
+        Math.max(0, cfg.maxTasks() - running.size()), claimed(), roots.names(),
         System.currentTimeMillis());
     vertx.eventBus().publish(Addresses.RUNNER_HEARTBEAT, beat.toJson());
   }

@@ -6,6 +6,7 @@ import dev.poco.contract.TaskStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,11 +18,16 @@ import java.util.function.Consumer;
  */
 final class TurnRun implements TurnSink {
   private final Vertx vertx;
+  static final long FINAL_ACK_MS = 3_000;
+  static final long FINAL_RETRY_MS = 1_000;
+  static final long FINAL_RETRY_FOR_MS = 10 * 60_000;
+
   private final String taskId;
   private final String runnerId;
   private final long windowNanos;
   private final long cancelGraceMs;
   private final Consumer<TurnRun> onFinished;
+  private final Consumer<TurnRun> onDelivered;
   private final StringBuilder answer = new StringBuilder();
   private final StringBuilder pending = new StringBuilder();
   private long seq;
@@ -36,7 +42,8 @@ final class TurnRun implements TurnSink {
   private String stopError;
 
   TurnRun(Vertx vertx, String taskId, String runnerId, long coalesceMs, long cancelGraceMs,
-      Consumer<TurnRun> onFinished) {
+      Consumer<TurnRun> onFinished, Consumer<TurnRun> onDelivered) {
+    this.onDelivered = onDelivered;
     this.vertx = vertx;
     this.taskId = taskId;
     this.runnerId = runnerId;
@@ -116,7 +123,8 @@ final class TurnRun implements TurnSink {
     cancelTimer(graceTimer);
     JsonObject data = new JsonObject().put("status", status.wire())
         .put("result", result != null ? result : answer.toString()).put("error", error);
-    emit(TaskEvent.FINISHED, null, data);
+    deliver(new TaskEvent(taskId, runnerId, ++seq, TaskEvent.FINISHED, null, data).toJson(),
+        System.currentTimeMillis() + FINAL_RETRY_FOR_MS);
     onFinished.accept(this);
   }
 
@@ -193,6 +201,21 @@ final class TurnRun implements TurnSink {
   private void emit(String type, String text, JsonObject data) {
     TaskEvent event = new TaskEvent(taskId, runnerId, ++seq, type, text, data);
     vertx.eventBus().send(Addresses.ORCHESTRATOR_TASK_EVENT, event.toJson());
+  }
+
+  /**
+   * The outcome is the one event that must arrive: while the orchestrator node restarts nobody serves
+   * the address, so it is sent until acknowledged (the heartbeat keeps listing the task meanwhile).
+   */
+  private void deliver(JsonObject finished, long deadline) {
+    vertx.eventBus().request(Addresses.ORCHESTRATOR_TASK_EVENT, finished,
+        new DeliveryOptions().setSendTimeout(FINAL_ACK_MS)).onComplete(ar -> {
+          if (ar.succeeded() || System.currentTimeMillis() > deadline) {
+            onDelivered.accept(this);
+          } else {
+            vertx.setTimer(FINAL_RETRY_MS, id -> deliver(finished, deadline));
+          }
+        });
   }
 
   private void cancelTimer(long id) {

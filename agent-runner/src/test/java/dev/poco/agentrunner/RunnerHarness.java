@@ -43,6 +43,7 @@ final class RunnerHarness {
     vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_TASK_EVENT, m -> {
       TaskEvent e = TaskEvent.fromJson(m.body());
       h.queue(e.taskId()).add(e);
+      m.reply(null);
     }).completion().await();
     vertx.eventBus().<JsonObject>consumer(Addresses.RUNNER_HEARTBEAT,
         m -> h.heartbeats.add(Heartbeat.fromJson(m.body()))).completion().await();

@@ -12,7 +12,10 @@ public final class Addresses {
   public static final String ORCHESTRATOR_INBOUND = "poco.orchestrator.inbound";
   /** Request/reply, served by the orchestrator. Body: CardIntent. Reply: Reply. */
   public static final String ORCHESTRATOR_INTENT = "poco.orchestrator.intent";
-  /** Send, served by the orchestrator. Body: TaskEvent, ordered per task by its seq. No reply. */
+  /**
+   * Send, served by the orchestrator. Body: TaskEvent, ordered per task by its seq. FINISHED comes as a
+   * request, repeated until the empty reply acknowledges it.
+   */
   public static final String ORCHESTRATOR_TASK_EVENT = "poco.orchestrator.task.event";
   /** Request/reply, served by the orchestrator. Body: {task_id}. Reply: Task, or failure 404. */
   public static final String ORCHESTRATOR_TASK_GET = "poco.orchestrator.task.get";

@@ -30,12 +30,24 @@ public final class ConfigKeys {
   public static final String AGENT_BACKEND = "POCO_AGENT_BACKEND";
   /** Event-loop threads of a PoCo JVM (default 1: nothing blocks a loop, fewer hand-offs). */
   public static final String EVENT_LOOPS = "POCO_EVENT_LOOPS";
+  /** This runner's name on the bus; default "local" embedded, the host name in cluster mode. */
   public static final String RUNNER_ID = "POCO_RUNNER_ID";
   public static final String RUNNER_MAX_TASKS = "POCO_RUNNER_MAX_TASKS";
   /** How long the stub sleeps on a SLOW prompt (default 30). */
   public static final String STUB_SLOW_SECONDS = "POCO_STUB_SLOW_SECONDS";
   /** Pause between the stub's deltas in ms (default 0: instant). */
   public static final String STUB_DELTA_MS = "POCO_STUB_DELTA_MS";
+
+  /** Cluster mode: the address this node binds and advertises (Hazelcast and event bus); default 127.0.0.1. */
+  public static final String CLUSTER_HOST = "POCO_CLUSTER_HOST";
+  /** Cluster mode: the Hazelcast port. Unset: 5701 and up to the next free one; set: exactly this port. */
+  public static final String CLUSTER_PORT = "POCO_CLUSTER_PORT";
+  /** Cluster mode: comma list of seed members (host or host:port) to join over TCP; empty on the first node. */
+  public static final String CLUSTER_MEMBERS = "POCO_CLUSTER_MEMBERS";
+  /** Cluster mode: the cluster name; nodes join only a cluster of the same name (default poco). */
+  public static final String CLUSTER_NAME = "POCO_CLUSTER_NAME";
+  /** Cluster mode: how long a node tries to reach the listed members before giving up (default 5). */
+  public static final String CLUSTER_JOIN_SECONDS = "POCO_CLUSTER_JOIN_SECONDS";
 
   public static final String FEISHU_APP_ID = "POCO_FEISHU_APP_ID";
   public static final String FEISHU_APP_SECRET = "POCO_FEISHU_APP_SECRET";

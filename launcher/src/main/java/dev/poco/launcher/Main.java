@@ -61,12 +61,36 @@ public final class Main implements Callable<Integer> {
     private final Cli cli;
     @Option(names = "--foreground", description = "Run in this terminal until Ctrl-C or SIGTERM.")
     boolean foreground;
+    @Option(names = "--cluster", description = "Join a clustered event bus (POCO_CLUSTER_HOST, POCO_CLUSTER_PORT,"
+        + " POCO_CLUSTER_MEMBERS, POCO_CLUSTER_NAME) as one node; runs in the foreground.")
+    boolean cluster;
+    @Option(names = "--only", paramLabel = "<roles>",
+        description = "With --cluster: the roles of this node, comma-separated, of ${COMPLETION-CANDIDATES}"
+            + " (default all).", completionCandidates = RoleNames.class)
+    String only;
 
     Start(Cli cli) { this.cli = cli; }
 
     @Override public Integer call() throws Exception {
+      if (only != null && !cluster) throw new ConfigException("--only needs --cluster: an embedded PoCo runs every role");
+      if (cluster) return Server.run(cli, roles(), Poco.ROLE_CLASSES, true);
       return foreground ? Server.run(cli, Poco.ALL_ROLES) : new Daemon(cli).start();
     }
+
+    private java.util.Set<String> roles() {
+      if (only == null) return Poco.ALL_ROLES;
+      try {
+        java.util.Set<String> roles = Poco.parseRoles(only);
+        if (roles.isEmpty()) throw new IllegalArgumentException("no role given");
+        return roles;
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--only: " + e.getMessage());
+      }
+    }
+  }
+
+  static final class RoleNames implements Iterable<String> {
+    @Override public java.util.Iterator<String> iterator() { return Poco.ALL_ROLES.iterator(); }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether PoCo runs, and its /health.")

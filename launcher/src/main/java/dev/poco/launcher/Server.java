@@ -32,12 +32,17 @@ final class Server {
   }
 
   static int run(Cli cli, Set<String> roles) throws Exception {
-    return run(cli, roles, Poco.ROLE_CLASSES);
+    return run(cli, roles, Poco.ROLE_CLASSES, false);
+  }
+
+  static int run(Cli cli, Set<String> roles, Map<String, String> roleClasses) throws Exception {
+    return run(cli, roles, roleClasses, false);
   }
 
   /** With other classes for the roles: tests run the real lifecycle around stand-in verticles. */
-  static int run(Cli cli, Set<String> roles, Map<String, String> roleClasses) throws Exception {
+  static int run(Cli cli, Set<String> roles, Map<String, String> roleClasses, boolean cluster) throws Exception {
     JsonObject config = PocoConfig.load(cli.env());
+    ClusterSettings cs = cluster ? ClusterSettings.from(config) : null;
     SecretMasking.install(config);
     Endpoint endpoint = Endpoint.of(config);
     PocoHome home = cli.home();
@@ -52,7 +57,18 @@ final class Server {
     pidFile.write(self);
 
     long t0 = System.nanoTime();
-    Vertx vertx = Metrics.local(vertxOptions(config));
+    Vertx vertx;
+    if (cs == null) {
+      vertx = Metrics.local(vertxOptions(config));
+    } else {
+      try {
+        vertx = ClusterNode.join(cs, vertxOptions(config));
+      } catch (ClusterNode.JoinException e) {
+        cli.err().println(SecretMasking.mask(e.getMessage()));
+        pidFile.deleteIfOwnedBy(self);
+        return 1;
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       close(vertx);
@@ -66,7 +82,8 @@ final class Server {
       return 1; // exiting runs the hook, which closes Vert.x and removes the pid file
     }
     log.info("PoCo deployed {} in {} ms", roles, (System.nanoTime() - t0) / 1_000_000);
-    cli.out().println(endpoint.anyPort()
+    if (cs != null) cli.out().println("PoCo node up with " + roles + " in " + cs.describe());
+    if (roles.contains(Poco.DEMO_API)) cli.out().println(endpoint.anyPort()
         ? "PoCo is up; the HTTP edge picked a free port on " + endpoint.host()
             + " (see its \"HTTP edge listening on\" line)"
         : "PoCo listening on " + endpoint.url());

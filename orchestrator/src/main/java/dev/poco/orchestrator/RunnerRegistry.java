@@ -35,6 +35,18 @@ final class RunnerRegistry {
     return out;
   }
 
+  /** The cluster lost node {@code nodeId}: its runners are dead now, not after the heartbeat gap. */
+  List<String> nodeLeft(String nodeId) {
+    List<String> lost = new ArrayList<>();
+    for (Map.Entry<String, Seen> e : runners.entrySet()) {
+      if (nodeId.equals(e.getValue().beat.nodeId()) && e.getValue().at != 0) {
+        e.setValue(new Seen(e.getValue().beat, 0));
+        lost.add(e.getKey());
+      }
+    }
+    return lost;
+  }
+
   long lastSeen(String runnerId) {
     Seen s = runners.get(runnerId);
     return s == null ? 0 : s.at;

@@ -1,0 +1,48 @@
+package dev.poco.launcher;
+
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Settings;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** How this node joins the cluster, read from the merged config before the clustered Vertx exists. */
+record ClusterSettings(String host, int port, boolean exactPort, List<String> members, String name, int joinSeconds) {
+  static final int DEFAULT_PORT = 5701;
+
+  static ClusterSettings from(JsonObject config) {
+    Settings s = new Settings(config);
+    String host = s.str(ConfigKeys.CLUSTER_HOST, "127.0.0.1").trim();
+    boolean exact = s.has(ConfigKeys.CLUSTER_PORT);
+    int port;
+    try {
+      port = s.integer(ConfigKeys.CLUSTER_PORT, DEFAULT_PORT);
+    } catch (RuntimeException e) {
+      throw new ConfigException(ConfigKeys.CLUSTER_PORT + " must be a port number, got '"
+          + s.str(ConfigKeys.CLUSTER_PORT, "") + "'");
+    }
+    if (port < 1 || port > 65535) throw new ConfigException(ConfigKeys.CLUSTER_PORT + " must be 1-65535, got " + port);
+    List<String> members = s.list(ConfigKeys.CLUSTER_MEMBERS);
+    for (String m : members) checkMember(m);
+    int join = s.integer(ConfigKeys.CLUSTER_JOIN_SECONDS, 5);
+    if (join < 1) throw new ConfigException(ConfigKeys.CLUSTER_JOIN_SECONDS + " must be at least 1");
+    return new ClusterSettings(host, port, exact, members, s.str(ConfigKeys.CLUSTER_NAME, "poco").trim(), join);
+  }
+
+  /** Hazelcast crashes on port ranges ("h:5701-5720"), so only host or host:port is accepted. */
+  private static void checkMember(String member) {
+    int colon = member.lastIndexOf(':');
+    if (colon < 0) return;
+    String port = member.substring(colon + 1);
+    boolean ok = !port.isEmpty() && port.chars().allMatch(Character::isDigit) && port.length() <= 5
+        && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535 && colon > 0;
+    if (!ok) {
+      throw new ConfigException(ConfigKeys.CLUSTER_MEMBERS + ": '" + member
+          + "' is not host or host:port (comma-separate several members)");
+    }
+  }
+
+  String describe() {
+    return "cluster '" + name + "' on " + host + ":" + port + (exactPort ? "" : "+")
+        + (members.isEmpty() ? " as its first node" : " via " + String.join(",", members));
+  }
+}

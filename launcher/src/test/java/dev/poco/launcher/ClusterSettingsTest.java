@@ -1,0 +1,50 @@
+package dev.poco.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.config.Config;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Cluster settings come from POCO_CLUSTER_* and become a TCP-join Hazelcast config")
+class ClusterSettingsTest {
+  @Test
+  @DisplayName("defaults: loopback, 5701 and up, no members (the first node), cluster poco")
+  void defaults() {
+    ClusterSettings cs = ClusterSettings.from(new JsonObject());
+    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5));
+  }
+
+  @Test
+  @DisplayName("a set port is taken exactly; members are trimmed; the Hazelcast config uses them without multicast")
+  void explicit() {
+    ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "10.0.0.5")
+        .put("POCO_CLUSTER_PORT", "5801").put("POCO_CLUSTER_MEMBERS", " 10.0.0.1:5701, node-b ")
+        .put("POCO_CLUSTER_NAME", "team"));
+    assertThat(cs.exactPort()).isTrue();
+    assertThat(cs.members()).containsExactly("10.0.0.1:5701", "node-b");
+    Config hz = ClusterNode.hazelcast(cs);
+    assertThat(hz.getClusterName()).isEqualTo("team");
+    assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
+    assertThat(hz.getNetworkConfig().isPortAutoIncrement()).isFalse();
+    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.0.5");
+    assertThat(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("10.0.0.1:5701", "node-b");
+    assertThat(hz.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
+    assertThat(hz.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+  }
+
+  @Test
+  @DisplayName("a port range as member, or a bad port, is a configuration error naming the key")
+  void bad() {
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_MEMBERS", "a:5701-5720")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("POCO_CLUSTER_MEMBERS");
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_PORT", "x")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("POCO_CLUSTER_PORT");
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_PORT", "70000")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("1-65535");
+  }
+}

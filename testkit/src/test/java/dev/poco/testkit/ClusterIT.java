@@ -1,0 +1,196 @@
+package dev.poco.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@DisplayName("PoCo as a cluster of JVMs: one store + orchestrator + edge node, two runner nodes")
+class ClusterIT {
+  @TempDir Path dir;
+  final Vertx vertx = Vertx.vertx();
+  final String cluster = "it-" + UUID.randomUUID();
+  final List<ClusterNode> nodes = new ArrayList<>();
+  int httpPort;
+  String seed;
+
+  @AfterEach
+  void close() {
+    nodes.forEach(n -> { if (n.alive()) n.kill(); });
+    vertx.close().await();
+  }
+
+  private Map<String, String> env(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_STUB_SLOW_SECONDS", "300", "POCO_WORKDIR_ROOTS", dir.toString(),
+        "POCO_CLUSTER_PORT", String.valueOf(Ports.free())));
+    env.putAll(extra);
+    return env;
+  }
+
+  private ClusterNode startCore() {
+    long t0 = System.nanoTime();
+    ClusterNode a = ClusterNode.start(dir.resolve("a"), "store,orchestrator,demo-api",
+        env(Map.of("POCO_HTTP_PORT", String.valueOf(httpPort), "POCO_CLUSTER_PORT", seed.split(":")[1])));
+    System.out.printf("node A up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    nodes.add(a);
+    return a;
+  }
+
+  private ClusterNode startRunner(String id) {
+    long t0 = System.nanoTime();
+    ClusterNode r = ClusterNode.start(dir.resolve(id), "agent-runner",
+        env(Map.of("POCO_CLUSTER_MEMBERS", seed, "POCO_RUNNER_ID", id)));
+    System.out.printf("runner %s up in %d ms%n", id, (System.nanoTime() - t0) / 1_000_000);
+    nodes.add(r);
+    return r;
+  }
+
+  private void boot() {
+    httpPort = Ports.free();
+    seed = "127.0.0.1:" + Ports.free();
+    startCore();
+  }
+
+  @Test
+  @DisplayName("tasks spread over both runners, a project keeps its runner, kill -9 of a runner interrupts only its"
+      + " tasks and the next prompt runs on the survivor")
+  void spreadPinAndRunnerLoss() {
+    boot();
+    ClusterNode r1 = startRunner("r1");
+    startRunner("r2");
+    try (Http http = new Http(vertx, httpPort)) {
+      Demo demo = new Demo(http);
+      awaitRunners(http, Set.of("r1", "r2"));
+
+      Map<String, String> slow = new LinkedHashMap<>(); // chat -> task
+      Map<String, String> runnerOf = new HashMap<>(); // chat -> runner
+      for (String chat : List.of("c1", "c2", "c3", "c4")) {
+        String id = demo.run(chat, "SLOW work");
+        slow.put(chat, id);
+        runnerOf.put(chat, running(demo, id).getString("runner_id"));
+      }
+      assertThat(new HashSet<>(runnerOf.values())).containsExactlyInAnyOrder("r1", "r2");
+
+      // Free a slot on c1's runner and fill it from a new chat, then free one on the other runner: that
+      // one now has more room, yet c1's next prompt goes where its session lives.
+      String home = runnerOf.get("c1");
+      String other = home.equals("r1") ? "r2" : "r1";
+      String otherChat = chatOn(runnerOf, other);
+      stop(demo, "c1", slow.get("c1"));
+      String filler = demo.run("c5", "SLOW work");
+      assertThat(running(demo, filler).getString("runner_id")).isEqualTo(home);
+      runnerOf.put("c5", home);
+      slow.put("c5", filler);
+      stop(demo, otherChat, slow.get(otherChat));
+      String kept = demo.run("c1", "Reply with exactly: KEPT");
+      JsonObject k = demo.awaitDone(kept, 20);
+      assertThat(k.getString("status")).isEqualTo("completed");
+      assertThat(k.getString("result")).isEqualTo("KEPT");
+      assertThat(k.getString("runner_id")).isEqualTo(home);
+
+      // kill -9 the runner that holds c1's project and c5's running task
+      ClusterNode victim = home.equals("r1") ? r1 : nodes.get(2);
+      List<String> lost = new ArrayList<>();
+      List<String> survivors = new ArrayList<>();
+      for (String chat : List.of("c2", "c3", "c4", "c5")) {
+        if (chat.equals(otherChat)) continue; // stopped above
+        (runnerOf.get(chat).equals(home) ? lost : survivors).add(chat);
+      }
+      long t0 = System.nanoTime();
+      victim.kill();
+      for (String chat : lost) {
+        JsonObject t = awaitDone(demo, slow.get(chat), 30);
+        assertThat(t.getString("status")).as(chat).isEqualTo("interrupted");
+        assertThat(t.getString("error")).contains("Runner " + home);
+      }
+      System.out.printf("runner %s killed: its tasks interrupted after %d ms%n", home,
+          (System.nanoTime() - t0) / 1_000_000);
+      for (String chat : survivors) {
+        JsonObject t = demo.task(slow.get(chat));
+        assertThat(t.getString("status")).as(chat).isEqualTo("running");
+        assertThat(t.getString("runner_id")).isEqualTo(other);
+      }
+      // nothing stored is lost
+      assertThat(demo.task(kept).getString("result")).isEqualTo("KEPT");
+      assertThat(demo.task(slow.get("c1")).getString("status")).isEqualTo("cancelled");
+      assertThat(demo.task(slow.get(otherChat)).getString("status")).isEqualTo("cancelled");
+
+      // the lost runner's project moves to the survivor on its next prompt
+      String moved = demo.run("c1", "Reply with exactly: MOVED");
+      JsonObject m = demo.awaitDone(moved, 30);
+      assertThat(m.getString("status")).isEqualTo("completed");
+      assertThat(m.getString("result")).isEqualTo("MOVED");
+      assertThat(m.getString("runner_id")).isEqualTo(other);
+      for (String chat : survivors) stop(demo, chat, slow.get(chat));
+    }
+  }
+
+  static String chatOn(Map<String, String> runnerOf, String runner) {
+    return runnerOf.entrySet().stream().filter(e -> e.getValue().equals(runner)).map(Map.Entry::getKey)
+        .sorted().findFirst().orElseThrow();
+  }
+
+  static JsonObject running(Demo demo, String id) {
+    JsonObject t = demo.awaitStatus(id, "running", 10_000);
+    assertThat(t.getString("status")).as(id).isEqualTo("running");
+    return t;
+  }
+
+  static void stop(Demo demo, String chat, String id) {
+    assertThat(demo.command(chat, "/stop").status()).isEqualTo(200);
+    assertThat(demo.awaitDone(id, 10).getString("status")).isEqualTo("cancelled");
+  }
+
+  /** Long-polls in rounds until terminal: a round may end early while a node is being declared dead. */
+  static JsonObject awaitDone(Demo demo, String id, int seconds) {
+    long end = System.currentTimeMillis() + seconds * 1000L;
+    JsonObject t = demo.task(id);
+    while (!terminal(t) && System.currentTimeMillis() < end) t = demo.awaitDone(id, 2);
+    return t;
+  }
+
+  static boolean terminal(JsonObject t) {
+    return Set.of("completed", "failed", "cancelled", "interrupted").contains(t.getString("status"));
+  }
+
+  static void awaitRunners(Http http, Set<String> ids) {
+    long end = System.currentTimeMillis() + 20_000;
+    Set<String> seen = Set.of();
+    while (System.currentTimeMillis() < end) {
+      Http.Result r = http.get("/health");
+      JsonArray runners = r.json() == null ? new JsonArray() : r.json().getJsonArray("runners", new JsonArray());
+      Set<String> now = new HashSet<>();
+      for (int i = 0; i < runners.size(); i++) now.add(runners.getJsonObject(i).getString("runner_id"));
+      seen = now;
+      if (now.containsAll(ids)) return;
+      sleepMs(100);
+    }
+    throw new AssertionError("runners seen: " + seen + ", expected " + ids);
+  }
+
+  static void sleepMs(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

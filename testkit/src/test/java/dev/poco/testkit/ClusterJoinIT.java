@@ -1,0 +1,61 @@
+package dev.poco.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@DisplayName("A node that cannot join the cluster says why and exits non-zero instead of running alone")
+class ClusterJoinIT {
+  @TempDir Path dir;
+  final String cluster = "join-" + UUID.randomUUID();
+
+  @Test
+  @DisplayName("listed members that do not answer: a clear message, exit 1")
+  void noMemberAnswers() {
+    String nobody = "127.0.0.1:" + Ports.free();
+    long t0 = System.nanoTime();
+    ClusterNode node = ClusterNode.launch(dir.resolve("r"), "agent-runner", Map.of("POCO_CLUSTER_NAME", cluster,
+        "POCO_CLUSTER_PORT", String.valueOf(Ports.free()), "POCO_CLUSTER_MEMBERS", nobody, "POCO_AGENT_BACKEND", "stub"));
+    assertThat(node.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+    System.out.printf("gave up after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    assertThat(node.output()).contains("no member answered within 5 s", nobody, "Not starting alone")
+        .doesNotContain(ClusterNode.UP_LINE);
+  }
+
+  @Test
+  @DisplayName("the cluster port already taken: a clear message, exit 1")
+  void portTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      ClusterNode node = ClusterNode.launch(dir.resolve("a"), "store,orchestrator", Map.of("POCO_CLUSTER_NAME",
+          cluster, "POCO_CLUSTER_PORT", String.valueOf(taken.getLocalPort())));
+      assertThat(node.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+      assertThat(node.output()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use",
+          "POCO_CLUSTER_PORT").doesNotContain(ClusterNode.UP_LINE);
+    }
+  }
+
+  @Test
+  @DisplayName("a member written as a port range, or an unknown role: a usage error, exit 2")
+  void badSettings() {
+    ClusterNode range = ClusterNode.launch(dir.resolve("b"), "agent-runner", Map.of("POCO_CLUSTER_NAME", cluster,
+        "POCO_CLUSTER_MEMBERS", "127.0.0.1:5701-5720"));
+    assertThat(range.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+    assertThat(range.output()).contains("POCO_CLUSTER_MEMBERS: '127.0.0.1:5701-5720' is not host or host:port");
+
+    ClusterNode role = ClusterNode.launch(dir.resolve("c"), "agent-runner,gatewayz", Map.of("POCO_CLUSTER_NAME",
+        cluster));
+    assertThat(role.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+    assertThat(role.output()).contains("--only: unknown role(s) [gatewayz]");
+  }
+}

@@ -1,0 +1,140 @@
+package dev.poco.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@DisplayName("The orchestrator node restarts while a runner node works")
+class ClusterRestartIT {
+  @TempDir Path dir;
+  final Vertx vertx = Vertx.vertx();
+  final String cluster = "restart-" + UUID.randomUUID();
+  final List<ClusterNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    nodes.forEach(n -> { if (n.alive()) n.kill(); });
+    nodes.forEach(n -> System.out.println("==== node\n" + n.output()));
+    vertx.close().await();
+  }
+
+  @Test
+  @DisplayName("kill -9 and restart of the store + orchestrator + edge node: the runner's task still completes and"
+      + " its final state is stored")
+  void orchestratorRestart() {
+    int base = freeBlock(2);
+    int http = Ports.free();
+    Map<String, String> core = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base),
+        "POCO_HTTP_PORT", String.valueOf(http));
+    // The runner sits in the core node's port range: the restarted core node, a first node without
+    // members, finds the cluster by probing its own range.
+    Map<String, String> runner = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base + 1),
+        "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base, "POCO_RUNNER_ID", "r1", "POCO_STUB_SLOW_SECONDS", "15");
+    ClusterNode a = start("store,orchestrator,demo-api", core);
+    start("agent-runner", runner);
+    String task;
+    try (Http h = new Http(vertx, http)) {
+      Demo demo = new Demo(h);
+      ClusterIT.awaitRunners(h, java.util.Set.of("r1"));
+      task = demo.run("c1", "SLOW Reply with exactly: SURVIVED");
+      assertThat(ClusterIT.running(demo, task).getString("runner_id")).isEqualTo("r1");
+    }
+    a.kill();
+    long t0 = System.nanoTime();
+    start("store,orchestrator,demo-api", core);
+    System.out.printf("core node back in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    try (Http h = new Http(vertx, http)) {
+      Demo demo = new Demo(h);
+      JsonObject t = ClusterIT.awaitDone(demo, task, 60);
+      assertThat(t.getString("status")).as(t.encode()).isEqualTo("completed");
+      assertThat(t.getString("result")).isEqualTo("SURVIVED");
+      assertThat(t.getString("runner_id")).isEqualTo("r1");
+      String next = demo.run("c1", "Reply with exactly: NEXT");
+      assertThat(demo.awaitDone(next, 20).getString("result")).isEqualTo("NEXT");
+    }
+  }
+
+  @Test
+  @DisplayName("a task that finishes while the orchestrator node is down: its outcome reaches the restarted node")
+  void finishedWhileDown() {
+    int base = freeBlock(2);
+    int http = Ports.free();
+    Map<String, String> core = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base),
+        "POCO_HTTP_PORT", String.valueOf(http));
+    Map<String, String> runner = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base + 1),
+        "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base, "POCO_RUNNER_ID", "r1", "POCO_STUB_SLOW_SECONDS", "2");
+    ClusterNode a = start("store,orchestrator,demo-api", core);
+    start("agent-runner", runner);
+    String task;
+    try (Http h = new Http(vertx, http)) {
+      Demo demo = new Demo(h);
+      ClusterIT.awaitRunners(h, java.util.Set.of("r1"));
+      task = demo.run("c1", "SLOW Reply with exactly: WHILE DOWN");
+      assertThat(ClusterIT.running(demo, task).getString("runner_id")).isEqualTo("r1");
+    }
+    a.kill();
+    ClusterIT.sleepMs(4_000); // the stub answers 2 s after it started, with nobody serving the orchestrator
+    start("store,orchestrator,demo-api", core);
+    try (Http h = new Http(vertx, http)) {
+      JsonObject t = ClusterIT.awaitDone(new Demo(h), task, 60);
+      assertThat(t.getString("status")).as(t.encode()).isEqualTo("completed");
+      assertThat(t.getString("result")).isEqualTo("WHILE DOWN");
+    }
+  }
+
+  private ClusterNode start(String roles, Map<String, String> env) {
+    String name = roles.startsWith("agent") ? "runner" : "core";
+    ClusterNode n = ClusterNode.start(dir.resolve(name + "-" + nodes.size()), roles,
+        name.equals("core") ? withHome(env) : env);
+    nodes.add(n);
+    return n;
+  }
+
+  /** The core node keeps its home (and so its SQLite file) across the restart. */
+  private Map<String, String> withHome(Map<String, String> env) {
+    Map<String, String> out = new java.util.HashMap<>(env);
+    out.put("POCO_HOME", dir.resolve("core").toString());
+    return out;
+  }
+
+  /** {@code n} consecutive free loopback ports. */
+  static int freeBlock(int n) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+      if (allFree(base, n)) return base;
+    }
+    throw new IllegalStateException("no block of " + n + " free ports");
+  }
+
+  private static boolean allFree(int base, int n) {
+    for (int p = base; p < base + n; p++) {
+      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1"))) {
+        s.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
