@@ -4,8 +4,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -27,10 +25,11 @@ final class ClusterNode {
     options.getEventBusOptions().setHost(cs.host()).setPort(0); // Vert.x 5 has no setClusterHost
     ClusterManager manager = new HazelcastClusterManager(hazelcast(cs));
     long t0 = System.nanoTime();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx;
     try {
-      vertx = Metrics.builder(options, registry).withClusterManager(manager).buildClustered().await();
+      // No Micrometer on clustered nodes yet: with it, ClusterRestartIT failed (a runner's finished task was
+      // interrupted after an orchestrator-node restart; it passes without metrics). Not yet understood.
+      vertx = Vertx.builder().with(options).withClusterManager(manager).buildClustered().await();
     } catch (Exception e) {
       throw new JoinException(cannotJoin(cs, e), e);
     }
@@ -41,7 +40,6 @@ final class ClusterNode {
           + " s. Not starting alone. Check that those nodes run, and " + "POCO_CLUSTER_MEMBERS and POCO_CLUSTER_NAME.",
           null);
     }
-    Metrics.bind(vertx, registry);
     log.info("joined {} as node {} in {} ms ({} nodes)", cs.describe(), manager.getNodeId(),
         (System.nanoTime() - t0) / 1_000_000, nodes);
     return vertx;
