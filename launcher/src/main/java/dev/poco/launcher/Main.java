@@ -90,7 +90,7 @@ public final class Main implements Callable<Integer> {
   }
 
   static final class RoleNames implements Iterable<String> {
-    @Override public java.util.Iterator<String> iterator() { return Poco.ALL_ROLES.iterator(); }
+    @Override public java.util.Iterator<String> iterator() { return Poco.KNOWN_ROLES.iterator(); }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether PoCo runs, and its /health.")

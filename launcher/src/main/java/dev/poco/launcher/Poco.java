@@ -23,9 +23,17 @@ public final class Poco {
   public static final String AGENT_RUNNER = "agent-runner";
   public static final String ORCHESTRATOR = "orchestrator";
   public static final String DEMO_API = "demo-api";
+  public static final String GATEWAY_FEISHU = "gateway-feishu";
+  public static final String GATEWAY_SLACK = "gateway-slack";
 
-  /** Deployment order: the store before anyone asks it, runners before the orchestrator discovers them, the edge last. */
-  static final Map<String, String> ROLE_CLASSES = roleClasses();
+  /**
+   * Every role PoCo knows, in deployment order: the store before anyone asks it, runners before the
+   * orchestrator discovers them, gateways before the edge forwards webhooks to them, the edge last.
+   */
+  private static final Map<String, String> KNOWN_CLASSES = roleClasses();
+  public static final Set<String> KNOWN_ROLES = Collections.unmodifiableSet(KNOWN_CLASSES.keySet());
+  /** The roles whose module is in this build (the chat gateways come in a later release). */
+  static final Map<String, String> ROLE_CLASSES = built(KNOWN_CLASSES);
   public static final Set<String> ALL_ROLES = Collections.unmodifiableSet(ROLE_CLASSES.keySet());
 
   private Poco() {}
@@ -35,8 +43,21 @@ public final class Poco {
     m.put(STORE, "dev.poco.store.StoreVerticle");
     m.put(AGENT_RUNNER, "dev.poco.agentrunner.RunnerVerticle");
     m.put(ORCHESTRATOR, "dev.poco.orchestrator.OrchestratorVerticle");
+    m.put(GATEWAY_FEISHU, "dev.poco.gateway.feishu.FeishuGatewayVerticle");
+    m.put(GATEWAY_SLACK, "dev.poco.gateway.slack.SlackGatewayVerticle");
     m.put(DEMO_API, "dev.poco.demoapi.DemoApiVerticle");
     return Collections.unmodifiableMap(m);
+  }
+
+  private static Map<String, String> built(Map<String, String> known) {
+    Map<String, String> m = new LinkedHashMap<>();
+    known.forEach((role, cls) -> { if (onClasspath(cls)) m.put(role, cls); });
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static boolean onClasspath(String className) {
+    // Only looks the class up: loading a verticle's dependencies here would slow every start.
+    return Poco.class.getClassLoader().getResource(className.replace('.', '/') + ".class") != null;
   }
 
   /** Deploys every role. */
@@ -87,13 +108,19 @@ public final class Poco {
     return chain;
   }
 
-  /** Parses "store,orchestrator" (commas or spaces) into a set of known roles. */
+  /** Parses "store,orchestrator" (commas or spaces) into a set of roles this build can run. */
   public static Set<String> parseRoles(String list) {
     Set<String> roles = new LinkedHashSet<>();
     Arrays.stream(list.split("[,\\s]+")).filter(s -> !s.isBlank()).forEach(roles::add);
     Set<String> unknown = new LinkedHashSet<>(roles);
-    unknown.removeAll(ALL_ROLES);
-    if (!unknown.isEmpty()) throw unknownRoles(unknown, ALL_ROLES);
+    unknown.removeAll(KNOWN_ROLES);
+    if (!unknown.isEmpty()) throw unknownRoles(unknown, KNOWN_ROLES);
+    Set<String> missing = new LinkedHashSet<>(roles);
+    missing.removeAll(ALL_ROLES);
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("role(s) " + missing + " are not in this build (the chat gateways come in a"
+          + " later release); this build runs " + ALL_ROLES);
+    }
     return roles;
   }
 
