@@ -48,6 +48,11 @@ public final class ConfigKeys {
   public static final String CLUSTER_NAME = "POCO_CLUSTER_NAME";
   /** Cluster mode: how long a node tries to reach the listed members before giving up (default 5). */
   public static final String CLUSTER_JOIN_SECONDS = "POCO_CLUSTER_JOIN_SECONDS";
+  /**
+   * Cluster mode: the event-bus port, where nodes send each other messages (default 0: any free port,
+   * advertised through Hazelcast). Fix it when a firewall sits between machines.
+   */
+  public static final String CLUSTER_BUS_PORT = "POCO_CLUSTER_BUS_PORT";
 
   public static final String FEISHU_APP_ID = "POCO_FEISHU_APP_ID";
   public static final String FEISHU_APP_SECRET = "POCO_FEISHU_APP_SECRET";

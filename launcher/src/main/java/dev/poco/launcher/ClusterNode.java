@@ -22,7 +22,7 @@ final class ClusterNode {
 
   /** Blocks the calling (main) thread until joined; throws {@link JoinException} with a message for the user. */
   static Vertx join(ClusterSettings cs, VertxOptions options) {
-    options.getEventBusOptions().setHost(cs.host()).setPort(0); // Vert.x 5 has no setClusterHost
+    options.getEventBusOptions().setHost(cs.host()).setPort(cs.busPort()); // Vert.x 5 has no setClusterHost
     ClusterManager manager = new HazelcastClusterManager(hazelcast(cs));
     long t0 = System.nanoTime();
     Vertx vertx;

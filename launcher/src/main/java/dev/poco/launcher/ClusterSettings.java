@@ -6,26 +6,33 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** How this node joins the cluster, read from the merged config before the clustered Vertx exists. */
-record ClusterSettings(String host, int port, boolean exactPort, List<String> members, String name, int joinSeconds) {
+record ClusterSettings(String host, int port, boolean exactPort, List<String> members, String name, int joinSeconds,
+    int busPort) {
   static final int DEFAULT_PORT = 5701;
 
   static ClusterSettings from(JsonObject config) {
     Settings s = new Settings(config);
     String host = s.str(ConfigKeys.CLUSTER_HOST, "127.0.0.1").trim();
     boolean exact = s.has(ConfigKeys.CLUSTER_PORT);
-    int port;
-    try {
-      port = s.integer(ConfigKeys.CLUSTER_PORT, DEFAULT_PORT);
-    } catch (RuntimeException e) {
-      throw new ConfigException(ConfigKeys.CLUSTER_PORT + " must be a port number, got '"
-          + s.str(ConfigKeys.CLUSTER_PORT, "") + "'");
-    }
-    if (port < 1 || port > 65535) throw new ConfigException(ConfigKeys.CLUSTER_PORT + " must be 1-65535, got " + port);
+    int port = port(s, ConfigKeys.CLUSTER_PORT, DEFAULT_PORT, 1);
+    int busPort = port(s, ConfigKeys.CLUSTER_BUS_PORT, 0, 0);
     List<String> members = s.list(ConfigKeys.CLUSTER_MEMBERS);
     for (String m : members) checkMember(m);
     int join = s.integer(ConfigKeys.CLUSTER_JOIN_SECONDS, 5);
     if (join < 1) throw new ConfigException(ConfigKeys.CLUSTER_JOIN_SECONDS + " must be at least 1");
-    return new ClusterSettings(host, port, exact, members, s.str(ConfigKeys.CLUSTER_NAME, "poco").trim(), join);
+    return new ClusterSettings(host, port, exact, members, s.str(ConfigKeys.CLUSTER_NAME, "poco").trim(), join,
+        busPort);
+  }
+
+  private static int port(Settings s, String key, int fallback, int min) {
+    int port;
+    try {
+      port = s.integer(key, fallback);
+    } catch (RuntimeException e) {
+      throw new ConfigException(key + " must be a port number, got '" + s.str(key, "") + "'");
+    }
+    if (port < min || port > 65535) throw new ConfigException(key + " must be " + min + "-65535, got " + port);
+    return port;
   }
 
   /** Hazelcast crashes on port ranges ("h:5701-5720"), so only host or host:port is accepted. */

@@ -15,7 +15,7 @@ class ClusterSettingsTest {
   @DisplayName("defaults: loopback, 5701 and up, no members (the first node), cluster poco")
   void defaults() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject());
-    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5));
+    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5, 0));
   }
 
   @Test
@@ -23,8 +23,9 @@ class ClusterSettingsTest {
   void explicit() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "10.0.0.5")
         .put("POCO_CLUSTER_PORT", "5801").put("POCO_CLUSTER_MEMBERS", " 10.0.0.1:5701, node-b ")
-        .put("POCO_CLUSTER_NAME", "team"));
+        .put("POCO_CLUSTER_NAME", "team").put("POCO_CLUSTER_BUS_PORT", "5801"));
     assertThat(cs.exactPort()).isTrue();
+    assertThat(cs.busPort()).isEqualTo(5801);
     assertThat(cs.members()).containsExactly("10.0.0.1:5701", "node-b");
     Config hz = ClusterNode.hazelcast(cs);
     assertThat(hz.getClusterName()).isEqualTo("team");
@@ -46,5 +47,7 @@ class ClusterSettingsTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("POCO_CLUSTER_PORT");
     assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_PORT", "70000")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("1-65535");
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_BUS_PORT", "-1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("POCO_CLUSTER_BUS_PORT must be 0-65535");
   }
 }
