@@ -16,10 +16,18 @@ final class RunnerRegistry {
 
   private record Seen(Heartbeat beat, long at) {}
 
+  /**
+   * After the first heartbeat this orchestrator sees, how long other runners may still be unheard of:
+   * every live runner beats within one period, so only then can "no runner serves that dir" be said.
+   */
+  static final long STARTUP_GRACE_MS = 3_000;
+
   private final Map<String, Seen> runners = new LinkedHashMap<>();
+  private long firstBeatAt = -1;
 
   /** Records a heartbeat; true when the runner is new or had been given up for dead. */
   boolean beat(Heartbeat hb, long now) {
+    if (firstBeatAt < 0) firstBeatAt = now;
     Seen before = runners.put(hb.runnerId(), new Seen(hb, now));
     return before == null || now - before.at > DEAD_AFTER_MS;
   }
@@ -85,6 +93,7 @@ final class RunnerRegistry {
     List<Heartbeat> serving = new ArrayList<>();
     for (Heartbeat hb : ready) if (serves(hb, workdir)) serving.add(hb);
     if (serving.isEmpty()) {
+      if (now - firstBeatAt < STARTUP_GRACE_MS) return Placement.WAIT; // its runner may not have beaten yet
       return new Placement(null, "No live runner" + (ready.size() < alive.size() ? " with the '" + backend
           + "' agent backend" : "") + " serves " + workdir + " (runners: " + describe(alive) + ").");
     }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The runner registry")
 class RunnerRegistryTest {
   static final long NOW = 1_000_000;
+  /** When the runners beat: long enough ago that every runner has been heard, recent enough to be alive. */
+  static final long SEEN = NOW - RunnerRegistry.STARTUP_GRACE_MS;
 
   private static Heartbeat beat(String runner, String node) {
     return beat(runner, node, 4, List.of("/w"), "stub");
@@ -52,8 +54,8 @@ class RunnerRegistryTest {
   @DisplayName("a working dir goes only to a runner whose roots hold it, even when another one is freer")
   void placesByWorkdir() {
     RunnerRegistry reg = new RunnerRegistry();
-    reg.beat(beat("r1", "n1", 8, List.of("/srv/a"), "stub"), NOW);
-    reg.beat(beat("r2", "n2", 2, List.of("/srv/b", "/home/u/"), "stub"), NOW);
+    reg.beat(beat("r1", "n1", 8, List.of("/srv/a"), "stub"), SEEN);
+    reg.beat(beat("r2", "n2", 2, List.of("/srv/b", "/home/u/"), "stub"), SEEN);
     Map<String, Integer> load = RunnerRegistry.emptyLoad();
     assertThat(runnerOf(place(reg, "/srv/b/api", null, load))).isEqualTo("r2");
     assertThat(runnerOf(place(reg, "/srv/b", null, load))).as("the root itself").isEqualTo("r2");
@@ -76,8 +78,8 @@ class RunnerRegistryTest {
   @DisplayName("a project stays on its pinned runner while it serves the dir; a dir only another has moves it")
   void pinAndWorkdir() {
     RunnerRegistry reg = new RunnerRegistry();
-    reg.beat(beat("r1", "n1", 8, List.of("/srv/a", "/shared"), "stub"), NOW);
-    reg.beat(beat("r2", "n2", 2, List.of("/srv/b", "/shared"), "stub"), NOW);
+    reg.beat(beat("r1", "n1", 8, List.of("/srv/a", "/shared"), "stub"), SEEN);
+    reg.beat(beat("r2", "n2", 2, List.of("/srv/b", "/shared"), "stub"), SEEN);
     Map<String, Integer> load = RunnerRegistry.emptyLoad();
     assertThat(runnerOf(place(reg, "/shared/p", "r2", load))).as("pinned beats freer").isEqualTo("r2");
     assertThat(runnerOf(place(reg, "/srv/a/p", "r2", load))).as("pinned does not serve the dir").isEqualTo("r1");
@@ -97,24 +99,37 @@ class RunnerRegistryTest {
   void refusals() {
     RunnerRegistry reg = new RunnerRegistry();
     assertThat(place(reg, "/srv/a", null, RunnerRegistry.emptyLoad())).isEqualTo(RunnerRegistry.Placement.WAIT);
-    reg.beat(beat("r1", "n1", 4, List.of("/srv/a"), "codex"), NOW);
+    reg.beat(beat("r1", "n1", 4, List.of("/srv/a"), "codex"), SEEN);
     assertThat(place(reg, "/srv/a", null, RunnerRegistry.emptyLoad()).refusal())
         .isEqualTo("No runner offers the 'stub' agent backend.");
-    reg.beat(beat("r2", "n2", 4, List.of("/srv/b"), "stub"), NOW);
+    reg.beat(beat("r2", "n2", 4, List.of("/srv/b"), "stub"), SEEN);
     assertThat(place(reg, "/srv/a/x", null, RunnerRegistry.emptyLoad()).refusal())
         .isEqualTo("No live runner with the 'stub' agent backend serves /srv/a/x (runners: r1: /srv/a; r2: /srv/b).");
     // a runner that stopped beating no longer counts
-    assertThat(reg.place("stub", "/srv/b/x", null, RunnerRegistry.emptyLoad(), NOW + RunnerRegistry.DEAD_AFTER_MS + 1))
+    assertThat(reg.place("stub", "/srv/b/x", null, RunnerRegistry.emptyLoad(), SEEN + RunnerRegistry.DEAD_AFTER_MS + 1))
         .isEqualTo(RunnerRegistry.Placement.WAIT);
+  }
+
+  @Test
+  @DisplayName("just after start, a dir no runner serves waits: its runner may not have beaten yet")
+  void startupGrace() {
+    RunnerRegistry reg = new RunnerRegistry();
+    reg.beat(beat("r1", "n1", 4, List.of("/srv/a"), "stub"), NOW);
+    assertThat(place(reg, "/srv/b/x", null, RunnerRegistry.emptyLoad())).isEqualTo(RunnerRegistry.Placement.WAIT);
+    reg.beat(beat("r2", "n2", 4, List.of("/srv/b"), "stub"), NOW + 1_000);
+    assertThat(reg.place("stub", "/srv/b/x", null, RunnerRegistry.emptyLoad(), NOW + 1_000).runner().runnerId())
+        .isEqualTo("r2");
+    assertThat(reg.place("stub", "/srv/c", null, RunnerRegistry.emptyLoad(), NOW + RunnerRegistry.STARTUP_GRACE_MS)
+        .refusal()).startsWith("No live runner serves /srv/c");
   }
 
   @Test
   @DisplayName("browsing asks runners serving the dir, those with the backend first")
   void serving() {
     RunnerRegistry reg = new RunnerRegistry();
-    reg.beat(beat("r1", "n1", 4, List.of("/srv"), "codex"), NOW);
-    reg.beat(beat("r2", "n2", 4, List.of("/srv"), "stub"), NOW);
-    reg.beat(beat("r3", "n3", 4, List.of("/other"), "stub"), NOW);
+    reg.beat(beat("r1", "n1", 4, List.of("/srv"), "codex"), SEEN);
+    reg.beat(beat("r2", "n2", 4, List.of("/srv"), "stub"), SEEN);
+    reg.beat(beat("r3", "n3", 4, List.of("/other"), "stub"), SEEN);
     assertThat(reg.serving("/srv/x", "stub", NOW)).extracting(Heartbeat::runnerId).containsExactly("r2", "r1");
     assertThat(reg.serving(null, "stub", NOW)).extracting(Heartbeat::runnerId).containsExactly("r2", "r3", "r1");
     assertThat(reg.serving("/nowhere", "stub", NOW)).isEmpty();
