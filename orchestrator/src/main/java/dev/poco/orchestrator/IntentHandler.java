@@ -182,16 +182,20 @@ final class IntentHandler {
 
   private Future<Reply> browse(Project p, String path) {
     String target = path != null ? path : p.workspace().workdir();
-    return fs(p, FsRequest.LIST, target)
+    Heartbeat r = fsRunner(p, target);
+    if (r == null) return noRunner();
+    return fs(r, FsRequest.LIST, target)
         .recover(err -> path == null && target != null && Bus.code(err) == Failures.BAD_REQUEST
-            ? fs(p, FsRequest.LIST, null) // the saved dir is gone: browse from the first root
+            ? fs(r, FsRequest.LIST, null) // the saved dir is gone: browse from the first root
             : Future.failedFuture(err))
-        .map(listing -> Reply.of(Views.workdir(p, listing, null)));
+        .map(listing -> Reply.of(Views.workdir(p, listing, r.runnerId(), null)));
   }
 
   private Future<Reply> setWorkdir(Project p, String path, String source) {
     if (path == null || path.isBlank()) return bad("Field 'path' is required.");
-    return fs(p, FsRequest.RESOLVE, path.strip())
+    Heartbeat r = fsRunner(p, path.strip());
+    if (r == null) return noRunner();
+    return fs(r, FsRequest.RESOLVE, path.strip())
         .compose(listing -> projects.saveWorkspace(p, p.workspace().withWorkdir(listing.path(), source)))
         .compose(np -> projects.touchRecent(np, np.workspace().workdir()))
         .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null,
@@ -201,7 +205,9 @@ final class IntentHandler {
   private Future<Reply> addPreset(Project p, CardIntent in) {
     String path = in.param("path");
     if (path == null || path.isBlank()) return bad("Field 'path' is required.");
-    return fs(p, FsRequest.RESOLVE, path.strip()).compose(listing -> {
+    Heartbeat r = fsRunner(p, path.strip());
+    if (r == null) return noRunner();
+    return fs(r, FsRequest.RESOLVE, path.strip()).compose(listing -> {
       String label = in.form().getString("label", "").strip();
       if (label.isEmpty()) {
         String real = listing.path();
@@ -209,7 +215,7 @@ final class IntentHandler {
         if (label.isEmpty()) label = real;
       }
       return projects.savePreset(p, new DirPreset(p.projectId(), label, listing.path()))
-          .map(np -> new Reply(Views.workdir(np, listing, null), null, "Preset saved: " + listing.path()));
+          .map(np -> new Reply(Views.workdir(np, listing, r.runnerId(), null), null, "Preset saved: " + listing.path()));
     });
   }
 
@@ -238,21 +244,31 @@ final class IntentHandler {
         .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null, "Agent: " + b));
   }
 
-  /** Asks the project's runner (or any live one) about a folder on its disk. */
-  private Future<FsListing> fs(Project p, String op, String path) {
+  /**
+   * The runner to ask about {@code path} (null: its first root): the project's pinned runner when it
+   * serves the path, else a live runner that does (the project's backend ready first), else the
+   * pinned or any live runner, which then says why it refuses (a typo, a symlink, outside its roots).
+   */
+  private Heartbeat fsRunner(Project p, String path) {
     long now = System.currentTimeMillis();
-    Heartbeat r = runners.alive(p.runnerId(), now);
-    if (r == null) {
-      List<Heartbeat> alive = runners.alive(now);
-      for (Heartbeat hb : alive) {
-        BackendInfo b = hb.backend(p.workspace().backend());
-        if (b != null && b.ready()) { r = hb; break; }
-      }
-      if (r == null && !alive.isEmpty()) r = alive.get(0);
-    }
-    if (r == null) return Future.failedFuture(Bus.error(Failures.UNAVAILABLE, "No agent runner is connected."));
+    String backend = p.workspace().backend();
+    Heartbeat pinned = runners.alive(p.runnerId(), now);
+    List<Heartbeat> serving = runners.serving(path, backend, now);
+    if (pinned != null && serving.contains(pinned)) return pinned;
+    if (!serving.isEmpty()) return serving.get(0);
+    if (pinned != null) return pinned;
+    List<Heartbeat> any = runners.serving(null, backend, now);
+    return any.isEmpty() ? null : any.get(0);
+  }
+
+  /** Asks runner {@code r} about a folder on its own disk. */
+  private Future<FsListing> fs(Heartbeat r, String op, String path) {
     return Bus.request(vertx.eventBus(), Addresses.runnerFs(r.runnerId()), new FsRequest(op, path).toJson(),
         Bus.RUNNER_TIMEOUT_MS).map(FsListing::fromJson);
+  }
+
+  private static <T> Future<T> noRunner() {
+    return Future.failedFuture(Bus.error(Failures.UNAVAILABLE, "No agent runner is connected."));
   }
 
   private Collection<BackendInfo> backends() {

@@ -16,10 +16,18 @@ final class RunnerRegistry {
 
   private record Seen(Heartbeat beat, long at) {}
 
+  /**
+   * After the first heartbeat this orchestrator sees, how long other runners may still be unheard of:
+   * every live runner beats within one period, so only then can "no runner serves that dir" be said.
+   */
+  static final long STARTUP_GRACE_MS = 3_000;
+
   private final Map<String, Seen> runners = new LinkedHashMap<>();
+  private long firstBeatAt = -1;
 
   /** Records a heartbeat; true when the runner is new or had been given up for dead. */
   boolean beat(Heartbeat hb, long now) {
+    if (firstBeatAt < 0) firstBeatAt = now;
     Seen before = runners.put(hb.runnerId(), new Seen(hb, now));
     return before == null || now - before.at > DEAD_AFTER_MS;
   }
@@ -53,20 +61,88 @@ final class RunnerRegistry {
   }
 
   /**
-   * The runner for a task of {@code backend}: the pinned one while it is alive and ready, else the
-   * live runner with that backend ready and the most free slots. {@code load} counts the tasks the
-   * orchestrator has placed on each runner, fresher than any heartbeat.
+   * Where a task goes: {@code runner} to start it there now; else {@code refusal} when no live runner
+   * can ever take it as things stand (the task fails with that text); else neither: wait for a slot
+   * or for a runner to come up.
    */
+  record Placement(Heartbeat runner, String refusal) {
+    static final Placement WAIT = new Placement(null, null);
+  }
+
+  /** {@link #place} without a working dir. */
   Heartbeat pick(String backend, String pinned, Map<String, Integer> load, long now) {
+    return place(backend, null, pinned, load, now).runner();
+  }
+
+  /**
+   * The runner for a task of {@code backend} in {@code workdir}: the pinned one while it is alive,
+   * ready and serves the dir, else the live runner with the backend ready, the dir under its roots and
+   * the most free slots. {@code load} counts the tasks the orchestrator has placed on each runner,
+   * fresher than any heartbeat.
+   */
+  Placement place(String backend, String workdir, String pinned, Map<String, Integer> load, long now) {
+    List<Heartbeat> alive = alive(now);
+    if (alive.isEmpty()) return Placement.WAIT;
+    List<Heartbeat> ready = new ArrayList<>();
+    for (Heartbeat hb : alive) if (ready(hb, backend)) ready.add(hb);
+    if (ready.isEmpty()) {
+      BackendInfo info = backend(backend, now);
+      return new Placement(null, info == null || info.detail() == null
+          ? "No runner offers the '" + backend + "' agent backend." : info.detail());
+    }
+    List<Heartbeat> serving = new ArrayList<>();
+    for (Heartbeat hb : ready) if (serves(hb, workdir)) serving.add(hb);
+    if (serving.isEmpty()) {
+      if (now - firstBeatAt < STARTUP_GRACE_MS) return Placement.WAIT; // its runner may not have beaten yet
+      return new Placement(null, "No live runner" + (ready.size() < alive.size() ? " with the '" + backend
+          + "' agent backend" : "") + " serves " + workdir + " (runners: " + describe(alive) + ").");
+    }
     Heartbeat p = alive(pinned, now);
-    if (p != null && ready(p, backend) && free(p, load) > 0) return p;
-    if (p != null && ready(p, backend)) return null; // pinned but full: wait for it, its sessions live there
+    if (p != null && serving.contains(p)) {
+      // pinned and full: wait for it, its sessions live there
+      return free(p, load) > 0 ? new Placement(p, null) : Placement.WAIT;
+    }
     Heartbeat best = null;
-    for (Heartbeat hb : alive(now)) {
-      if (!ready(hb, backend) || free(hb, load) <= 0) continue;
+    for (Heartbeat hb : serving) {
+      if (free(hb, load) <= 0) continue;
       if (best == null || free(hb, load) > free(best, load)) best = hb;
     }
-    return best;
+    return best == null ? Placement.WAIT : new Placement(best, null);
+  }
+
+  /**
+   * Whether {@code dir} lies under one of the runner's roots, compared as strings on the real paths
+   * runners advertise (working dirs chosen on a card are stored as the real path a runner resolved).
+   * A dir that is not absolute (a configured default like ~/code) cannot be judged here: any runner
+   * may take it, and the runner checks it against its roots anyway.
+   */
+  static boolean serves(Heartbeat hb, String dir) {
+    if (dir == null || !dir.startsWith("/")) return true;
+    for (String root : hb.roots()) {
+      if (dir.equals(root) || dir.startsWith(root.endsWith("/") ? root : root + "/")) return true;
+    }
+    return false;
+  }
+
+  /** The live runners serving {@code dir}, those with {@code backend} ready first. */
+  List<Heartbeat> serving(String dir, String backend, long now) {
+    List<Heartbeat> first = new ArrayList<>();
+    List<Heartbeat> rest = new ArrayList<>();
+    for (Heartbeat hb : alive(now)) {
+      if (serves(hb, dir)) (ready(hb, backend) ? first : rest).add(hb);
+    }
+    first.addAll(rest);
+    return first;
+  }
+
+  /** "r1: /a; r2: /b, /c" for a message. */
+  static String describe(List<Heartbeat> runners) {
+    StringBuilder out = new StringBuilder();
+    for (Heartbeat hb : runners) {
+      if (out.length() > 0) out.append("; ");
+      out.append(hb.runnerId()).append(": ").append(hb.roots().isEmpty() ? "no roots" : String.join(", ", hb.roots()));
+    }
+    return out.toString();
   }
 
   /** What the live runners say about {@code backend}: the ready report if any, else any report, else null. */

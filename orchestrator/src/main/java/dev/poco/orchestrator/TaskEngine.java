@@ -9,7 +9,6 @@ import static dev.poco.contract.TaskStatus.WAITING_CONFIRMATION;
 
 import dev.poco.contract.Addresses;
 import dev.poco.contract.AgentSession;
-import dev.poco.contract.BackendInfo;
 import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Failures;
@@ -188,20 +187,17 @@ final class TaskEngine {
       return;
     }
     long now = System.currentTimeMillis();
-    Heartbeat runner = runners.pick(t.backend(), p.runnerId(), load, now);
-    if (runner == null) {
-      BackendInfo info = runners.backend(t.backend(), now);
-      if (!runners.alive(now).isEmpty() && (info == null || !info.ready())) {
-        lane.queue.poll();
-        lane.activeId = id;
-        finish(t, FAILED, null, info == null || info.detail() == null
-            ? "No runner offers the '" + t.backend() + "' agent backend." : info.detail());
-      }
-      return; // no live runner or no free slot yet: a heartbeat pumps again
+    RunnerRegistry.Placement placed = runners.place(t.backend(), t.workdir(), p.runnerId(), load, now);
+    if (placed.refusal() != null) {
+      lane.queue.poll();
+      lane.activeId = id;
+      finish(t, FAILED, null, placed.refusal());
+      return;
     }
+    if (placed.runner() == null) return; // no live runner or no free slot yet: a heartbeat pumps again
     lane.queue.poll();
     lane.activeId = id;
-    launch(t, p, runner, now);
+    launch(t, p, placed.runner(), now);
   }
 
   private void launch(Task t, Project p, Heartbeat runner, long now) {
@@ -213,9 +209,13 @@ final class TaskEngine {
       boolean sameDir = Objects.equals(s.workdir(), workdir);
       boolean sameRunner = s.runnerId() == null || s.runnerId().equals(runner.runnerId());
       if (sameDir && sameRunner) sessionId = s.sessionId();
-      else if (!sameDir) note = "Working dir changed (the session was in " + s.workdir() + "): starting a new session.";
-      else note = "Runner " + s.runnerId() + " held the session and is gone: starting a new session on "
-          + runner.runnerId() + ".";
+      else note = newSessionNote(s, workdir, runner.runnerId(), sameRunner, now);
+    } else if (p.runnerId() != null && !p.runnerId().equals(runner.runnerId())) {
+      Heartbeat pinned = runners.alive(p.runnerId(), now);
+      if (pinned != null && !RunnerRegistry.serves(pinned, workdir)) {
+        note = "Runner " + p.runnerId() + " does not serve " + workdir + ": this project moves to " + runner.runnerId()
+            + ".";
+      }
     }
     Task running = change(t.toBuilder().status(RUNNING).runnerId(runner.runnerId()).workdir(workdir)
         .sessionId(sessionId).approval(null).output(note == null ? "" : note + "\n\n").startedAt(now), true);
@@ -232,6 +232,20 @@ final class TaskEngine {
         .compose(v -> Bus.request(vertx.eventBus(), Addresses.runnerStart(runner.runnerId()), start.toJson(),
             Bus.RUNNER_TIMEOUT_MS))
         .onFailure(err -> startFailed(t.taskId(), err));
+  }
+
+  /** Why the project's session cannot go on, said on the card of the task that starts a new one. */
+  private String newSessionNote(AgentSession s, String workdir, String runnerId, boolean sameRunner, long now) {
+    if (sameRunner) return "Working dir changed (the session was in " + s.workdir() + "): starting a new session.";
+    Heartbeat holder = runners.alive(s.runnerId(), now);
+    if (holder == null) {
+      return "Runner " + s.runnerId() + " held the session and is gone: starting a new session on " + runnerId + ".";
+    }
+    String why = !RunnerRegistry.serves(holder, workdir) ? "does not serve " + workdir
+        : holder.backend(s.backend()) == null || !holder.backend(s.backend()).ready()
+            ? "no longer offers " + s.backend() : "is not this project's runner any more";
+    return "Runner " + s.runnerId() + " held the session (in " + s.workdir() + ") and " + why
+        + ": starting a new session on " + runnerId + ".";
   }
 
   private void startFailed(String taskId, Throwable err) {

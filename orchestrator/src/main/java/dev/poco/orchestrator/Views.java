@@ -116,8 +116,11 @@ final class Views {
         1, 1, refs);
   }
 
-  /** The working-dir chooser, browsing {@code listing} (null when no runner could list it). */
-  static View workdir(Project p, FsListing listing, String note) {
+  /**
+   * The working-dir chooser, browsing {@code listing} (null when no runner could list it) as seen on
+   * the disk of runner {@code runnerId}.
+   */
+  static View workdir(Project p, FsListing listing, String runnerId, String note) {
     String pid = p.projectId();
     StringBuilder body = new StringBuilder();
     if (note != null) body.append("**").append(note).append("**\n\n");
@@ -125,7 +128,8 @@ final class Views {
         .append(")\n");
     List<View.Action> actions = new ArrayList<>();
     if (listing != null) {
-      body.append("Browsing: `").append(listing.path()).append("`\n");
+      body.append("Browsing: `").append(listing.path()).append('`')
+          .append(runnerId == null ? "" : " on runner " + runnerId).append('\n');
       actions.add(Actions.primary("Use this folder", Intents.WORKDIR_CHOOSE, "project_id", pid, "path", listing.path()));
       if (listing.parent() != null) {
         actions.add(Actions.button("‹ Up", Intents.WORKDIR_OPEN, "project_id", pid, "path", listing.parent()));
@@ -153,6 +157,7 @@ final class Views {
     actions.add(Actions.button("Back", Intents.WORKSPACE_OPEN, "project_id", pid));
     JsonObject refs = refs(p);
     if (listing != null) refs.put("path", listing.path());
+    if (runnerId != null) refs.put("runner_id", runnerId);
     return new View(ViewKinds.WORKDIR, "Working Dir · " + p.name(), null, body.toString().trim(), null,
         List.of(View.Input.text("path", "Path", "/absolute/path or ~/dir", null),
             View.Input.text("label", "Preset name", "optional, for Save as preset", null)),

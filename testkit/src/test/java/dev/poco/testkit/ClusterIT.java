@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,6 +61,14 @@ class ClusterIT {
     ClusterNode r = ClusterNode.start(dir.resolve(id), "agent-runner",
         env(Map.of("POCO_CLUSTER_MEMBERS", seed, "POCO_RUNNER_ID", id)));
     System.out.printf("runner %s up in %d ms%n", id, (System.nanoTime() - t0) / 1_000_000);
+    nodes.add(r);
+    return r;
+  }
+
+  /** Starts a runner serving only {@code root} and taking at most {@code maxTasks}; returns without waiting. */
+  private ClusterNode launchRunner(String id, Path root, int maxTasks) {
+    ClusterNode r = ClusterNode.launch(dir.resolve(id), "agent-runner", env(Map.of("POCO_CLUSTER_MEMBERS", seed,
+        "POCO_RUNNER_ID", id, "POCO_WORKDIR_ROOTS", root.toString(), "POCO_RUNNER_MAX_TASKS", String.valueOf(maxTasks))));
     nodes.add(r);
     return r;
   }
@@ -141,6 +151,93 @@ class ClusterIT {
       assertThat(m.getString("runner_id")).isEqualTo(other);
       for (String chat : survivors) stop(demo, chat, slow.get(chat));
     }
+  }
+
+  @Test
+  @DisplayName("runners with different roots: a project goes where its working dir is and is browsed there, a dir"
+      + " only the other runner has moves it, and kill -9 of a runner interrupts its running task while the"
+      + " project's queued one runs on the survivor")
+  void workdirPlacementAndQueuedMove() throws Exception {
+    boot();
+    Path root1 = Files.createDirectories(dir.resolve("disk-r1")).toRealPath();
+    Path root2 = Files.createDirectories(dir.resolve("disk-r2")).toRealPath();
+    Path proj = Files.createDirectories(root2.resolve("proj"));
+    Files.createDirectories(proj.resolve("only-on-r2"));
+    Path elsewhere = Files.createDirectories(root1.resolve("elsewhere"));
+    long t0 = System.nanoTime();
+    // r1 is the freer one: capacity alone would send every project there
+    ClusterNode r1 = launchRunner("r1", root1, 8);
+    ClusterNode r2 = launchRunner("r2", root2, 2);
+    r1.awaitUp(Duration.ofSeconds(40));
+    r2.awaitUp(Duration.ofSeconds(40));
+    System.out.printf("runners r1, r2 up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    try (Http http = new Http(vertx, httpPort)) {
+      Demo demo = new Demo(http);
+      awaitRunners(http, Set.of("r1", "r2"));
+
+      // A new project (not pinned yet) takes a dir only r2 has: r2 resolves it, and r2 lists it.
+      Http.Result set = demo.cardAction("group", "p", "workdir.manual", null,
+          new JsonObject().put("path", proj.toString()));
+      assertThat(set.status()).as(set.raw()).isEqualTo(200);
+      Http.Result browse = demo.cardAction("group", "p", "workdir.open", null, null);
+      assertThat(browse.status()).as(browse.raw()).isEqualTo(200);
+      JsonObject view = browse.json().getJsonObject("view");
+      assertThat(view.getJsonObject("refs").getString("runner_id")).isEqualTo("r2");
+      assertThat(view.getJsonObject("refs").getString("path")).isEqualTo(proj.toString());
+      assertThat(labels(view)).contains("only-on-r2/");
+      assertThat(view.getString("body")).contains("on runner r2");
+
+      // Its task lands on r2 although r1 is freer; /tasks/{id} names the runner.
+      String slowP = demo.run("p", "SLOW work");
+      JsonObject onR2 = running(demo, slowP);
+      assertThat(onR2.getString("runner_id")).isEqualTo("r2");
+      assertThat(onR2.getString("workdir")).isEqualTo(proj.toString());
+      stop(demo, "p", slowP);
+
+      // The user picks a dir only r1 has: pinned r2 is alive but cannot serve it, so the project moves (said).
+      Http.Result moveDir = demo.cardAction("group", "p", "workdir.manual", null,
+          new JsonObject().put("path", elsewhere.toString()));
+      assertThat(moveDir.status()).as(moveDir.raw()).isEqualTo(200);
+      JsonObject moved = demo.awaitDone(demo.run("p", "Reply with exactly: MOVED"), 20);
+      assertThat(moved.getString("status")).isEqualTo("completed");
+      assertThat(moved.getString("result")).isEqualTo("MOVED");
+      assertThat(moved.getString("runner_id")).isEqualTo("r1");
+      assertThat(moved.getString("output")).contains("Runner r2 held the session")
+          .contains("does not serve " + elsewhere).contains("new session on r1");
+
+      // A default-dir project on r1 (the freer): one slow task running, one queued behind it.
+      String slowQ = demo.run("q", "SLOW work");
+      assertThat(running(demo, slowQ).getString("runner_id")).isEqualTo("r1");
+      String queued = demo.run("q", "Reply with exactly: AFTER");
+      assertThat(demo.task(queued).getString("status")).isEqualTo("queued");
+
+      long k0 = System.nanoTime();
+      r1.kill();
+      JsonObject lost = awaitDone(demo, slowQ, 30);
+      System.out.printf("runner r1 killed: its task interrupted after %d ms%n", (System.nanoTime() - k0) / 1_000_000);
+      assertThat(lost.getString("status")).isEqualTo("interrupted");
+      assertThat(lost.getString("error")).contains("Runner r1");
+      JsonObject after = awaitDone(demo, queued, 30);
+      System.out.printf("the queued task finished on the survivor %d ms after the kill%n",
+          (System.nanoTime() - k0) / 1_000_000);
+      assertThat(after.getString("status")).as(after.encodePrettily()).isEqualTo("completed");
+      assertThat(after.getString("result")).isEqualTo("AFTER");
+      assertThat(after.getString("runner_id")).isEqualTo("r2");
+      assertThat(after.getString("output")).contains("Runner r1 held the session and is gone");
+
+      // p's dir lives only on r1's disk now gone: its next prompt fails at once and says why.
+      JsonObject refused = demo.awaitDone(demo.run("p", "Reply with exactly: NOPE"), 10);
+      assertThat(refused.getString("status")).isEqualTo("failed");
+      assertThat(refused.getString("error"))
+          .isEqualTo("No live runner serves " + elsewhere + " (runners: r2: " + root2 + ").");
+    }
+  }
+
+  static List<String> labels(JsonObject view) {
+    List<String> out = new ArrayList<>();
+    JsonArray actions = view.getJsonArray("actions", new JsonArray());
+    for (int i = 0; i < actions.size(); i++) out.add(actions.getJsonObject(i).getString("label"));
+    return out;
   }
 
   static String chatOn(Map<String, String> runnerOf, String runner) {
