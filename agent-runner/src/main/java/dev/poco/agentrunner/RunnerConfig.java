@@ -7,7 +7,7 @@ import java.util.List;
 /** The runner's settings, read once at start. */
 record RunnerConfig(String runnerId, int maxTasks, List<String> roots, String home, long heartbeatMs,
     long heartbeatGapMs, long coalesceMs, long cancelGraceMs, long killGraceMs) {
-  /** Heartbeat period (default 2000). */
+  /** Heartbeat period (default 1000: the orchestrator gives a runner up after 4 s of silence). */
   static final String HEARTBEAT_MS = "POCO_RUNNER_HEARTBEAT_MS";
   /** Least gap between heartbeats caused by tasks starting or ending (default 50): bursts send one, not hundreds. */
   static final String HEARTBEAT_GAP_MS = "POCO_RUNNER_HEARTBEAT_GAP_MS";
@@ -32,7 +32,7 @@ record RunnerConfig(String runnerId, int maxTasks, List<String> roots, String ho
         maxTasks,
         roots.isEmpty() ? List.of(home) : roots,
         home,
-        Math.max(1, s.integer(HEARTBEAT_MS, 2000)),
+        Math.max(1, s.integer(HEARTBEAT_MS, 1000)),
         Math.max(0, s.integer(HEARTBEAT_GAP_MS, 50)),
         Math.max(0, s.integer(COALESCE_MS, 100)),
         Math.max(0, s.integer(CANCEL_GRACE_MS, 5000)),
