@@ -32,8 +32,9 @@ final class HealthReport {
     if (h.getValue("cluster") instanceof JsonObject c && "cluster".equals(c.getValue("mode"))) {
       JsonArray nodes = c.getJsonArray("nodes", new JsonArray());
       parts.add(nodes.size() + (nodes.size() == 1 ? " node" : " nodes"));
-      long down = nodes.stream().filter(n -> n instanceof JsonObject o && !"up".equals(o.getValue("status"))).count();
-      if (down > 0) parts.add(down + " not answering");
+      long down = nodes.stream().filter(n -> n instanceof JsonObject o && "unreachable".equals(o.getValue("status")))
+          .count();
+      if (down > 0) parts.add(down + " unreachable");
     }
     add(parts, "state ", stateBackend(h));
     if (h.getValue("missing") instanceof JsonArray m && !m.isEmpty()) parts.add(m.size() + " missing");

@@ -43,7 +43,7 @@ class ClusterLinesTest {
     HealthClient.Answer a = new HealthClient.Answer(200, h);
 
     assertThat(HealthReport.summary(a))
-        .isEqualTo("Health: ok, mode demo, agent stub (ready), 1 runner, 3 nodes, 1 not answering");
+        .isEqualTo("Health: ok, mode demo, agent stub (ready), 1 runner, 3 nodes, 1 unreachable");
     assertThat(HealthReport.lines(a)).containsExactly(
         "  mode: demo",
         "  agent: stub (ready)",
