@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
 # Prints PoCo's figures: task latency and throughput through the HTTP edge, the bare event-bus
-# round trip beside them, and (with the fat jar built) start-up time and idle RSS of `poco start`.
+# round trip beside them, (with the fat jar built) start-up time and idle RSS of `poco start`, and
+# the cluster figures: stub-task throughput with 1, 2 and 3 runner JVMs, event-bus round trip in
+# one JVM versus across JVMs.
+#   bench/run.sh                 everything
+#   bench/run.sh cluster [-D...] only the cluster bench, e.g. -Dbench.cluster.tasks.instant=1000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests install
 ./poco --help >/dev/null  # makes the class-data archive for the fresh jar, as a user's first start does
 cp=$(mvn -q -B -Dstyle.color=never -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout | sed "s/\x1b\[[0-9;]*m//g")
+# Hazelcast needs these in the cluster bench's own JVM, which joins the cluster; one logback.xml, no status noise.
+cluster_jvm=(--add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
+  --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
+  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Xmx256m -XX:+UseSerialGC
+  -Dlogback.configurationFile=bench/target/classes/logback.xml)
+if [[ "${1:-}" == cluster ]]; then
+  shift
+  exec java "${cluster_jvm[@]}" "$@" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench
+fi
 java -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.Bench "$@"
 java -cp "bench/target/classes:$cp" dev.poco.bench.CodexOverheadBench
 java -cp "bench/target/classes:$cp" dev.poco.bench.StartupBench launcher/target/poco.jar
+java "${cluster_jvm[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench

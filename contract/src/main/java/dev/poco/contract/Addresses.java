@@ -40,6 +40,12 @@ public final class Addresses {
   /** Request/reply, served by runner {@code runnerId}. Body: FsRequest. Reply: FsListing, or 400 for a path outside its roots. */
   public static String runnerFs(String runnerId) { return "poco.runner." + runnerId + ".fs"; }
 
+  /**
+   * Request/reply, served by every node the launcher started (embedded: node id "local"). Body: {}. Reply:
+   * NodeInfo. The orchestrator's health asks each cluster node with a short timeout.
+   */
+  public static String nodeInfo(String nodeId) { return "poco.node." + nodeId + ".info"; }
+
   /** Send, served by the gateway of {@code platform}. Body: RenderRequest. The gateway posts or patches a card. */
   public static String gatewayRender(String platform) { return "poco.gateway." + platform + ".render"; }
   /**

@@ -6,6 +6,7 @@ import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Settings;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -54,6 +55,7 @@ final class HealthRoute {
     if (orchestrator.succeeded()) {
       JsonObject body = orchestrator.result();
       body.fieldNames().stream().filter(k -> !EDGE_KEYS.contains(k)).forEach(k -> out.put(k, body.getValue(k)));
+      markEdgeNode(out);
       missing.addAll(body.getJsonArray("missing", new JsonArray()));
       warnings.addAll(body.getJsonArray("warnings", new JsonArray()));
     } else {
@@ -69,6 +71,16 @@ final class HealthRoute {
         .put("http", new JsonObject().put("host", edge.host()).put("port", port.getAsInt()))
         .put("missing", missing).put("warnings", warnings)
         .put("uptime_ms", System.currentTimeMillis() - startedAt);
+  }
+
+  /** The caller asked this edge, whose node need not be the orchestrator's: "this" is the edge's node. */
+  private void markEdgeNode(JsonObject out) {
+    if (!(out.getValue("cluster") instanceof JsonObject cluster) || !vertx.isClustered()) return;
+    String me = ((VertxInternal) vertx).clusterManager().getNodeId();
+    cluster.put("this_node", me);
+    for (Object o : cluster.getJsonArray("nodes", new JsonArray())) {
+      if (o instanceof JsonObject n) n.put("this", me.equals(n.getString("node_id")));
+    }
   }
 
   private static String orchestratorProblem(Throwable err) {

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  */
 final class HealthReport {
   private static final Set<String> SHOWN_ELSEWHERE = Set.of("status", "mode", "agent", "agent_backend", "agent_ready",
-      "agent_detail", "runners", "state", "state_backend", "missing", "warnings", "feishu_listener_ready");
+      "agent_detail", "runners", "cluster", "state", "state_backend", "missing", "warnings", "feishu_listener_ready");
 
   private HealthReport() {}
 
@@ -29,6 +29,13 @@ final class HealthReport {
     add(parts, "agent ", agent(h));
     Object runners = h.getValue("runners");
     if (runners instanceof JsonArray a) parts.add(a.size() + (a.size() == 1 ? " runner" : " runners"));
+    if (h.getValue("cluster") instanceof JsonObject c && "cluster".equals(c.getValue("mode"))) {
+      JsonArray nodes = c.getJsonArray("nodes", new JsonArray());
+      parts.add(nodes.size() + (nodes.size() == 1 ? " node" : " nodes"));
+      long down = nodes.stream().filter(n -> n instanceof JsonObject o && "unreachable".equals(o.getValue("status")))
+          .count();
+      if (down > 0) parts.add(down + " unreachable");
+    }
     add(parts, "state ", stateBackend(h));
     if (h.getValue("missing") instanceof JsonArray m && !m.isEmpty()) parts.add(m.size() + " missing");
     if (h.getValue("warnings") instanceof JsonArray w && !w.isEmpty()) {
@@ -51,11 +58,12 @@ final class HealthReport {
           ? text(a.getValue("detail")) : text(h.getValue("agent_detail"));
       out.add("  agent: " + agent + (detail == null ? "" : ": " + detail));
     }
+    if (h.getValue("cluster") instanceof JsonObject cluster) ClusterLines.nodes(cluster, out);
     if (h.getValue("runners") instanceof JsonArray runners) {
       if (runners.isEmpty()) out.add("  runners: none");
       else {
         out.add("  runners:");
-        runners.forEach(r -> out.add("    - " + (r instanceof JsonObject o ? runner(o) : inline(r))));
+        runners.forEach(r -> out.add("    - " + (r instanceof JsonObject o ? ClusterLines.runner(o) : inline(r))));
       }
     }
     String state = stateBackend(h);
@@ -69,24 +77,6 @@ final class HealthReport {
       if (!SHOWN_ELSEWHERE.contains(e.getKey())) out.add("  " + label(e.getKey()) + ": " + inline(e.getValue()));
     }
     return out.stream().map(SecretMasking::mask).toList();
-  }
-
-  /** "local: stub (ready), codex (not ready); 0 of 32 tasks running" from a runner heartbeat. */
-  private static String runner(JsonObject r) {
-    String id = text(r.getValue("runner_id"));
-    if (id == null) return inline(r);
-    String backends = r.getValue("backends") instanceof JsonArray bs
-        ? bs.stream().map(HealthReport::backend).collect(Collectors.joining(", ")) : "no backends";
-    String load = "";
-    if (r.getValue("task_ids") instanceof JsonArray tasks && r.getValue("max_tasks") instanceof Number max) {
-      load = "; " + tasks.size() + " of " + max + " tasks running";
-    }
-    return id + ": " + backends + load;
-  }
-
-  private static String backend(Object b) {
-    if (!(b instanceof JsonObject o)) return inline(b);
-    return o.getString("name", "?") + (Boolean.TRUE.equals(o.getValue("ready")) ? " (ready)" : " (not ready)");
   }
 
   private static void bullets(List<String> out, String label, Object value) {
@@ -125,11 +115,11 @@ final class HealthReport {
 
   private static String label(String key) { return key.replace('_', ' '); }
 
-  private static String text(Object v) {
+  static String text(Object v) {
     return v == null || v instanceof JsonObject || v instanceof JsonArray ? null : v.toString();
   }
 
-  private static String inline(Object v) {
+  static String inline(Object v) {
     if (v == null) return "-";
     if (v instanceof JsonObject o) {
       return o.stream().map(e -> label(e.getKey()) + "=" + nested(e.getValue())).collect(Collectors.joining(", "));

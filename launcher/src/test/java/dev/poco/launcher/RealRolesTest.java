@@ -36,6 +36,7 @@ class RealRolesTest {
     Clis.Result status = Clis.pocoWith(Main.class.getName(), env, "", "status");
     assertThat(status.code()).as(status.all()).isZero();
     assertThat(status.out()).contains("agent stub (ready)");
+    assertThat(status.out()).contains("  node: embedded, every role in one JVM, up ").containsPattern("    - local  .*stub✓");
     assertThat(status.out()).contains("PoCo is running");
     assertThat(Clis.pocoWith(Main.class.getName(), env, "", "shutdown").out()).contains("PoCo stopped");
   }

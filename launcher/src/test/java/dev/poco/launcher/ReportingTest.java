@@ -56,7 +56,7 @@ class ReportingTest {
         "  mode: feishu",
         "  agent: codex (not ready): codex not on PATH",
         "  runners:",
-        "    - r1: codex (ready), claude_code (not ready); 1 of 4 tasks running",
+        "    - r1  codex 0.5✓ (+1 not ready)  1/4 running",
         "  state: sqlite at /h/poco.db",
         "  missing:",
         "    - Slack is off: set A, B",

@@ -53,6 +53,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private Inbound inbound;
   private IntentHandler intents;
   private ProjectLifecycle lifecycle;
+  private ClusterView clusterView;
   private JsonObject storeInfo = new JsonObject();
   private long startedAt;
 
@@ -71,6 +72,7 @@ public class OrchestratorVerticle extends VerticleBase {
     lifecycle = new ProjectLifecycle(vertx, projects, engine, runners, settings, cards);
     inbound = new Inbound(store, projects, engine, access, lifecycle);
     intents = new IntentHandler(vertx, projects, engine, access, lifecycle, runners);
+    clusterView = new ClusterView(vertx, settings);
 
     consume(Addresses.RUNNER_HEARTBEAT, this::onHeartbeat);
     return waitForStore(System.currentTimeMillis() + 30_000)
@@ -123,7 +125,7 @@ public class OrchestratorVerticle extends VerticleBase {
         Math.min(60_000, body.getLong("timeout_ms", 30_000L))).map(t -> t.toJson()));
     reply(Addresses.ORCHESTRATOR_TASK_LIST, body -> engine.list(TaskQuery.fromJson(body))
         .map(list -> new JsonObject().put("tasks", Jsons.array(list, t -> t.toJson()))));
-    reply(Addresses.ORCHESTRATOR_HEALTH, body -> Future.succeededFuture(health()));
+    reply(Addresses.ORCHESTRATOR_HEALTH, body -> clusterView.describe().map(this::health));
     consume(Addresses.ORCHESTRATOR_CARD_BOUND, body -> {
       onCardBound(CardBound.fromJson(body));
       return null;
@@ -175,13 +177,13 @@ public class OrchestratorVerticle extends VerticleBase {
         .onFailure(err -> log.warn("bind workspace card of {}: {}", p.projectId(), err.getMessage()));
   }
 
-  private JsonObject health() {
+  private JsonObject health(JsonObject cluster) {
     long now = System.currentTimeMillis();
     String backend = lifecycle.defaultBackend();
     BackendInfo info = runners.backend(backend, now);
     JsonArray runnerList = new JsonArray();
     for (Heartbeat hb : runners.alive(now)) {
-      runnerList.add(hb.toJson().put("last_seen_ms", now - runners.lastSeen(hb.runnerId())));
+      runnerList.add(ClusterView.withLoad(hb, cluster).put("last_seen_ms", now - runners.lastSeen(hb.runnerId())));
     }
     JsonArray missing = new JsonArray();
     JsonArray warnings = new JsonArray();
@@ -196,7 +198,7 @@ public class OrchestratorVerticle extends VerticleBase {
     return new JsonObject().put("agent_backend", backend).put("agent_ready", info != null && info.ready())
         .put("agent_detail", info == null ? null : info.detail()).put("runners", runnerList).put("state", storeInfo)
         .put("access", access.health()).put("tasks", engine.counts()).put("projects", projects.all().size())
-        .put("missing", missing).put("warnings", warnings);
+        .put("cluster", cluster).put("missing", missing).put("warnings", warnings);
   }
 
   /** A request/reply consumer: failures become {@code fail(code, message)} with the code the error carries. */

@@ -98,6 +98,7 @@ class ClusterIT {
         runnerOf.put(chat, running(demo, id).getString("runner_id"));
       }
       assertThat(new HashSet<>(runnerOf.values())).containsExactlyInAnyOrder("r1", "r2");
+      assertClusterView(http, 4);
 
       // Free a slot on c1's runner and fill it from a new chat, then free one on the other runner: that
       // one now has more room, yet c1's next prompt goes where its session lives.
@@ -238,6 +239,39 @@ class ClusterIT {
     JsonArray actions = view.getJsonArray("actions", new JsonArray());
     for (int i = 0; i < actions.size(); i++) out.add(actions.getJsonObject(i).getString("label"));
     return out;
+  /** /health lists the three nodes with their roles, and both runners with their load. */
+  private void assertClusterView(Http http, int running) {
+    JsonObject h = null;
+    long end = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < end) { // heartbeats carry the load a few ms after the tasks started
+      h = http.get("/health").json();
+      int sum = h.getJsonArray("runners").stream().mapToInt(r -> ((JsonObject) r).getInteger("running", 0)).sum();
+      if (sum == running) break;
+      sleepMs(100);
+    }
+    JsonObject view = h.getJsonObject("cluster");
+    System.out.println("/health cluster view: " + view.encode());
+    assertThat(view.getString("mode")).isEqualTo("cluster");
+    assertThat(view.getString("name")).isEqualTo(cluster);
+    List<JsonObject> ns = view.getJsonArray("nodes").stream().map(JsonObject.class::cast).toList();
+    assertThat(ns).as(view.encodePrettily()).hasSize(3)
+        .allSatisfy(n -> assertThat(n.getString("status")).isEqualTo("up"));
+    assertThat(ns.stream().map(n -> Set.copyOf(n.getJsonArray("roles").getList())).toList())
+        .containsExactlyInAnyOrder(Set.of("store", "orchestrator", "demo-api"), Set.of("agent-runner"),
+            Set.of("agent-runner"));
+    JsonObject self = ns.stream().filter(n -> n.getBoolean("this")).findFirst().orElseThrow();
+    assertThat(self.getJsonArray("roles").getList()).contains("demo-api");
+    assertThat(self.getString("node_id")).isEqualTo(view.getString("this_node"));
+    List<JsonObject> rs = h.getJsonArray("runners").stream().map(JsonObject.class::cast).toList();
+    assertThat(rs).as(h.encodePrettily()).hasSize(2).allSatisfy(r -> {
+      assertThat(r.getInteger("running")).isBetween(1, running - 1);
+      assertThat(r.getInteger("capacity")).isEqualTo(r.getInteger("max_tasks") - r.getInteger("running"));
+      assertThat(r.getString("node_address")).matches("127\\.0\\.0\\.1:\\d+");
+      assertThat(r.getJsonArray("roots").getList()).isNotEmpty();
+      assertThat(r.getJsonArray("backends").stream().map(JsonObject.class::cast)
+          .anyMatch(b -> "stub".equals(b.getString("name")) && b.getBoolean("ready"))).isTrue();
+    });
+    assertThat(rs.stream().mapToInt(r -> r.getInteger("running")).sum()).isEqualTo(running);
   }
 
   static String chatOn(Map<String, String> runnerOf, String runner) {

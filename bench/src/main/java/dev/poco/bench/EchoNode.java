@@ -1,0 +1,28 @@
+package dev.poco.bench;
+
+import io.vertx.core.Vertx;
+import java.io.IOException;
+
+/**
+ * The far end of the cross-JVM round trip: a JVM that joins the cluster and echoes on one address. Spawned by
+ * {@link ClusterBench}; it leaves when its standard input closes, so it never outlives the bench.
+ *
+ * <p>Args: cluster name, seed member (host:port), address.
+ */
+public final class EchoNode {
+  static final String READY = "ECHO READY";
+
+  private EchoNode() {}
+
+  public static void main(String[] args) throws IOException {
+    Vertx vertx = BenchCluster.join(args[0], args[1]);
+    vertx.eventBus().consumer(args[2], m -> m.reply(m.body())).completion().await();
+    System.out.println(READY);
+    System.out.flush();
+    while (System.in.read() != -1) {
+      // wait for the bench to close our stdin (or die)
+    }
+    vertx.close().await();
+    System.exit(0);
+  }
+}
