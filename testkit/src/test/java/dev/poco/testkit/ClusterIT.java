@@ -239,6 +239,8 @@ class ClusterIT {
     JsonArray actions = view.getJsonArray("actions", new JsonArray());
     for (int i = 0; i < actions.size(); i++) out.add(actions.getJsonObject(i).getString("label"));
     return out;
+  }
+
   /** /health lists the three nodes with their roles, and both runners with their load. */
   private void assertClusterView(Http http, int running) {
     JsonObject h = null;
