@@ -69,6 +69,8 @@ final class TaskEngine {
   private final TaskMeters meters;
   private final Map<String, Task> active = new HashMap<>();
   private final Map<String, Lane> lanes = new HashMap<>();
+  /** Projects whose next task waits for a runner slot, longest-waiting first: a freed slot goes to the head. */
+  private final Set<String> waitingForSlot = new LinkedHashSet<>();
   private final Map<String, SeqGate> gates = new HashMap<>();
   private final Set<String> confirmed = new HashSet<>();
   private final Set<String> dirty = new LinkedHashSet<>();
@@ -167,7 +169,10 @@ final class TaskEngine {
 
   private void pump(String projectId) {
     Lane lane = lanes.get(projectId);
-    if (lane == null || lane.activeId != null || lane.queue.isEmpty()) return;
+    if (lane == null || lane.activeId != null || lane.queue.isEmpty()) {
+      waitingForSlot.remove(projectId);
+      return;
+    }
     String id = lane.queue.peek();
     Task t = active.get(id);
     Project p = projects.get(projectId);
@@ -194,7 +199,11 @@ final class TaskEngine {
       finish(t, FAILED, null, placed.refusal());
       return;
     }
-    if (placed.runner() == null) return; // no live runner or no free slot yet: a heartbeat pumps again
+    if (placed.runner() == null) { // no live runner or no free slot yet: a freed slot or a heartbeat pumps again
+      waitingForSlot.add(projectId);
+      return;
+    }
+    waitingForSlot.remove(projectId);
     lane.queue.poll();
     lane.activeId = id;
     launch(t, p, placed.runner(), now);
@@ -281,7 +290,14 @@ final class TaskEngine {
   }
 
   void pumpAll() {
+    pumpWaiting();
     for (String projectId : new ArrayList<>(lanes.keySet())) pump(projectId);
+  }
+
+  /** Offers free runner slots to the projects waiting for one, in the order they started waiting. */
+  private void pumpWaiting() {
+    if (waitingForSlot.isEmpty()) return;
+    for (String projectId : new ArrayList<>(waitingForSlot)) pump(projectId);
   }
 
   /** Interrupts tasks whose runner stopped beating, and recovered tasks nobody claimed in time. */
@@ -468,6 +484,7 @@ final class TaskEngine {
   /** Forgets a deleted project's tasks, cancelling its running one on its runner. */
   void dropProject(String projectId) {
     Lane lane = lanes.remove(projectId);
+    waitingForSlot.remove(projectId);
     latest.remove(projectId);
     for (Task t : new ArrayList<>(active.values())) {
       if (!projectId.equals(t.projectId())) continue;
@@ -488,7 +505,7 @@ final class TaskEngine {
     long now = System.currentTimeMillis();
     Task done = change(t.toBuilder().status(status).result(result).error(error).approval(null).finishedAt(now), true);
     String id = t.taskId();
-    unplace(id);
+    boolean freedSlot = unplace(id);
     gates.remove(id);
     recovering.remove(id);
     confirmed.remove(id);
@@ -499,6 +516,8 @@ final class TaskEngine {
       else lane.queue.remove(id);
     }
     persistFinal(done);
+    // The slot goes to whoever waited longest, then to this project's own next task (fair across chats).
+    if (freedSlot) pumpWaiting();
     pump(t.projectId());
     return done;
   }
@@ -634,9 +653,11 @@ final class TaskEngine {
     if (placement.put(taskId, runnerId) == null) load.merge(runnerId, 1, Integer::sum);
   }
 
-  private void unplace(String taskId) {
+  /** Frees the runner slot a task held; true when it held one. */
+  private boolean unplace(String taskId) {
     String r = placement.remove(taskId);
     if (r != null) load.merge(r, -1, Integer::sum);
+    return r != null;
   }
 
   private static boolean isCheckpoint(Task t) {
