@@ -9,6 +9,7 @@ import dev.poco.contract.Failures;
 import dev.poco.contract.FsListing;
 import dev.poco.contract.FsRequest;
 import dev.poco.contract.Heartbeat;
+import dev.poco.contract.InFlight;
 import dev.poco.contract.Intents;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
@@ -18,6 +19,8 @@ import dev.poco.contract.View;
 import dev.poco.contract.Workspace;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -238,8 +241,20 @@ final class IntentHandler {
         .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null, "Agent: " + b));
   }
 
-  /** Asks the project's runner (or any live one) about a folder on its disk. */
+  /**
+   * Asks the project's runner (or any live one) about a folder on its disk. A listing is a read: when the runner's
+   * node left (or nobody serves it) before it answered, it is asked once more of a live runner.
+   */
   private Future<FsListing> fs(Project p, String op, String path) {
+    return fsOnce(p, op, path).recover(err -> InFlight.isNodeLost(err) || noHandlers(err)
+        ? fsOnce(p, op, path) : Future.failedFuture(err));
+  }
+
+  private static boolean noHandlers(Throwable err) {
+    return err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
+  private Future<FsListing> fsOnce(Project p, String op, String path) {
     long now = System.currentTimeMillis();
     Heartbeat r = runners.alive(p.runnerId(), now);
     if (r == null) {
@@ -251,8 +266,8 @@ final class IntentHandler {
       if (r == null && !alive.isEmpty()) r = alive.get(0);
     }
     if (r == null) return Future.failedFuture(Bus.error(Failures.UNAVAILABLE, "No agent runner is connected."));
-    return Bus.request(vertx.eventBus(), Addresses.runnerFs(r.runnerId()), new FsRequest(op, path).toJson(),
-        Bus.RUNNER_TIMEOUT_MS).map(FsListing::fromJson);
+    return runners.request(vertx.eventBus(), r.runnerId(), Addresses.runnerFs(r.runnerId()),
+        new FsRequest(op, path).toJson()).map(FsListing::fromJson);
   }
 
   private Collection<BackendInfo> backends() {
