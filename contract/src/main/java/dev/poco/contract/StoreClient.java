@@ -80,6 +80,9 @@ public final class StoreClient {
 
     Future<JsonObject> run() {
       String node = storeNode;
+      if (node != null && inFlight != null && inFlight.hasLeft(node)) {
+        storeNode = node = null; // it left while no call was in flight: whoever serves now is new
+      }
       long timeout = attempts > 0 && node == null ? AWAY_TIMEOUT_MS : Bus.TIMEOUT_MS;
       attempts++;
       Future<Message<JsonObject>> sent = bus.request(op.address(), body, Bus.options(timeout));
