@@ -85,4 +85,27 @@ class StoreClientRetryTest {
     Future.all(first, second).await();
     assertThat(stored).containsExactly("running", "completed");
   }
+
+  @Test
+  void aCreateWhoseAnswerWasLostFindsItsOwnProjectOnReplay() {
+    StoreClient store = new StoreClient(vertx, inFlight, 10_000);
+    Project p = new Project("p1", "P", "feishu", "ou_1", 1, 1, null, null, List.of(), List.of(), List.of(), List.of());
+    List<Message<JsonObject>> held = new ArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(StoreOp.INFO.address(), m -> m.reply(new JsonObject(), from("s1")))
+        .completion().await();
+    vertx.eventBus().<JsonObject>consumer(StoreOp.PROJECT_CREATE.address(), m -> {
+      if (held.isEmpty()) {
+        held.add(m);
+        vertx.setTimer(50, t -> inFlight.nodeLeft("s1"));
+      } else {
+        m.fail(409, "project 'p1' already exists");
+      }
+    }).completion().await();
+    vertx.eventBus().<JsonObject>consumer(StoreOp.PROJECT_GET.address(), m -> m.reply(p.toJson(), from("s2")))
+        .completion().await();
+    store.info().await();
+    assertThat(store.createProject(p).await().projectId()).isEqualTo("p1");
+    // without a lost answer, a conflict is a conflict
+    assertThatThrownBy(() -> store.createProject(p).await()).satisfies(e -> assertThat(Bus.code(e)).isEqualTo(409));
+  }
 }
