@@ -3,6 +3,8 @@ package dev.poco.contract;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,9 +86,9 @@ public final class InFlight {
   private static NodeLostException lost(String nodeId) { return new NodeLostException(nodeId); }
 
   /** A 503 like any other unavailability (see {@link Bus#code}), told apart by its type. */
-  static final class NodeLostException extends io.vertx.core.eventbus.ReplyException {
+  static final class NodeLostException extends ReplyException {
     NodeLostException(String nodeId) {
-      super(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, Failures.UNAVAILABLE,
+      super(ReplyFailure.RECIPIENT_FAILURE, Failures.UNAVAILABLE,
           "node " + nodeId + " left the cluster");
     }
   }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Supplier;
@@ -137,8 +138,8 @@ public final class StoreClient {
   /** The request may have reached a store that applied it: only NO_HANDLERS and "stopping" say it did not. */
   private static boolean mayHaveArrived(Throwable err) {
     return !(err instanceof ReplyException re) || InFlight.isNodeLost(err)
-        || re.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT
-        || re.failureType() == io.vertx.core.eventbus.ReplyFailure.ERROR;
+        || re.failureType() == ReplyFailure.TIMEOUT
+        || re.failureType() == ReplyFailure.ERROR;
   }
 
   private Future<JsonObject> call(StoreOp op, JsonObject body) { return new Call(op, body).run(); }
