@@ -6,7 +6,7 @@ package dev.poco.contract;
  * {@link StoreClient} wraps them in typed calls.
  */
 public enum StoreOp {
-  /** {} → {backend, path, schema_version}. */
+  /** {} → {backend, path, schema_version, node_id (the store's cluster node, "local" when not clustered), ...}. */
   INFO("info"),
   /** {project: Project with workspace and bindings} → Project. A chat already bound fails with 409. */
   PROJECT_CREATE("project.create"),

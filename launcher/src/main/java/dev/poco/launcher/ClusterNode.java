@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
+import dev.poco.contract.NodeEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -40,6 +41,8 @@ final class ClusterNode {
           + " s. Not starting alone. Check that those nodes run, and " + "POCO_CLUSTER_MEMBERS and POCO_CLUSTER_NAME.",
           null);
     }
+    // Takes the cluster manager's single node-listener slot now and fans it out to every role (NodeEvents).
+    NodeEvents.install(vertx);
     log.info("joined {} as node {} in {} ms ({} nodes)", cs.describe(), manager.getNodeId(),
         (System.nanoTime() - t0) / 1_000_000, nodes);
     return vertx;

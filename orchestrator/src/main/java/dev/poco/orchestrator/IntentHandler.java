@@ -9,6 +9,7 @@ import dev.poco.contract.Failures;
 import dev.poco.contract.FsListing;
 import dev.poco.contract.FsRequest;
 import dev.poco.contract.Heartbeat;
+import dev.poco.contract.InFlight;
 import dev.poco.contract.Intents;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
@@ -18,6 +19,8 @@ import dev.poco.contract.View;
 import dev.poco.contract.Workspace;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -261,10 +264,27 @@ final class IntentHandler {
     return any.isEmpty() ? null : any.get(0);
   }
 
-  /** Asks runner {@code r} about a folder on its own disk. */
+  /**
+   * Asks runner {@code r} about a folder on its own disk. A listing is a read: when r's node left (or
+   * nobody serves it) before it answered, a live runner that serves the path is asked once more.
+   */
   private Future<FsListing> fs(Heartbeat r, String op, String path) {
-    return Bus.request(vertx.eventBus(), Addresses.runnerFs(r.runnerId()), new FsRequest(op, path).toJson(),
-        Bus.RUNNER_TIMEOUT_MS).map(FsListing::fromJson);
+    return fsOnce(r, op, path).recover(err -> {
+      if (!InFlight.isNodeLost(err) && !noHandlers(err)) return Future.failedFuture(err);
+      for (Heartbeat other : runners.serving(path, null, System.currentTimeMillis())) {
+        if (!other.runnerId().equals(r.runnerId())) return fsOnce(other, op, path);
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private static boolean noHandlers(Throwable err) {
+    return err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
+  private Future<FsListing> fsOnce(Heartbeat r, String op, String path) {
+    return runners.request(vertx.eventBus(), r.runnerId(), Addresses.runnerFs(r.runnerId()),
+        new FsRequest(op, path).toJson()).map(FsListing::fromJson);
   }
 
   private static <T> Future<T> noRunner() {

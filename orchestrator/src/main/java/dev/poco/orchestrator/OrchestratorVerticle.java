@@ -7,7 +7,9 @@ import dev.poco.contract.CardBound;
 import dev.poco.contract.CardIntent;
 import dev.poco.contract.ChatBinding;
 import dev.poco.contract.Heartbeat;
+import dev.poco.contract.InFlight;
 import dev.poco.contract.InboundMessage;
+import dev.poco.contract.NodeEvents;
 import dev.poco.contract.PocoMetrics;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
@@ -16,17 +18,14 @@ import dev.poco.contract.StoreClient;
 import dev.poco.contract.TaskEvent;
 import dev.poco.contract.TaskQuery;
 import dev.poco.contract.Jsons;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.NodeListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -45,6 +44,8 @@ public class OrchestratorVerticle extends VerticleBase {
 
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private StoreClient store;
+  /** Store requests by the store's node: a store node that dies fails them at once, and they are retried. */
+  private final InFlight storeCalls = new InFlight();
   private RunnerRegistry runners;
   private TaskEngine engine;
   private TaskMeters meters;
@@ -62,7 +63,7 @@ public class OrchestratorVerticle extends VerticleBase {
     startedAt = System.currentTimeMillis();
     Settings settings = new Settings(config());
     EventBus bus = vertx.eventBus();
-    store = new StoreClient(bus);
+    store = new StoreClient(vertx, storeCalls);
     runners = new RunnerRegistry();
     projects = new Projects(store);
     Cards cards = new Cards(bus);
@@ -75,6 +76,7 @@ public class OrchestratorVerticle extends VerticleBase {
     clusterView = new ClusterView(vertx, settings);
 
     consume(Addresses.RUNNER_HEARTBEAT, this::onHeartbeat);
+    watchNodes();
     return waitForStore(System.currentTimeMillis() + 30_000)
         .compose(v -> projects.load())
         .compose(v -> access.load())
@@ -87,7 +89,6 @@ public class OrchestratorVerticle extends VerticleBase {
             engine.checkRunners(System.currentTimeMillis() - startedAt > RECOVERY_GRACE_MS);
             engine.refreshMeters();
           });
-          watchNodes();
           log.info("orchestrator ready: {} projects", projects.all().size());
         });
   }
@@ -136,20 +137,20 @@ public class OrchestratorVerticle extends VerticleBase {
   }
 
   /**
-   * A runner node killed with -9 leaves the cluster about 0.5 s later, well before its heartbeats are
-   * missed. The node listener is a single slot that only the HA manager also wants; HA stays off.
+   * A node killed with -9 leaves the cluster about 0.5 s later, well before its heartbeats are missed. Requests in
+   * flight to it fail then (a runner's start goes back to the queue, a store call is retried on the restarted
+   * store) rather than after their reply timeout. {@link NodeEvents} holds the cluster manager's single listener slot.
    */
   private void watchNodes() {
     if (!vertx.isClustered()) return;
-    Context ctx = vertx.getOrCreateContext();
-    ((VertxInternal) vertx).clusterManager().nodeListener(new NodeListener() {
-      @Override public void nodeAdded(String nodeId) { }
-
-      @Override public void nodeLeft(String nodeId) { ctx.runOnContext(v -> onNodeLeft(nodeId)); }
-    });
+    NodeEvents.onLeft(vertx, this::onNodeLeft);
   }
 
   private void onNodeLeft(String nodeId) {
+    int storeCallsFailed = storeCalls.nodeLeft(nodeId);
+    if (storeCallsFailed > 0 || nodeId.equals(store.storeNode())) {
+      log.warn("the store's node {} left the cluster; {} store calls in flight are retried", nodeId, storeCallsFailed);
+    }
     List<String> lost = runners.nodeLeft(nodeId);
     if (lost.isEmpty()) return;
     log.warn("runner(s) {} left the cluster (node {})", lost, nodeId);

@@ -1,7 +1,12 @@
 package dev.poco.orchestrator;
 
 import dev.poco.contract.BackendInfo;
+import dev.poco.contract.Bus;
 import dev.poco.contract.Heartbeat;
+import dev.poco.contract.InFlight;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,6 +32,8 @@ final class RunnerRegistry {
 
   private final Map<String, Seen> runners = new LinkedHashMap<>();
   private long firstBeatAt = -1;
+  /** Requests to runners, by node: those to a node that leaves fail at once instead of after their timeout. */
+  private final InFlight inFlight = new InFlight();
 
   /** Records a heartbeat; true when the runner is new or had been given up for dead. */
   boolean beat(Heartbeat hb, long now) {
@@ -46,7 +53,11 @@ final class RunnerRegistry {
     return out;
   }
 
-  /** The cluster lost node {@code nodeId}: its runners are dead now, not after the heartbeat gap. */
+  /**
+   * The cluster lost node {@code nodeId}: its runners are dead now, not after the heartbeat gap, and requests in
+   * flight to it fail now with 503, not after {@link Bus#RUNNER_TIMEOUT_MS} (their callers then see the runners
+   * already dead, so a retry goes elsewhere).
+   */
   List<String> nodeLeft(String nodeId) {
     List<String> lost = new ArrayList<>();
     for (Map.Entry<String, Seen> e : runners.entrySet()) {
@@ -55,7 +66,15 @@ final class RunnerRegistry {
         lost.add(e.getKey());
       }
     }
+    inFlight.nodeLeft(nodeId);
     return lost;
+  }
+
+  /** A request to runner {@code runnerId} at {@code address}; fails with 503 as soon as its node leaves. */
+  Future<JsonObject> request(EventBus bus, String runnerId, String address, JsonObject body) {
+    Seen s = runnerId == null ? null : runners.get(runnerId);
+    String node = s == null ? null : s.beat.nodeId();
+    return inFlight.request(bus, address, body, Bus.RUNNER_TIMEOUT_MS, node);
   }
 
   long lastSeen(String runnerId) {

@@ -238,8 +238,8 @@ final class TaskEngine {
     Future<Void> saved = store.saveTask(running);
     firstSave.put(t.taskId(), saved);
     saved
-        .compose(v -> Bus.request(vertx.eventBus(), Addresses.runnerStart(runner.runnerId()), start.toJson(),
-            Bus.RUNNER_TIMEOUT_MS))
+        .compose(v -> runners.request(vertx.eventBus(), runner.runnerId(), Addresses.runnerStart(runner.runnerId()),
+            start.toJson()))
         .onFailure(err -> startFailed(t.taskId(), err));
   }
 
@@ -477,7 +477,7 @@ final class TaskEngine {
   }
 
   private Future<Void> control(Task t, TaskControl c) {
-    return Bus.request(vertx.eventBus(), Addresses.runnerControl(t.runnerId()), c.toJson(), Bus.RUNNER_TIMEOUT_MS)
+    return runners.request(vertx.eventBus(), t.runnerId(), Addresses.runnerControl(t.runnerId()), c.toJson())
         .mapEmpty();
   }
 

@@ -3,7 +3,11 @@ package dev.poco.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poco.contract.BackendInfo;
+import dev.poco.contract.Bus;
 import dev.poco.contract.Heartbeat;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -133,5 +137,30 @@ class RunnerRegistryTest {
     assertThat(reg.serving("/srv/x", "stub", NOW)).extracting(Heartbeat::runnerId).containsExactly("r2", "r1");
     assertThat(reg.serving(null, "stub", NOW)).extracting(Heartbeat::runnerId).containsExactly("r2", "r3", "r1");
     assertThat(reg.serving("/nowhere", "stub", NOW)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a request in flight to a runner fails with 503 the moment its node leaves, and the runner is dead by"
+      + " then so a retry goes elsewhere")
+  void requestFailsWhenItsNodeLeaves() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      vertx.eventBus().consumer("poco.runner.r1.fs", msg -> { }).completion().await(); // a node that never answers
+      RunnerRegistry reg = new RunnerRegistry();
+      long now = System.currentTimeMillis();
+      reg.beat(beat("r1", "n1"), now);
+      long t0 = System.nanoTime();
+      Future<JsonObject> f = reg.request(vertx.eventBus(), "r1", "poco.runner.r1.fs", new JsonObject());
+      List<Heartbeat> aliveWhenFailed = new java.util.ArrayList<>();
+      f.onFailure(err -> aliveWhenFailed.addAll(reg.alive(System.currentTimeMillis())));
+      reg.nodeLeft("n1");
+      assertThat(f.failed()).isTrue();
+      assertThat(Bus.code(f.cause())).isEqualTo(503);
+      assertThat(f.cause()).hasMessage("node n1 left the cluster");
+      assertThat(aliveWhenFailed).isEmpty();
+      assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(Bus.RUNNER_TIMEOUT_MS);
+    } finally {
+      vertx.close().await();
+    }
   }
 }

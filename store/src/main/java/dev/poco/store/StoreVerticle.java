@@ -4,12 +4,15 @@ import dev.poco.contract.AccessEntry;
 import dev.poco.contract.AgentSession;
 import dev.poco.contract.Bus;
 import dev.poco.contract.Failures;
+import dev.poco.contract.NodeEvents;
 import dev.poco.contract.Project;
 import dev.poco.contract.Settings;
+import dev.poco.contract.StoreClient;
 import dev.poco.contract.StoreOp;
 import dev.poco.contract.TaskQuery;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -21,6 +24,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.util.ArrayList;
@@ -31,7 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The only owner of the SQLite file: serves every {@link StoreOp} request/reply. Writes go through one
  * connection with group commit ({@link WriteQueue}); reads go straight to a small read pool, which WAL lets run
- * beside the writer. Deploy exactly one instance per database.
+ * beside the writer. Deploy exactly one instance per database: it refuses to start when another store answers on the
+ * bus or holds the file ({@link Ownership}). Every reply names this node ({@link StoreClient#NODE_HEADER}), so a
+ * caller can fail its requests at once when this node leaves the cluster.
  */
 public class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
@@ -47,6 +54,9 @@ public class StoreVerticle extends VerticleBase {
   private int schemaVersion;
   private long lastTouch;
   private long pruneTimer = -1;
+  private String nodeId;
+  private DeliveryOptions replyOptions;
+  private FileChannel fileLock;
 
   @Override
   public Future<?> start() {
@@ -55,7 +65,11 @@ public class StoreVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return open()
+    nodeId = NodeEvents.selfId(vertx);
+    replyOptions = new DeliveryOptions().addHeader(StoreClient.NODE_HEADER, nodeId);
+    return Ownership.noOtherStore(vertx, nodeId, System.currentTimeMillis() + Ownership.SILENT_OWNER_WAIT_MS)
+        .compose(v -> lockFile())
+        .compose(v -> open())
         .compose(v -> Migrations.apply(writes, cfg.path()))
         .compose(version -> {
           schemaVersion = version;
@@ -70,14 +84,16 @@ public class StoreVerticle extends VerticleBase {
           }
           return Future.all(ready);
         })
+        .compose(v -> Ownership.stillAlone(vertx, nodeId, 4))
         .onSuccess(v -> {
           pruneTimer = vertx.setPeriodic(PRUNE_EVERY_MS, id -> queue.submit(AccessRows.pruneEvents(now()))
               .onFailure(err -> log.warn("pruning seen events failed: {}", err.getMessage())));
-          log.info("store ready: {} at {}, schema version {}", cfg.backend(), cfg.path(), schemaVersion);
+          log.info("store ready: {} at {}, schema version {}, node {}", cfg.backend(), cfg.path(), schemaVersion,
+              nodeId);
         })
         .onFailure(err -> {
           log.error("store failed to start: {}", err.getMessage());
-          closePools();
+          closePools().eventually(this::unlockFile);
         });
   }
 
@@ -85,7 +101,31 @@ public class StoreVerticle extends VerticleBase {
   public Future<?> stop() {
     if (pruneTimer >= 0) vertx.cancelTimer(pruneTimer);
     Future<Void> drained = queue == null ? Future.succeededFuture() : queue.close();
-    return drained.eventually(this::closePools);
+    return drained.eventually(this::closePools).eventually(this::unlockFile);
+  }
+
+  private Future<Void> lockFile() {
+    if (cfg.memory()) return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      Path parent = Path.of(cfg.path()).getParent();
+      if (parent != null) java.nio.file.Files.createDirectories(parent);
+      fileLock = Ownership.lockFile(cfg.path());
+      return null;
+    });
+  }
+
+  private Future<Void> unlockFile() {
+    FileChannel ch = fileLock;
+    fileLock = null;
+    if (ch == null) return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      try {
+        ch.close(); // releases the lock
+      } catch (IOException e) {
+        log.debug("closing the store lock file: {}", e.toString());
+      }
+      return null;
+    });
   }
 
   private Future<Void> open() {
@@ -133,7 +173,7 @@ public class StoreVerticle extends VerticleBase {
       result = Future.failedFuture(e);
     }
     result.onComplete(ar -> {
-      if (ar.succeeded()) msg.reply(ar.result());
+      if (ar.succeeded()) msg.reply(ar.result(), replyOptions);
       else fail(op, msg, ar.cause());
     });
   }
@@ -175,7 +215,7 @@ public class StoreVerticle extends VerticleBase {
         + " (SELECT foreign_keys FROM pragma_foreign_keys) AS foreign_keys";
     return reads.query(sql).execute().map(rows -> {
       Row r = rows.iterator().next();
-      return new JsonObject().put("backend", cfg.backend()).put("path", cfg.path())
+      return new JsonObject().put("backend", cfg.backend()).put("path", cfg.path()).put("node_id", nodeId)
           .put("schema_version", schemaVersion).put("journal_mode", r.getString("journal_mode"))
           .put("foreign_keys", r.getInteger("foreign_keys") == 1)
           .put("flushes", queue.flushes()).put("writes", queue.written());
