@@ -40,7 +40,7 @@ final class DemoRoutes {
         Bodies.string(body, "chat_id", "chat_id", DemoIds.GROUP_CHAT), Platforms.CHAT_GROUP,
         Bodies.string(body, "user_id", "user_id", DemoIds.USER), text, DemoIds.fresh("msg"), DemoIds.fresh("evt"),
         null, trusted);
-    answer(ctx, Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INBOUND, msg.toJson()), null, true);
+    answer(ctx, Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INBOUND, msg.toJson(), Bus.EDGE_TIMEOUT_MS), null, true);
   }
 
   private void decide(RoutingContext ctx, String intentKey) {
@@ -68,7 +68,7 @@ final class DemoRoutes {
   }
 
   private Future<JsonObject> intent(CardIntent intent) {
-    return Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, intent.toJson());
+    return Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, intent.toJson(), Bus.EDGE_TIMEOUT_MS);
   }
 
   /**
