@@ -39,7 +39,7 @@ public class RunnerVerticle extends VerticleBase {
   private WorkdirRoots roots;
   private final Map<String, TurnRun> running = new LinkedHashMap<>();
   /** Finished here, outcome not yet acknowledged by the orchestrator: still claimed in heartbeats. */
-  private final java.util.Set<String> undelivered = new java.util.LinkedHashSet<>();
+  private final Map<String, TurnRun> undelivered = new LinkedHashMap<>();
   private long periodic = -1;
   private long heartbeatTimer = -1;
   private long lastHeartbeatAt;
@@ -60,7 +60,7 @@ public class RunnerVerticle extends VerticleBase {
           bus.<JsonObject>consumer(Addresses.runnerStart(cfg.runnerId()), this::onStart).completion(),
           bus.<JsonObject>consumer(Addresses.runnerControl(cfg.runnerId()), this::onControl).completion(),
           bus.<JsonObject>consumer(Addresses.runnerFs(cfg.runnerId()), this::onFs).completion(),
-          bus.consumer(Addresses.RUNNER_DISCOVER, m -> publishHeartbeat()).completion()));
+          bus.consumer(Addresses.RUNNER_DISCOVER, m -> onDiscover()).completion()));
     }).map(v -> {
       publishHeartbeat();
       periodic = vertx.setPeriodic(cfg.heartbeatMs(), id -> publishHeartbeat());
@@ -147,12 +147,21 @@ public class RunnerVerticle extends VerticleBase {
 
   private void finished(TurnRun run) {
     running.remove(run.taskId(), run);
-    undelivered.add(run.taskId());
+    undelivered.put(run.taskId(), run);
     heartbeatSoon();
   }
 
   private void delivered(TurnRun run) {
-    if (undelivered.remove(run.taskId())) heartbeatSoon();
+    if (undelivered.remove(run.taskId(), run)) heartbeatSoon();
+  }
+
+  /**
+   * An orchestrator (re)started and asks who is there: answer, and resend the outcomes it has not
+   * acknowledged, since it is now ready to take them (it asks only after loading the tasks to settle).
+   */
+  private void onDiscover() {
+    publishHeartbeat();
+    for (TurnRun run : List.copyOf(undelivered.values())) run.resendOutcome();
   }
 
   private void onControl(Message<JsonObject> msg) {
@@ -218,7 +227,7 @@ public class RunnerVerticle extends VerticleBase {
 
   private List<String> claimed() {
     List<String> ids = new ArrayList<>(running.keySet());
-    for (String id : undelivered) if (!running.containsKey(id)) ids.add(id);
+    for (String id : undelivered.keySet()) if (!running.containsKey(id)) ids.add(id);
     return ids;
   }
 

@@ -10,6 +10,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One task's turn on this runner: turns what the backend reports into TaskEvents with seq 1, 2, 3...
@@ -17,6 +19,7 @@ import java.util.function.Consumer;
  * pending is flushed before any other event, so the orchestrator sees every byte in order.
  */
 final class TurnRun implements TurnSink {
+  private static final Logger log = LoggerFactory.getLogger(TurnRun.class);
   private final Vertx vertx;
   static final long FINAL_ACK_MS = 3_000;
   static final long FINAL_RETRY_MS = 1_000;
@@ -38,6 +41,12 @@ final class TurnRun implements TurnSink {
   private long graceTimer = -1;
   private Future<AgentTurn> turn;
   private boolean finished;
+  /** The FINISHED event until the orchestrator acknowledges it, and the state of its delivery. */
+  private JsonObject outcome;
+  private long outcomeDeadline;
+  private int attempts;
+  private long retryTimer = -1;
+  private boolean delivered;
   private TaskStatus stopStatus;
   private String stopError;
 
@@ -123,9 +132,21 @@ final class TurnRun implements TurnSink {
     cancelTimer(graceTimer);
     JsonObject data = new JsonObject().put("status", status.wire())
         .put("result", result != null ? result : answer.toString()).put("error", error);
-    deliver(new TaskEvent(taskId, runnerId, ++seq, TaskEvent.FINISHED, null, data).toJson(),
-        System.currentTimeMillis() + FINAL_RETRY_FOR_MS);
-    onFinished.accept(this);
+    outcome = new TaskEvent(taskId, runnerId, ++seq, TaskEvent.FINISHED, null, data).toJson();
+    outcomeDeadline = System.currentTimeMillis() + FINAL_RETRY_FOR_MS;
+    onFinished.accept(this); // claimed in heartbeats from now until acknowledged
+    deliver();
+  }
+
+  /**
+   * An orchestrator announced itself (it restarted, or a new one took over): send the outcome now rather
+   * than wait for the retry timer, or for an attempt that went to a node that died and waits for its timeout.
+   */
+  void resendOutcome() {
+    if (outcome == null || delivered) return;
+    cancelTimer(retryTimer);
+    retryTimer = -1;
+    deliver();
   }
 
   @Override
@@ -205,15 +226,33 @@ final class TurnRun implements TurnSink {
 
   /**
    * The outcome is the one event that must arrive: while the orchestrator node restarts nobody serves
-   * the address, so it is sent until acknowledged (the heartbeat keeps listing the task meanwhile).
+   * the address, so it is sent until acknowledged (the heartbeat keeps listing the task meanwhile). The
+   * orchestrator acknowledges only once the outcome is stored, so an ack is never lost with its node.
+   * Attempts may overlap (see {@link #resendOutcome}); the first ack wins, and only the newest attempt
+   * schedules the next one.
    */
-  private void deliver(JsonObject finished, long deadline) {
-    vertx.eventBus().request(Addresses.ORCHESTRATOR_TASK_EVENT, finished,
+  private void deliver() {
+    int attempt = ++attempts;
+    vertx.eventBus().request(Addresses.ORCHESTRATOR_TASK_EVENT, outcome,
         new DeliveryOptions().setSendTimeout(FINAL_ACK_MS)).onComplete(ar -> {
-          if (ar.succeeded() || System.currentTimeMillis() > deadline) {
+          if (delivered) return;
+          if (ar.succeeded()) {
+            delivered = true;
+            cancelTimer(retryTimer);
+            if (attempts > 1) log.info("outcome of task {} acknowledged after {} attempts", taskId, attempts);
             onDelivered.accept(this);
-          } else {
-            vertx.setTimer(FINAL_RETRY_MS, id -> deliver(finished, deadline));
+          } else if (System.currentTimeMillis() > outcomeDeadline) {
+            delivered = true;
+            log.warn("giving up on the outcome of task {}: no orchestrator acknowledged it in {} min ({})", taskId,
+                TimeUnit.MILLISECONDS.toMinutes(FINAL_RETRY_FOR_MS), ar.cause().getMessage());
+            onDelivered.accept(this);
+          } else if (attempt == attempts) {
+            if (attempt == 1) log.info("outcome of task {} not acknowledged yet ({}); resending", taskId,
+                ar.cause().getMessage());
+            retryTimer = vertx.setTimer(FINAL_RETRY_MS, id -> {
+              retryTimer = -1;
+              deliver();
+            });
           }
         });
   }

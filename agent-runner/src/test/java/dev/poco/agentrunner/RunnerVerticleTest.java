@@ -6,17 +6,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poco.contract.Addresses;
 import dev.poco.contract.BackendInfo;
+import dev.poco.contract.Bus;
+import dev.poco.contract.StartTask;
 import dev.poco.contract.Heartbeat;
 import dev.poco.contract.TaskControl;
 import dev.poco.contract.TaskEvent;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -267,6 +274,50 @@ class RunnerVerticleTest {
     assertThat(steered.text()).isEqualTo("steered: focus on tests");
     h.control("t1", TaskControl.CANCEL, null);
     h.untilFinished("t1");
+  }
+
+  @Test
+  @DisplayName("an outcome nobody acknowledged stays claimed in heartbeats, and a discover resends it at once"
+      + " instead of waiting for an attempt lost with a dead node")
+  void outcomeUntilAcknowledged(Vertx vertx) throws Exception {
+    BlockingQueue<Message<JsonObject>> finished = new LinkedBlockingQueue<>();
+    BlockingQueue<Heartbeat> beats = new LinkedBlockingQueue<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_TASK_EVENT, m -> {
+      if (TaskEvent.FINISHED.equals(m.body().getString("type"))) finished.add(m);
+    }).completion().await();
+    vertx.eventBus().<JsonObject>consumer(Addresses.RUNNER_HEARTBEAT, m -> beats.add(Heartbeat.fromJson(m.body())))
+        .completion().await();
+    vertx.deployVerticle(new RunnerVerticle(), new DeploymentOptions().setConfig(config().put("POCO_RUNNER_ID", "r-ack")
+        .put("POCO_RUNNER_MAX_TASKS", 1)))
+        .await();
+    StartTask start = new StartTask("t1", "p1", "stub", "Reply with exactly: KEPT", workdir, null, null);
+    Bus.request(vertx.eventBus(), Addresses.runnerStart("r-ack"), start.toJson(), Bus.RUNNER_TIMEOUT_MS).await();
+
+    // First attempt: never answered, as when it went to an orchestrator node that was just killed.
+    Message<JsonObject> first = finished.poll(10, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    long firstAt = System.nanoTime();
+    // Ended here (a free slot again) but still claimed, so a restarted orchestrator keeps waiting for it.
+    awaitBeat(beats, b -> b.capacity() == 1 && b.taskIds().contains("t1"));
+
+    // A (new) orchestrator asks who is there: the outcome comes again before the lost attempt timed out.
+    vertx.eventBus().publish(Addresses.RUNNER_DISCOVER, new JsonObject());
+    Message<JsonObject> again = finished.poll(10, TimeUnit.SECONDS);
+    assertThat(again).isNotNull();
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstAt)).isLessThan(TurnRun.FINAL_ACK_MS);
+    assertThat(again.body().getJsonObject("data").getString("result")).isEqualTo("KEPT");
+    assertThat(again.body().getLong("seq")).isEqualTo(first.body().getLong("seq"));
+    again.reply(null);
+    awaitBeat(beats, b -> b.taskIds().isEmpty());
+  }
+
+  private static Heartbeat awaitBeat(BlockingQueue<Heartbeat> beats, Predicate<Heartbeat> match) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < end) {
+      Heartbeat b = beats.poll(100, TimeUnit.MILLISECONDS);
+      if (b != null && match.test(b)) return b;
+    }
+    throw new AssertionError("no matching heartbeat");
   }
 
   @Test

@@ -5,7 +5,10 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
 import dev.poco.contract.NodeEvents;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -21,16 +24,20 @@ final class ClusterNode {
 
   private ClusterNode() {}
 
-  /** Blocks the calling (main) thread until joined; throws {@link JoinException} with a message for the user. */
-  static Vertx join(ClusterSettings cs, VertxOptions options) {
+  /**
+   * Blocks the calling (main) thread until joined; throws {@link JoinException} with a message for the user.
+   * With {@code metrics}, Vert.x reports to a Prometheus registry bound in PocoMetrics, which the node's HTTP
+   * edge serves: only a node that serves /metrics pays for them.
+   */
+  static Vertx join(ClusterSettings cs, VertxOptions options, boolean metrics) {
     options.getEventBusOptions().setHost(cs.host()).setPort(cs.busPort()); // Vert.x 5 has no setClusterHost
     ClusterManager manager = new HazelcastClusterManager(hazelcast(cs));
     long t0 = System.nanoTime();
+    PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    VertxBuilder builder = metrics ? Metrics.builder(options, registry) : Vertx.builder().with(options);
     Vertx vertx;
     try {
-      // No Micrometer on clustered nodes yet: with it, ClusterRestartIT failed (a runner's finished task was
-      // interrupted after an orchestrator-node restart; it passes without metrics). Not yet understood.
-      vertx = Vertx.builder().with(options).withClusterManager(manager).buildClustered().await();
+      vertx = builder.withClusterManager(manager).buildClustered().await();
     } catch (Exception e) {
       throw new JoinException(cannotJoin(cs, e), e);
     }
@@ -43,6 +50,7 @@ final class ClusterNode {
     }
     // Takes the cluster manager's single node-listener slot now and fans it out to every role (NodeEvents).
     NodeEvents.install(vertx);
+    if (registry != null) Metrics.bind(vertx, registry);
     log.info("joined {} as node {} in {} ms ({} nodes)", cs.describe(), manager.getNodeId(),
         (System.nanoTime() - t0) / 1_000_000, nodes);
     return vertx;

@@ -62,7 +62,7 @@ final class Server {
       vertx = Metrics.local(vertxOptions(config));
     } else {
       try {
-        vertx = ClusterNode.join(cs, vertxOptions(config));
+        vertx = ClusterNode.join(cs, vertxOptions(config), roles.contains(Poco.DEMO_API));
       } catch (ClusterNode.JoinException e) {
         cli.err().println(SecretMasking.mask(e.getMessage()));
         pidFile.deleteIfOwnedBy(self);

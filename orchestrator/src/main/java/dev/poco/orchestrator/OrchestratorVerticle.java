@@ -115,10 +115,8 @@ public class OrchestratorVerticle extends VerticleBase {
   }
 
   private Future<?> serve() {
-    consume(Addresses.ORCHESTRATOR_TASK_EVENT, body -> {
-      engine.onEvent(TaskEvent.fromJson(body));
-      return null;
-    });
+    // Only now that recovery has loaded the unfinished tasks: an outcome taken earlier would find no task.
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_TASK_EVENT, this::onTaskEvent));
     reply(Addresses.ORCHESTRATOR_INBOUND, body -> inbound.handle(InboundMessage.fromJson(body)).map(Reply::toJson));
     reply(Addresses.ORCHESTRATOR_INTENT, body -> intents.handle(CardIntent.fromJson(body)).map(Reply::toJson));
     reply(Addresses.ORCHESTRATOR_TASK_GET, body -> engine.get(Jsons.required(body, "task_id")).map(t -> t.toJson()));
@@ -155,6 +153,27 @@ public class OrchestratorVerticle extends VerticleBase {
     if (lost.isEmpty()) return;
     log.warn("runner(s) {} left the cluster (node {})", lost, nodeId);
     engine.checkRunners(System.currentTimeMillis() - startedAt > RECOVERY_GRACE_MS);
+  }
+
+  /**
+   * A runner's task event. A runner sends FINISHED as a request and repeats it until acknowledged, so the
+   * ack goes out only once the outcome is stored: acked earlier, a kill -9 of this node before the write
+   * would lose it (the runner forgets the task, the store still says running). Other events are sent
+   * without a reply address; replying to them does nothing.
+   */
+  private void onTaskEvent(Message<JsonObject> msg) {
+    TaskEvent event;
+    try {
+      event = TaskEvent.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      log.warn("bad message on {}: {}", Addresses.ORCHESTRATOR_TASK_EVENT, e.toString());
+      msg.reply(null); // a repeat would be just as bad
+      return;
+    }
+    engine.onEvent(event).onComplete(ar -> {
+      if (ar.succeeded()) msg.reply(null);
+      else fail(Addresses.ORCHESTRATOR_TASK_EVENT, msg, ar.cause());
+    });
   }
 
   private Void onHeartbeat(JsonObject body) {
@@ -222,7 +241,7 @@ public class OrchestratorVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         log.warn("bad message on {}: {}", address, e.toString());
       }
-      msg.reply(null); // a runner sends a task's outcome as a request, repeated until this ack
+      msg.reply(null);
     }));
   }
 

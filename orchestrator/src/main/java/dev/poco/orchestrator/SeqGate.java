@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** Lets a task's events through in seq order exactly once: repeats are dropped, early ones wait for the gap. */
+/**
+ * Lets a task's events through in seq order exactly once: repeats are dropped, early ones wait for the
+ * gap, except the outcome (FINISHED), which releases what waits and itself.
+ */
 final class SeqGate {
   private long last;
   private boolean known;
@@ -27,6 +30,15 @@ final class SeqGate {
       last = e.seq() - 1;
     }
     if (e.seq() <= last) return List.of();
+    if (e.seq() > last + 1 && TaskEvent.FINISHED.equals(e.type())) {
+      // The outcome never waits for a gap: it carries the whole result and nothing follows it. Events
+      // lost in the gap (sent while no orchestrator served them) stay lost; the ones held go first.
+      List<TaskEvent> out = new ArrayList<>(early.values());
+      early.clear();
+      out.add(e);
+      last = e.seq();
+      return out;
+    }
     if (e.seq() > last + 1) {
       early.put(e.seq(), e);
       return List.of();

@@ -82,6 +82,8 @@ final class TaskEngine {
   private final Map<String, Task> latest = new HashMap<>();
   /** The write that made a task's newest state durable, taken by submit so its reply waits for it. */
   private final Map<String, Future<Void>> firstSave = new HashMap<>();
+  /** Final states being written: a runner's FINISHED is acknowledged once its task's is durable. */
+  private final Map<String, Future<Void>> finalSaves = new HashMap<>();
 
   TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
       Cards cards, TaskMeters meters) {
@@ -316,15 +318,25 @@ final class TaskEngine {
 
   // ---- events from runners ----
 
-  void onEvent(TaskEvent e) {
+  /**
+   * Applies a runner's event. Completes once what it settled is durable: for FINISHED, the task's final
+   * state (also for a repeat of it, which finds the task already ended); at once for the rest.
+   */
+  Future<Void> onEvent(TaskEvent e) {
     Task t = active.get(e.taskId());
     if (t == null || t.status().terminal()) {
       log.debug("late event {} for task {}", e.type(), e.taskId());
-      return;
+      return finalSave(e.taskId());
     }
     if (recovering.remove(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
     SeqGate gate = gates.computeIfAbsent(e.taskId(), k -> SeqGate.resumed());
     for (TaskEvent ev : gate.accept(e)) apply(ev);
+    return TaskEvent.FINISHED.equals(e.type()) ? finalSave(e.taskId()) : Future.succeededFuture();
+  }
+
+  private Future<Void> finalSave(String taskId) {
+    Future<Void> f = finalSaves.get(taskId);
+    return f != null ? f : Future.succeededFuture();
   }
 
   private void apply(TaskEvent e) {
@@ -515,22 +527,30 @@ final class TaskEngine {
       if (id.equals(lane.activeId)) lane.activeId = null;
       else lane.queue.remove(id);
     }
-    persistFinal(done);
+    Promise<Void> stored = Promise.promise();
+    finalSaves.put(id, stored.future());
+    stored.future().onComplete(x -> finalSaves.remove(id, stored.future()));
+    persistFinal(done, stored);
     // The slot goes to whoever waited longest, then to this project's own next task (fair across chats).
     if (freedSlot) pumpWaiting();
     pump(t.projectId());
     return done;
   }
 
-  private void persistFinal(Task done) {
+  /** Writes a final state until it sticks; {@code stored} completes then, or when a newer state replaced it. */
+  private void persistFinal(Task done, Promise<Void> stored) {
     store.saveTask(done).onComplete(ar -> {
       if (ar.failed()) {
         log.warn("could not store the final state of {} ({}); retrying", done.taskId(), ar.cause().getMessage());
-        vertx.setTimer(1_000, x -> { if (active.get(done.taskId()) == done) persistFinal(done); });
+        vertx.setTimer(1_000, x -> {
+          if (active.get(done.taskId()) == done) persistFinal(done, stored);
+          else stored.tryComplete();
+        });
         return;
       }
       if (active.get(done.taskId()) == done) forget(done.taskId());
       wake(done);
+      stored.tryComplete();
     });
   }
 

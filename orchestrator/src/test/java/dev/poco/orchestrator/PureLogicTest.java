@@ -33,6 +33,19 @@ class PureLogicTest {
   }
 
   @Test
+  @DisplayName("the outcome never waits for a gap: it releases the held events and itself, in order")
+  void seqGateOutcome() {
+    SeqGate g = new SeqGate();
+    List<Long> out = new ArrayList<>();
+    for (long s : new long[] {1, 4}) g.accept(ev(s)).forEach(e -> out.add(e.seq()));
+    TaskEvent finished = new TaskEvent("t", "r", 6, TaskEvent.FINISHED, null, new JsonObject().put("status", "completed"));
+    g.accept(finished).forEach(e -> out.add(e.seq()));
+    assertThat(out).containsExactly(1L, 4L, 6L);
+    assertThat(g.accept(finished)).isEmpty(); // a repeat of the outcome
+    assertThat(g.accept(ev(5))).isEmpty();
+  }
+
+  @Test
   @DisplayName("a leading /word is a command, a path is a prompt")
   void commands() {
     assertThat(Inbound.command("/run hello")).isEqualTo("/run");
