@@ -14,7 +14,7 @@ cp=$(mvn -q -B -Dstyle.color=never -pl bench dependency:build-classpath -Dmdep.o
 cluster_jvm=(--add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
   --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Xmx256m -XX:+UseSerialGC
-  -Dlogback.configurationFile=bench/target/classes/logback.xml)
+  -Dlogback.configurationFile=bench/target/classes/logback.xml -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener)
 if [[ "${1:-}" == cluster ]]; then
   shift
   exec java "${cluster_jvm[@]}" "$@" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench
