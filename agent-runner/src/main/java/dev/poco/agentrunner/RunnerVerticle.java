@@ -40,6 +40,7 @@ public class RunnerVerticle extends VerticleBase {
   private final Map<String, TurnRun> running = new LinkedHashMap<>();
   /** Finished here, outcome not yet acknowledged by the orchestrator: still claimed in heartbeats. */
   private final Map<String, TurnRun> undelivered = new LinkedHashMap<>();
+  private final long startedAt = System.currentTimeMillis();
   private long periodic = -1;
   private long heartbeatTimer = -1;
   private long lastHeartbeatAt;
@@ -236,7 +237,7 @@ public class RunnerVerticle extends VerticleBase {
     lastHeartbeatAt = System.nanoTime();
     Heartbeat beat = new Heartbeat(cfg.runnerId(), nodeId, List.copyOf(infos.values()), cfg.maxTasks(),
         Math.max(0, cfg.maxTasks() - running.size()), claimed(), roots.names(),
-        System.currentTimeMillis());
+        System.currentTimeMillis(), startedAt);
     vertx.eventBus().publish(Addresses.RUNNER_HEARTBEAT, beat.toJson());
   }
 }

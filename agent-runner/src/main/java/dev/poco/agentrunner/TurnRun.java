@@ -23,7 +23,9 @@ final class TurnRun implements TurnSink {
   private final Vertx vertx;
   static final long FINAL_ACK_MS = 3_000;
   static final long FINAL_RETRY_MS = 1_000;
+  /** After this long without an orchestrator, the outcome is resent less often (never dropped, see deliver). */
   static final long FINAL_RETRY_FOR_MS = 10 * 60_000;
+  static final long FINAL_RETRY_SLOW_MS = 30_000;
 
   private final String taskId;
   private final String runnerId;
@@ -44,6 +46,7 @@ final class TurnRun implements TurnSink {
   /** The FINISHED event until the orchestrator acknowledges it, and the state of its delivery. */
   private JsonObject outcome;
   private long outcomeDeadline;
+  private boolean slowed;
   private int attempts;
   private long retryTimer = -1;
   private boolean delivered;
@@ -241,15 +244,19 @@ final class TurnRun implements TurnSink {
             cancelTimer(retryTimer);
             if (attempts > 1) log.info("outcome of task {} acknowledged after {} attempts", taskId, attempts);
             onDelivered.accept(this);
-          } else if (System.currentTimeMillis() > outcomeDeadline) {
-            delivered = true;
-            log.warn("giving up on the outcome of task {}: no orchestrator acknowledged it in {} min ({})", taskId,
-                TimeUnit.MILLISECONDS.toMinutes(FINAL_RETRY_FOR_MS), ar.cause().getMessage());
-            onDelivered.accept(this);
           } else if (attempt == attempts) {
+            // Never given up: while the runner lists the task, a restarted orchestrator knows the turn ran here;
+            // dropping it would make that orchestrator think the task never arrived, and run it again.
+            boolean slow = System.currentTimeMillis() > outcomeDeadline;
             if (attempt == 1) log.info("outcome of task {} not acknowledged yet ({}); resending", taskId,
                 ar.cause().getMessage());
-            retryTimer = vertx.setTimer(FINAL_RETRY_MS, id -> {
+            if (slow && !slowed) {
+              slowed = true;
+              log.warn("outcome of task {}: no orchestrator acknowledged it in {} min ({}); resending every {} s",
+                  taskId, TimeUnit.MILLISECONDS.toMinutes(FINAL_RETRY_FOR_MS), ar.cause().getMessage(),
+                  FINAL_RETRY_SLOW_MS / 1000);
+            }
+            retryTimer = vertx.setTimer(slow ? FINAL_RETRY_SLOW_MS : FINAL_RETRY_MS, id -> {
               retryTimer = -1;
               deliver();
             });

@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 final class TaskEngine {
   private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
   private static final String CONFIRM_PREFIX = "confirm:";
+  private static final long CLOCK_MARGIN_MS = 1_000;
 
   private static final class Lane {
     String activeId;
@@ -228,8 +229,10 @@ final class TaskEngine {
             + ".";
       }
     }
+    // A queued task's output holds only notes about its earlier placement (requeue), kept above the new one.
+    String prior = t.output() == null ? "" : t.output();
     Task running = change(t.toBuilder().status(RUNNING).runnerId(runner.runnerId()).workdir(workdir)
-        .sessionId(sessionId).approval(null).output(note == null ? "" : note + "\n\n").startedAt(now), true);
+        .sessionId(sessionId).approval(null).output(note == null ? prior : prior + note + "\n\n").startedAt(now), true);
     place(t.taskId(), runner.runnerId());
     gates.put(t.taskId(), new SeqGate());
     if (!runner.runnerId().equals(p.runnerId())) {
@@ -273,7 +276,7 @@ final class TaskEngine {
     Lane lane = lane(cur.projectId());
     if (taskId.equals(lane.activeId)) lane.activeId = null;
     lane.queue.addFirst(taskId);
-    Task back = change(cur.toBuilder().status(QUEUED).runnerId(null), true);
+    Task back = change(cur.toBuilder().status(QUEUED).runnerId(null).output(""), true);
     store.saveTask(back).onFailure(e -> dirty.add(taskId));
     vertx.setTimer(1_000, x -> pump(cur.projectId()));
   }
@@ -284,11 +287,37 @@ final class TaskEngine {
       Task t = active.get(id);
       if (t == null || !hb.runnerId().equals(t.runnerId())) continue;
       recovering.remove(id);
-      if (!hb.taskIds().contains(id)) {
+      if (hb.taskIds().contains(id)) continue;
+      if (neverReached(t, hb)) {
+        requeue(t, "PoCo restarted before runner " + hb.runnerId() + " took this task, so it was queued again.");
+      } else {
         finish(t, INTERRUPTED, null, "PoCo restarted while this task ran, and its runner no longer holds it.");
       }
     }
     pumpAll();
+  }
+
+  /**
+   * A runner lists every task it took until the outcome is acknowledged, so one that has run since before
+   * the task was launched and does not list it never received it (the orchestrator stopped between storing
+   * "running" and the runner taking it): the task can simply run. A runner that restarted since may have run
+   * part of it, so that task stays interrupted. The margin absorbs clock drift between machines.
+   */
+  private static boolean neverReached(Task t, Heartbeat hb) {
+    return hb.startedAt() > 0 && t.startedAt() > 0 && hb.startedAt() + CLOCK_MARGIN_MS < t.startedAt();
+  }
+
+  private void requeue(Task t, String note) {
+    String id = t.taskId();
+    log.info("task {} never reached runner {}: queued again", id, t.runnerId());
+    unplace(id);
+    gates.remove(id);
+    Lane lane = lane(t.projectId());
+    if (id.equals(lane.activeId)) lane.activeId = null;
+    lane.queue.addFirst(id);
+    if (isConfirm(t.prompt())) confirmed.add(id); // it ran, so its checkpoint was approved already
+    Task back = change(t.toBuilder().status(QUEUED).runnerId(null).startedAt(0).output(note + "\n\n"), true);
+    store.saveTask(back).onFailure(e -> dirty.add(id));
   }
 
   void pumpAll() {

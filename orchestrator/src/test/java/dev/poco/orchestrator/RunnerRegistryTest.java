@@ -25,7 +25,7 @@ class RunnerRegistryTest {
 
   private static Heartbeat beat(String runner, String node, int max, List<String> roots, String backend) {
     return new Heartbeat(runner, node, List.of(new BackendInfo(backend, true, "1", null, false, List.of())), max, max,
-        List.of(), roots, 0);
+        List.of(), roots, 0, 0);
   }
 
   private static RunnerRegistry.Placement place(RunnerRegistry reg, String dir, String pinned,

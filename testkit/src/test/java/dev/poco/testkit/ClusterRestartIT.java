@@ -2,6 +2,12 @@ package dev.poco.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.StoreClient;
+import dev.poco.contract.Task;
+import dev.poco.contract.TaskStatus;
+import dev.poco.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -116,6 +122,59 @@ class ClusterRestartIT {
       JsonObject t = ClusterIT.awaitDone(new Demo(h), task, 60);
       assertThat(t.getString("status")).as(t.encode()).isEqualTo("completed");
       assertThat(t.getString("result")).isEqualTo("WHILE DOWN");
+    }
+  }
+
+  @Test
+  @DisplayName("a task stored as running that never reached its runner (the orchestrator died in between): after the"
+      + " restart it is queued again and runs, instead of ending interrupted")
+  void neverReachedRunner() {
+    int base = freeBlock(2);
+    int http = Ports.free();
+    Map<String, String> core = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base),
+        "POCO_HTTP_PORT", String.valueOf(http));
+    Map<String, String> runner = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
+        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base + 1),
+        "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base, "POCO_RUNNER_ID", "r1");
+    ClusterNode a = start("store,orchestrator,demo-api", core);
+    start("agent-runner", runner);
+    JsonObject first;
+    try (Http h = new Http(vertx, http)) {
+      Demo demo = new Demo(h);
+      ClusterIT.awaitRunners(h, java.util.Set.of("r1"));
+      first = demo.awaitDone(demo.run("c1", "Reply with exactly: FIRST"), 20);
+      assertThat(first.getString("status")).isEqualTo("completed");
+    }
+    a.kill();
+    // What the orchestrator had stored when it died: the task marked running on r1, the start never sent.
+    long now = System.currentTimeMillis();
+    String lost = "t_never_" + UUID.randomUUID().toString().substring(0, 8);
+    Task running = Task.fromJson(first).toBuilder().taskId(lost).prompt("Reply with exactly: REACHED")
+        .status(TaskStatus.RUNNING).runnerId("r1").output("").result(null).error(null).usage(null).diff(null)
+        .sessionId(null).cardMessageId(null).createdAt(now).updatedAt(now).startedAt(now).finishedAt(0).build();
+    writeToStore(dir.resolve("core").resolve("poco.db"), running);
+    start("store,orchestrator,demo-api", core);
+    try (Http h = new Http(vertx, http)) {
+      JsonObject t = ClusterIT.awaitDone(new Demo(h), lost, 60);
+      assertThat(t.getString("status")).as(t.encode()).isEqualTo("completed");
+      assertThat(t.getString("result")).isEqualTo("REACHED");
+      assertThat(t.getString("runner_id")).isEqualTo("r1");
+      assertThat(t.getString("output")).startsWith("PoCo restarted before runner r1 took this task, so it was queued"
+          + " again.");
+    }
+  }
+
+  /** Stores {@code task} through a store verticle of this JVM on the (now unowned) SQLite file. */
+  private static void writeToStore(Path db, Task task) {
+    assertThat(db).exists();
+    Vertx local = Vertx.vertx();
+    try {
+      local.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+          .put(ConfigKeys.STATE_DB_PATH, db.toString()))).await();
+      new StoreClient(local.eventBus()).saveTask(task).await();
+    } finally {
+      local.close().await();
     }
   }
 
