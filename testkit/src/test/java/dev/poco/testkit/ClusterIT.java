@@ -231,6 +231,21 @@ class ClusterIT {
       assertThat(refused.getString("status")).isEqualTo("failed");
       assertThat(refused.getString("error"))
           .isEqualTo("No live runner serves " + elsewhere + " (runners: r2: " + root2 + ").");
+
+      // A frozen runner (SIGSTOP: no exit, no heartbeat) is declared dead by its silence: its task is interrupted.
+      String frozen = demo.run("q", "SLOW work");
+      assertThat(running(demo, frozen).getString("runner_id")).isEqualTo("r2");
+      demo.awaitOutput(frozen, "sleeping");
+      long f0 = System.nanoTime();
+      assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(r2.pid())).start().waitFor()).isZero();
+      JsonObject silent = awaitDone(demo, frozen, 30);
+      long silentMs = (System.nanoTime() - f0) / 1_000_000;
+      System.out.printf("runner r2 frozen: its task interrupted after %d ms%n", silentMs);
+      assertThat(silent.getString("status")).isEqualTo("interrupted");
+      assertThat(silent.getString("error")).contains("Runner r2");
+      // Within 5 s of its last heartbeat (4 s of silence, checked every second); 1 s more for a loaded machine.
+      assertThat(silentMs).isLessThan(6_000);
+      r2.kill();
     }
   }
 
