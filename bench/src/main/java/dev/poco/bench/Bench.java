@@ -7,11 +7,9 @@ import dev.poco.contract.TaskStatus;
 import dev.poco.testkit.EmbeddedPoco;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
@@ -99,7 +97,7 @@ public final class Bench {
     long[] samples = new long[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
-      oneTask(web, "lat", i).await();
+      DemoTask.run(web, "lat", i).await();
       samples[i] = System.nanoTime() - t0;
     }
     return new Stats(samples);
@@ -119,26 +117,7 @@ public final class Bench {
   private static Future<Void> loop(WebClient web, String chat, AtomicInteger next, int total) {
     int i = next.getAndIncrement();
     if (i >= total) return Future.succeededFuture();
-    return oneTask(web, chat, i).compose(v -> loop(web, chat, next, total));
-  }
-
-  private static Future<Void> oneTask(WebClient web, String chat, int i) {
-    JsonObject cmd = new JsonObject().put("chat_id", chat).put("text", "Reply with exactly: OK" + i);
-    return web.post("/demo/command").sendJsonObject(cmd).compose(r -> {
-      String id = check(r).getString("task_id");
-      return web.get("/tasks/" + id + "?wait=30").send();
-    }).compose(r -> {
-      JsonObject t = check(r);
-      if (!"completed".equals(t.getString("status"))) {
-        return Future.failedFuture("task " + t.getString("task_id") + " ended " + t.getString("status"));
-      }
-      return Future.<Void>succeededFuture();
-    });
-  }
-
-  private static JsonObject check(HttpResponse<Buffer> r) {
-    if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.bodyAsString());
-    return r.bodyAsJsonObject();
+    return DemoTask.run(web, chat, i).compose(v -> loop(web, chat, next, total));
   }
 
 }

@@ -4,12 +4,10 @@ import dev.poco.testkit.ClusterNode;
 import dev.poco.testkit.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.BufferedReader;
@@ -192,30 +190,10 @@ public final class ClusterBench {
     int i = next.getAndIncrement();
     if (i >= total) return Future.succeededFuture();
     long t0 = System.nanoTime();
-    return oneTask(web, chat, i).compose(v -> {
+    return DemoTask.run(web, chat, i).compose(v -> {
       samples[i] = System.nanoTime() - t0;
       return loop(web, chat, next, total, samples);
     });
-  }
-
-  private static Future<Void> oneTask(WebClient web, String chat, int i) {
-    // at least 4 characters: the stub streams 4 deltas, so every task waits the same 3 gaps
-    JsonObject cmd = new JsonObject().put("chat_id", chat).put("text", "Reply with exactly: task-" + i);
-    return web.post("/demo/command").sendJsonObject(cmd).compose(r -> {
-      String id = check(r).getString("task_id");
-      return web.get("/tasks/" + id + "?wait=30").send();
-    }).compose(r -> {
-      JsonObject t = check(r);
-      if (!"completed".equals(t.getString("status"))) {
-        return Future.failedFuture("task " + t.getString("task_id") + " ended " + t.getString("status"));
-      }
-      return Future.<Void>succeededFuture();
-    });
-  }
-
-  private static JsonObject check(HttpResponse<Buffer> r) {
-    if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.bodyAsString());
-    return r.bodyAsJsonObject();
   }
 
   /**
