@@ -47,14 +47,10 @@ class ClusterRestartIT {
   void orchestratorRestart() {
     int base = freeBlock(2);
     int http = Ports.free();
-    Map<String, String> core = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
-        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base),
-        "POCO_HTTP_PORT", String.valueOf(http));
+    Map<String, String> core = coreEnv(base, http);
     // The runner sits in the core node's port range: the restarted core node, a first node without
     // members, finds the cluster by probing its own range.
-    Map<String, String> runner = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
-        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base + 1),
-        "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base, "POCO_RUNNER_ID", "r1", "POCO_STUB_SLOW_SECONDS", "15");
+    Map<String, String> runner = runnerEnv(base, 15);
     ClusterNode a = start("store,orchestrator,demo-api", core);
     start("agent-runner", runner);
     String task;
@@ -100,12 +96,8 @@ class ClusterRestartIT {
   void finishedWhileDown() {
     int base = freeBlock(2);
     int http = Ports.free();
-    Map<String, String> core = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
-        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base),
-        "POCO_HTTP_PORT", String.valueOf(http));
-    Map<String, String> runner = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
-        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base + 1),
-        "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base, "POCO_RUNNER_ID", "r1", "POCO_STUB_SLOW_SECONDS", "2");
+    Map<String, String> core = coreEnv(base, http);
+    Map<String, String> runner = runnerEnv(base, 2);
     ClusterNode a = start("store,orchestrator,demo-api", core);
     start("agent-runner", runner);
     String task;
@@ -131,12 +123,8 @@ class ClusterRestartIT {
   void neverReachedRunner() {
     int base = freeBlock(2);
     int http = Ports.free();
-    Map<String, String> core = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
-        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base),
-        "POCO_HTTP_PORT", String.valueOf(http));
-    Map<String, String> runner = Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub",
-        "POCO_WORKDIR_ROOTS", dir.toString(), "POCO_CLUSTER_PORT", String.valueOf(base + 1),
-        "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base, "POCO_RUNNER_ID", "r1");
+    Map<String, String> core = coreEnv(base, http);
+    Map<String, String> runner = runnerEnv(base, 30);
     ClusterNode a = start("store,orchestrator,demo-api", core);
     start("agent-runner", runner);
     JsonObject first;
@@ -176,6 +164,19 @@ class ClusterRestartIT {
     } finally {
       local.close().await();
     }
+  }
+
+  /** The core node: the first of its cluster, at port {@code base}, its HTTP edge on {@code http}. */
+  private Map<String, String> coreEnv(int base, int http) {
+    return Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub", "POCO_WORKDIR_ROOTS", dir.toString(),
+        "POCO_CLUSTER_PORT", String.valueOf(base), "POCO_HTTP_PORT", String.valueOf(http));
+  }
+
+  /** Runner r1 at {@code base + 1}, joining through the core node; the stub sleeps {@code slowSeconds} on SLOW. */
+  private Map<String, String> runnerEnv(int base, int slowSeconds) {
+    return Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub", "POCO_WORKDIR_ROOTS", dir.toString(),
+        "POCO_CLUSTER_PORT", String.valueOf(base + 1), "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base,
+        "POCO_RUNNER_ID", "r1", "POCO_STUB_SLOW_SECONDS", String.valueOf(slowSeconds));
   }
 
   private ClusterNode start(String roles, Map<String, String> env) {
