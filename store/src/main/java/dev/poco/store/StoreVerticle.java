@@ -77,7 +77,7 @@ public class StoreVerticle extends VerticleBase {
           return queue.submit(AccessRows.pruneEvents(now()));
         })
         .compose(v -> {
-          reads = pool(READ_POOL_SIZE);
+          reads = pool("poco-store-reads", READ_POOL_SIZE);
           List<Future<Void>> ready = new ArrayList<>();
           for (StoreOp op : StoreOp.values()) {
             ready.add(vertx.eventBus().<Object>consumer(op.address(), msg -> serve(op, msg)).completion());
@@ -131,23 +131,25 @@ public class StoreVerticle extends VerticleBase {
   private Future<Void> open() {
     if (cfg.memory()) {
       // An in-memory database lives as long as one connection to it: this one, held until stop.
-      anchor = pool(1);
+      anchor = pool("poco-store-memdb-anchor", 1);
       return anchor.getConnection().map(conn -> {
         anchorConn = conn;
-        writes = pool(1);
+        writes = pool("poco-store-writes", 1);
         return null;
       });
     }
     Path parent = Path.of(cfg.path()).getParent();
     Future<Void> dir = parent == null ? Future.succeededFuture() : vertx.fileSystem().mkdirs(parent.toString());
     return dir.map(v -> {
-      writes = pool(1);
+      writes = pool("poco-store-writes", 1);
       return null;
     });
   }
 
-  private Pool pool(int size) {
-    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(cfg.jdbcUrl()), new PoolOptions().setMaxSize(size));
+  /** Named so each pool has its own {@code vertx_pool_*} meters (unnamed ones share one and Micrometer warns). */
+  private Pool pool(String name, int size) {
+    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(cfg.jdbcUrl()),
+        new PoolOptions().setName(name).setMaxSize(size));
   }
 
   private Future<Void> closePools() {

@@ -50,7 +50,10 @@ class MetricsIT {
         .contains("poco_tasks_ended_total{state=\"failed\"} 0.0")
         .contains("vertx_eventbus_sent_total")
         .contains("vertx_eventbus_handlers{address=\"poco.orchestrator.inbound\"")
-        .contains("vertx_http_server_requests_total");
+        .contains("vertx_http_server_requests_total")
+        // the store's two pools, each on its own meters
+        .contains("vertx_pool_in_use{pool_name=\"poco-store-reads\",pool_type=\"sql\"}")
+        .contains("vertx_pool_in_use{pool_name=\"poco-store-writes\",pool_type=\"sql\"}");
 
     demo.cardAction("group", "m-busy", "task.stop", null, null);
   }
