@@ -10,16 +10,18 @@ cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests install
 ./poco --help >/dev/null  # makes the class-data archive for the fresh jar, as a user's first start does
 cp=$(mvn -q -B -Dstyle.color=never -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout | sed "s/\x1b\[[0-9;]*m//g")
-# Hazelcast needs these in the cluster bench's own JVM, which joins the cluster; one logback.xml, no status noise.
-cluster_jvm=(--add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
+# The classpath holds two logback.xml (bench's and the launcher's): name bench's, and no status dump about it.
+quiet_log=(-Dlogback.configurationFile=bench/target/classes/logback.xml
+  -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener)
+# Hazelcast needs these in the cluster bench's own JVM, which joins the cluster.
+cluster_jvm=("${quiet_log[@]}" --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
-  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Xmx256m -XX:+UseSerialGC
-  -Dlogback.configurationFile=bench/target/classes/logback.xml -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener)
+  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Xmx256m -XX:+UseSerialGC)
 if [[ "${1:-}" == cluster ]]; then
   shift
   exec java "${cluster_jvm[@]}" "$@" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench
 fi
-java -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.Bench "$@"
-java -cp "bench/target/classes:$cp" dev.poco.bench.CodexOverheadBench
-java -cp "bench/target/classes:$cp" dev.poco.bench.StartupBench launcher/target/poco.jar
+java "${quiet_log[@]}" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.Bench "$@"
+java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.CodexOverheadBench
+java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.StartupBench launcher/target/poco.jar
 java "${cluster_jvm[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench
