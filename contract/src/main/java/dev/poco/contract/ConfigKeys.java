@@ -42,7 +42,7 @@ public final class ConfigKeys {
   public static final String CLUSTER_HOST = "POCO_CLUSTER_HOST";
   /** Cluster mode: the Hazelcast port. Unset: 5701 and up to the next free one; set: exactly this port. */
   public static final String CLUSTER_PORT = "POCO_CLUSTER_PORT";
-  /** Cluster mode: comma list of seed members (host or host:port) to join over TCP; empty on the first node. */
+  /** Cluster mode: comma list of seed members (host:port, or host: this node's cluster port); none on a first node. */
   public static final String CLUSTER_MEMBERS = "POCO_CLUSTER_MEMBERS";
   /** Cluster mode: the cluster name; nodes join only a cluster of the same name (default poco). */
   public static final String CLUSTER_NAME = "POCO_CLUSTER_NAME";

@@ -2,6 +2,7 @@ package dev.poco.launcher;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
 import dev.poco.contract.NodeEvents;
@@ -13,6 +14,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +32,9 @@ final class ClusterNode {
    * With {@code metrics}, Vert.x reports to a Prometheus registry bound in PocoMetrics, which the node's HTTP
    * edge serves: only a node that serves /metrics pays for them.
    */
-  static Vertx join(ClusterSettings cs, VertxOptions options, boolean metrics) {
+  static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics) {
     options.getEventBusOptions().setHost(cs.host()).setPort(cs.busPort()); // Vert.x 5 has no setClusterHost
-    ClusterManager manager = new HazelcastClusterManager(hazelcast(cs));
+    ClusterManager manager = new HazelcastClusterManager(hazelcast(cs, known));
     long t0 = System.nanoTime();
     PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     VertxBuilder builder = metrics ? Metrics.builder(options, registry) : Vertx.builder().with(options);
@@ -51,12 +54,17 @@ final class ClusterNode {
     // Takes the cluster manager's single node-listener slot now and fans it out to every role (NodeEvents).
     NodeEvents.install(vertx);
     if (registry != null) Metrics.bind(vertx, registry);
-    log.info("joined {} as node {} in {} ms ({} nodes)", cs.describe(), manager.getNodeId(),
-        (System.nanoTime() - t0) / 1_000_000, nodes);
-    return vertx;
+    Joined joined = new Joined(vertx, cs.describe() + (nodes == 1 ? ", alone so far" : ", " + nodes + " nodes"));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    log.info("joined {} as node {} in {} ms", joined.where(), manager.getNodeId(), ms);
+    return joined;
   }
 
-  static Config hazelcast(ClusterSettings cs) {
+  /** The clustered Vertx, and where it joined for the user: the cluster, this node's address, how many nodes. */
+  record Joined(Vertx vertx, String where) {}
+
+  /** {@code known}: the members this node saw last, joined through as well as the configured ones. */
+  static Config hazelcast(ClusterSettings cs, KnownMembers known) {
     Config hz = ConfigUtil.loadConfig(); // keeps the __vertx.* maps of default-cluster.xml
     hz.setClusterName(cs.name());
     hz.setProperty("hazelcast.logging.type", "slf4j");
@@ -64,7 +72,6 @@ final class ClusterNode {
     hz.setProperty("hazelcast.shutdownhook.enabled", "false"); // our JVM hook runs vertx.close()
     hz.setProperty("hazelcast.wait.seconds.before.join", "0"); // joins drop from ~6 s to ~1 s
     hz.setProperty("hazelcast.socket.bind.any", "false"); // else it listens on *:port whatever the interface
-    hz.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(PORT_COUNT));
     hz.setProperty("hazelcast.max.join.seconds", String.valueOf(cs.joinSeconds()));
     // a frozen JVM is dropped after 5 s instead of 60 s
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
@@ -77,13 +84,13 @@ final class ClusterNode {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
-    if (cs.members().isEmpty()) {
-      // The first node probes its own port range, each port by name: a bare host is tried on one port
-      // only when the port is fixed. So nodes started at once, and a restarted first node, find the others here.
-      for (int p = cs.port(); p < cs.port() + PORT_COUNT && p <= 65535; p++) tcp.addMember(cs.host() + ":" + p);
-    } else {
-      cs.members().forEach(tcp::addMember);
-    }
+    // Exact addresses only, never a port range: Hazelcast connecting to a port where something else listens
+    // (the event bus, the HTTP edge) spins an I/O thread at 100% CPU (hazelcast#26473).
+    Set<String> members = new LinkedHashSet<>(cs.memberAddresses());
+    members.addAll(known.read());
+    members.remove(cs.host() + ":" + cs.port());
+    members.forEach(tcp::addMember);
+    hz.addListenerConfig(new ListenerConfig(known));
     return hz;
   }
 

@@ -16,6 +16,10 @@ record ClusterSettings(String host, int port, boolean exactPort, List<String> me
     boolean exact = s.has(ConfigKeys.CLUSTER_PORT);
     int port = port(s, ConfigKeys.CLUSTER_PORT, DEFAULT_PORT, 1);
     int busPort = port(s, ConfigKeys.CLUSTER_BUS_PORT, 0, 0);
+    if (exact && busPort == port) {
+      throw new ConfigException(ConfigKeys.CLUSTER_BUS_PORT + " and " + ConfigKeys.CLUSTER_PORT + " are both " + port
+          + ": the event bus and Hazelcast each need a port of their own");
+    }
     List<String> members = s.list(ConfigKeys.CLUSTER_MEMBERS);
     for (String m : members) checkMember(m);
     int join = s.integer(ConfigKeys.CLUSTER_JOIN_SECONDS, 5);
@@ -48,8 +52,13 @@ record ClusterSettings(String host, int port, boolean exactPort, List<String> me
     }
   }
 
+  /** The seed members as Hazelcast addresses: a bare host means that host on this node's cluster port. */
+  List<String> memberAddresses() {
+    return members.stream().map(m -> m.indexOf(':') < 0 ? m + ":" + port : m).toList();
+  }
+
   String describe() {
     return "cluster '" + name + "' on " + host + ":" + port + (exactPort ? "" : "+")
-        + (members.isEmpty() ? " as its first node" : " via " + String.join(",", members));
+        + (members.isEmpty() ? " with no seed members" : " via " + String.join(",", members));
   }
 }

@@ -58,11 +58,15 @@ final class Server {
 
     long t0 = System.nanoTime();
     Vertx vertx;
+    String where = null;
     if (cs == null) {
       vertx = Metrics.local(vertxOptions(config));
     } else {
       try {
-        vertx = ClusterNode.join(cs, vertxOptions(config), roles.contains(Poco.DEMO_API));
+        ClusterNode.Joined joined = ClusterNode.join(cs, new KnownMembers(home.dir()), vertxOptions(config),
+            roles.contains(Poco.DEMO_API));
+        vertx = joined.vertx();
+        where = joined.where();
       } catch (ClusterNode.JoinException e) {
         cli.err().println(SecretMasking.mask(e.getMessage()));
         pidFile.deleteIfOwnedBy(self);
@@ -83,7 +87,7 @@ final class Server {
       return 1; // exiting runs the hook, which closes Vert.x and removes the pid file
     }
     log.info("PoCo deployed {} in {} ms", roles, (System.nanoTime() - t0) / 1_000_000);
-    if (cs != null) cli.out().println("PoCo node up with " + roles + " in " + cs.describe());
+    if (where != null) cli.out().println("PoCo node up with " + roles + " in " + where);
     if (roles.contains(Poco.DEMO_API)) cli.out().println(endpoint.anyPort()
         ? "PoCo is up; the HTTP edge picked a free port on " + endpoint.host()
             + " (see its \"HTTP edge listening on\" line)"

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Cluster settings come from POCO_CLUSTER_* and become a TCP-join Hazelcast config")
 class ClusterSettingsTest {
+  @TempDir Path home;
+
   @Test
   @DisplayName("defaults: loopback, 5701 and up, no members (the first node), cluster poco")
   void defaults() {
@@ -23,19 +28,37 @@ class ClusterSettingsTest {
   void explicit() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "10.0.0.5")
         .put("POCO_CLUSTER_PORT", "5801").put("POCO_CLUSTER_MEMBERS", " 10.0.0.1:5701, node-b ")
-        .put("POCO_CLUSTER_NAME", "team").put("POCO_CLUSTER_BUS_PORT", "5801"));
+        .put("POCO_CLUSTER_NAME", "team").put("POCO_CLUSTER_BUS_PORT", "5802"));
     assertThat(cs.exactPort()).isTrue();
-    assertThat(cs.busPort()).isEqualTo(5801);
+    assertThat(cs.busPort()).isEqualTo(5802);
     assertThat(cs.members()).containsExactly("10.0.0.1:5701", "node-b");
-    Config hz = ClusterNode.hazelcast(cs);
+    Config hz = ClusterNode.hazelcast(cs, new KnownMembers(home));
     assertThat(hz.getClusterName()).isEqualTo("team");
     assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(hz.getNetworkConfig().isPortAutoIncrement()).isFalse();
     assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.0.5");
     assertThat(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("10.0.0.1:5701", "node-b");
+    // a bare host is that host on this node's cluster port: Hazelcast scans no port range
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+        .containsExactly("10.0.0.1:5701", "node-b:5801");
     assertThat(hz.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
     assertThat(hz.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+  }
+
+  @Test
+  @DisplayName("the first node joins through the members it saw last (a restart finds the runners still up, on any"
+      + " machine) and probes no port range of its own, where the event bus or the HTTP edge may listen")
+  void firstNodeJoinsThroughKnownMembers() throws Exception {
+    ClusterSettings first = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_PORT", "5701")
+        .put("POCO_CLUSTER_BUS_PORT", "5702").put("POCO_HTTP_PORT", "5703"));
+    assertThat(ClusterNode.hazelcast(first, new KnownMembers(home)).getNetworkConfig().getJoin().getTcpIpConfig()
+        .getMembers()).isEmpty();
+
+    Files.writeString(home.resolve(KnownMembers.FILE),
+        "# peers\n127.0.0.1:5701\n10.0.0.2:5701\n\n127.0.0.1:5710\n10.0.0.2:5701\n");
+    assertThat(new KnownMembers(home).read()).containsExactly("127.0.0.1:5701", "10.0.0.2:5701", "127.0.0.1:5710");
+    assertThat(ClusterNode.hazelcast(first, new KnownMembers(home)).getNetworkConfig().getJoin().getTcpIpConfig()
+        .getMembers()).containsExactly("10.0.0.2:5701", "127.0.0.1:5710"); // not itself
   }
 
   @Test
@@ -49,5 +72,8 @@ class ClusterSettingsTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("1-65535");
     assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_BUS_PORT", "-1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("POCO_CLUSTER_BUS_PORT must be 0-65535");
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_PORT", "5701")
+        .put("POCO_CLUSTER_BUS_PORT", "5701"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("POCO_CLUSTER_BUS_PORT and POCO_CLUSTER_PORT are both 5701");
   }
 }

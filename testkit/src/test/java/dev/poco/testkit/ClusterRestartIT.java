@@ -45,11 +45,11 @@ class ClusterRestartIT {
   @DisplayName("kill -9 and restart of the store + orchestrator + edge node: the runner's task still completes and"
       + " its final state is stored")
   void orchestratorRestart() {
-    int base = freeBlock(2);
+    int base = freeBlock(1);
     int http = Ports.free();
     Map<String, String> core = coreEnv(base, http);
-    // The runner sits in the core node's port range: the restarted core node, a first node without
-    // members, finds the cluster by probing its own range.
+    // The restarted core node, a first node without seed members, finds the runner through the members it
+    // recorded before the kill ($POCO_HOME/cluster-members); the runner's port is nowhere near its own.
     Map<String, String> runner = runnerEnv(base, 15);
     ClusterNode a = start("store,orchestrator,demo-api", core);
     start("agent-runner", runner);
@@ -94,7 +94,7 @@ class ClusterRestartIT {
   @Test
   @DisplayName("a task that finishes while the orchestrator node is down: its outcome reaches the restarted node")
   void finishedWhileDown() {
-    int base = freeBlock(2);
+    int base = freeBlock(1);
     int http = Ports.free();
     Map<String, String> core = coreEnv(base, http);
     Map<String, String> runner = runnerEnv(base, 2);
@@ -121,7 +121,7 @@ class ClusterRestartIT {
   @DisplayName("a task stored as running that never reached its runner (the orchestrator died in between): after the"
       + " restart it is queued again and runs, instead of ending interrupted")
   void neverReachedRunner() {
-    int base = freeBlock(2);
+    int base = freeBlock(1);
     int http = Ports.free();
     Map<String, String> core = coreEnv(base, http);
     Map<String, String> runner = runnerEnv(base, 30);
@@ -172,10 +172,10 @@ class ClusterRestartIT {
         "POCO_CLUSTER_PORT", String.valueOf(base), "POCO_HTTP_PORT", String.valueOf(http));
   }
 
-  /** Runner r1 at {@code base + 1}, joining through the core node; the stub sleeps {@code slowSeconds} on SLOW. */
+  /** Runner r1 on a port of its own, joining through the core node; the stub sleeps {@code slowSeconds} on SLOW. */
   private Map<String, String> runnerEnv(int base, int slowSeconds) {
     return Map.of("POCO_CLUSTER_NAME", cluster, "POCO_AGENT_BACKEND", "stub", "POCO_WORKDIR_ROOTS", dir.toString(),
-        "POCO_CLUSTER_PORT", String.valueOf(base + 1), "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base,
+        "POCO_CLUSTER_PORT", String.valueOf(Ports.free()), "POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base,
         "POCO_RUNNER_ID", "r1", "POCO_STUB_SLOW_SECONDS", String.valueOf(slowSeconds));
   }
 
