@@ -4,10 +4,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** {@code poco start | status | shutdown | restart}: the server as a detached process, tracked by $POCO_HOME/poco.pid. */
 final class Daemon {
@@ -18,6 +20,8 @@ final class Daemon {
   static final Duration POLL = Duration.ofMillis(50);
   static final Duration STOP_GRACE = Duration.ofSeconds(15);
   static final int TAIL_LINES = 20;
+  /** How a cluster node's server says it joined and deployed its roles (Server prints it). */
+  static final String NODE_UP = "PoCo node up with";
 
   private final Cli cli;
   private final PrintStream out;
@@ -33,17 +37,28 @@ final class Daemon {
     this.log = new LogFile(home.logFile());
   }
 
-  int start() throws IOException, InterruptedException {
+  int start() throws IOException, InterruptedException { return start(null); }
+
+  /**
+   * Starts the server in the background: every role ({@code clusterRoles} null) or a cluster node with those
+   * roles. Ready once /health answers, or, on a node without the HTTP edge, once it logs that it joined and
+   * deployed its roles.
+   */
+  int start(Set<String> clusterRoles) throws IOException, InterruptedException {
     JsonObject config = PocoConfig.load(cli.env());
     SecretMasking.install(config);
     Endpoint endpoint = Endpoint.of(config);
+    boolean edge = clusterRoles == null || clusterRoles.contains(Poco.DEMO_API);
+    // a cluster node also waits out its join; bad cluster settings end here, before anything is spawned
+    Duration timeout = clusterRoles == null ? START_TIMEOUT
+        : START_TIMEOUT.plusSeconds(ClusterSettings.from(config).joinSeconds());
     Optional<ProcessHandle> running = pidFile.live();
     if (running.isPresent()) {
       out.println("PoCo is already running (pid " + running.get().pid() + ")");
       return OK;
     }
     pidFile.delete();
-    if (!endpoint.anyPort() && endpoint.inUse()) {
+    if (edge && !endpoint.anyPort() && endpoint.inUse()) {
       cli.err().println("Port " + endpoint.port() + " on " + endpoint.host() + " is already in use by another program."
           + " Stop it or choose another POCO_HTTP_PORT.");
       return FAILED;
@@ -51,14 +66,17 @@ final class Daemon {
     OwnerOnly.directory(home.dir());
     long logStart = log.size();
     long t0 = System.nanoTime();
-    Process server = spawn();
+    Process server = spawn(clusterRoles);
     pidFile.write(server.pid());
+    long deadline = System.nanoTime() + timeout.toNanos();
 
-    Optional<HealthClient.Answer> answer = awaitHealth(server, endpoint, logStart);
-    if (answer.isEmpty()) {
+    Optional<HealthClient.Answer> answer = Optional.empty();
+    boolean up = edge ? (answer = awaitHealth(server, endpoint, logStart, deadline)).isPresent()
+        : awaitNodeUp(server, logStart, deadline);
+    if (!up) {
       if (server.isAlive()) {
-        cli.err().println("PoCo did not answer /health within " + START_TIMEOUT.toSeconds() + " s; stopping it (pid "
-            + server.pid() + ").");
+        cli.err().println((edge ? "PoCo did not answer /health" : "The PoCo node did not come up") + " within "
+            + timeout.toSeconds() + " s; stopping it (pid " + server.pid() + ").");
         Processes.stop(server.toHandle(), Duration.ofSeconds(5));
       } else {
         cli.err().println("PoCo exited during start (exit code " + server.exitValue() + ").");
@@ -68,9 +86,12 @@ final class Daemon {
       return FAILED;
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    out.println("PoCo started (pid " + server.pid() + ") on " + url(endpoint, logStart) + " in " + ms + " ms");
-    out.println(HealthReport.summary(answer.get()));
-    Pairing.hint(config).ifPresent(out::println);
+    out.println("PoCo started (pid " + server.pid() + ")" + (edge ? " on " + url(endpoint, logStart) : "") + " in "
+        + ms + " ms");
+    String nodeUp = log.lastLineSince(logStart, NODE_UP);
+    if (nodeUp != null) out.println(nodeUp);
+    answer.ifPresent(a -> out.println(HealthReport.summary(a)));
+    if (edge) Pairing.hint(config).ifPresent(out::println);
     return OK;
   }
 
@@ -81,6 +102,15 @@ final class Daemon {
     if (running.isEmpty()) {
       out.println("PoCo is not running");
       return FAILED;
+    }
+    Optional<Set<String>> node = recordedNode();
+    if (node.isPresent() && !node.get().contains(Poco.DEMO_API)) {
+      out.println("PoCo is running (pid " + running.get().pid() + "): a cluster node with " + node.get()
+          + " and no HTTP edge");
+      String nodeUp = log.lastLineSince(0, NODE_UP);
+      if (nodeUp != null) out.println("  " + nodeUp);
+      out.println("  `poco status` where the demo-api role runs shows the whole cluster.");
+      return OK;
     }
     String url = url(Endpoint.of(config), 0);
     out.println("PoCo is running (pid " + running.get().pid() + ") on " + (url == null ? "an unknown port" : url));
@@ -120,12 +150,25 @@ final class Daemon {
   }
 
   int restart() throws IOException, InterruptedException {
+    Optional<Set<String>> node = recordedNode(); // restarts what ran: a cluster node stays one
     int stopped = shutdown();
-    return stopped == OK ? start() : stopped;
+    return stopped == OK ? start(node.orElse(null)) : stopped;
   }
 
-  private Process spawn() throws IOException {
-    List<String> cmd = ServerCommand.build(cli.env(), cli.serverMain(), List.of("start", "--foreground"));
+  /** The roles of the cluster node last started on this home ($POCO_HOME/poco.node), empty when embedded. */
+  private Optional<Set<String>> recordedNode() {
+    try {
+      String roles = Files.readString(home.nodeFile()).trim();
+      return roles.isEmpty() ? Optional.empty() : Optional.of(Poco.parseRoles(roles));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty(); // none recorded, or roles this build lacks: it ran (or runs) embedded
+    }
+  }
+
+  private Process spawn(Set<String> clusterRoles) throws IOException {
+    List<String> args = clusterRoles == null ? List.of("start", "--foreground")
+        : List.of("start", "--foreground", "--cluster", "--only", String.join(",", clusterRoles));
+    List<String> cmd = ServerCommand.build(cli.env(), cli.serverMain(), args);
     List<String> detached = new File("/usr/bin/setsid").canExecute() ? prepend("/usr/bin/setsid", cmd) : cmd;
     ProcessBuilder pb = new ProcessBuilder(detached)
         .redirectErrorStream(true)
@@ -138,11 +181,10 @@ final class Daemon {
     return pb.start();
   }
 
-  /** Polls /health every 50 ms until it answers (any HTTP status: the edge is up), the server dies, or 30 s pass. */
-  private Optional<HealthClient.Answer> awaitHealth(Process server, Endpoint endpoint, long logStart)
+  /** Polls /health every 50 ms until it answers (any HTTP status: the edge is up), the server dies, or time is up. */
+  private Optional<HealthClient.Answer> awaitHealth(Process server, Endpoint endpoint, long logStart, long deadline)
       throws InterruptedException {
     HealthClient client = new HealthClient();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline && server.isAlive()) {
       String url = url(endpoint, logStart);
       if (url != null) {
@@ -155,6 +197,15 @@ final class Daemon {
       Thread.sleep(POLL.toMillis());
     }
     return Optional.empty();
+  }
+
+  /** Polls the log every 50 ms for the node's up line (it joined and deployed its roles) while the server lives. */
+  private boolean awaitNodeUp(Process server, long logStart, long deadline) throws InterruptedException {
+    while (System.nanoTime() < deadline && server.isAlive()) {
+      if (log.lastLineSince(logStart, NODE_UP) != null) return true;
+      Thread.sleep(POLL.toMillis());
+    }
+    return false;
   }
 
   /** The configured URL, or for POCO_HTTP_PORT=0 the one the edge logged since {@code logOffset}. */

@@ -41,6 +41,15 @@ final class LogFile {
     return url;
   }
 
+  /** The last line containing {@code text} logged at or after {@code offset}, secrets masked, or null. */
+  String lastLineSince(long offset, String text) {
+    String last = null;
+    for (String line : (Iterable<String>) from(offset).lines()::iterator) {
+      if (line.contains(text)) last = line;
+    }
+    return last == null ? null : SecretMasking.mask(last);
+  }
+
   private String from(long offset) {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
       long len = f.length();

@@ -62,7 +62,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--foreground", description = "Run in this terminal until Ctrl-C or SIGTERM.")
     boolean foreground;
     @Option(names = "--cluster", description = "Join a clustered event bus (POCO_CLUSTER_HOST, POCO_CLUSTER_PORT,"
-        + " POCO_CLUSTER_MEMBERS, POCO_CLUSTER_NAME) as one node; runs in the foreground.")
+        + " POCO_CLUSTER_MEMBERS, POCO_CLUSTER_NAME) as one node, in the background unless --foreground.")
     boolean cluster;
     @Option(names = "--only", paramLabel = "<roles>",
         description = "With --cluster: the roles of this node, comma-separated, of ${COMPLETION-CANDIDATES}"
@@ -73,7 +73,9 @@ public final class Main implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
       if (only != null && !cluster) throw new ConfigException("--only needs --cluster: an embedded PoCo runs every role");
-      if (cluster) return Server.run(cli, roles(), Poco.ROLE_CLASSES, true);
+      if (cluster) {
+        return foreground ? Server.run(cli, roles(), Poco.ROLE_CLASSES, true) : new Daemon(cli).start(roles());
+      }
       return foreground ? Server.run(cli, Poco.ALL_ROLES) : new Daemon(cli).start();
     }
 

@@ -26,6 +26,9 @@ public record PocoHome(Path dir) {
 
   public Path logFile() { return dir.resolve("poco.log"); }
 
+  /** The roles of the cluster node this home last ran, so status and restart know it; absent when embedded. */
+  public Path nodeFile() { return dir.resolve("poco.node"); }
+
   public Path defaultDbPath() { return dir.resolve("poco.db"); }
 
   public Path defaultPairingCodeFile() { return dir.resolve("pairing-code"); }

@@ -5,6 +5,7 @@ import dev.poco.contract.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +56,11 @@ final class Server {
       return 1;
     }
     pidFile.write(self);
+    if (cluster) {
+      OwnerOnly.write(home.nodeFile(), String.join(",", roles) + "\n");
+    } else {
+      Files.deleteIfExists(home.nodeFile());
+    }
 
     long t0 = System.nanoTime();
     Vertx vertx;
@@ -87,7 +93,7 @@ final class Server {
       return 1; // exiting runs the hook, which closes Vert.x and removes the pid file
     }
     log.info("PoCo deployed {} in {} ms", roles, (System.nanoTime() - t0) / 1_000_000);
-    if (where != null) cli.out().println("PoCo node up with " + roles + " in " + where);
+    if (where != null) cli.out().println(Daemon.NODE_UP + " " + roles + " in " + where);
     if (roles.contains(Poco.DEMO_API)) cli.out().println(endpoint.anyPort()
         ? "PoCo is up; the HTTP edge picked a free port on " + endpoint.host()
             + " (see its \"HTTP edge listening on\" line)"

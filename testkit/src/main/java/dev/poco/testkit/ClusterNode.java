@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One PoCo cluster node as a child JVM: {@code poco start --cluster --only <roles>}, configured by
+ * One PoCo cluster node as a child JVM: {@code poco start --foreground --cluster --only <roles>}, configured by
  * POCO_* env. Output goes to {@code home/node.log}; {@link #kill()} is a SIGKILL.
  */
 public final class ClusterNode extends PocoProcess {
@@ -18,7 +18,7 @@ public final class ClusterNode extends PocoProcess {
   /** Starts the node and returns at once; see {@link #awaitUp} and {@link #awaitExit}. */
   public static ClusterNode launch(Path home, String roles, Map<String, String> env) {
     Path log = home.resolve("node.log");
-    return new ClusterNode(spawn(home, log, env, "start", "--cluster", "--only", roles), log);
+    return new ClusterNode(spawn(home, log, env, "start", "--foreground", "--cluster", "--only", roles), log);
   }
 
   /** Starts the node and waits until it joined and deployed its roles. */
