@@ -70,9 +70,8 @@ final class Daemon {
     pidFile.write(server.pid());
     long deadline = System.nanoTime() + timeout.toNanos();
 
-    Optional<HealthClient.Answer> answer = Optional.empty();
-    boolean up = edge ? (answer = awaitHealth(server, endpoint, logStart, deadline)).isPresent()
-        : awaitNodeUp(server, logStart, deadline);
+    Optional<HealthClient.Answer> answer = edge ? awaitHealth(server, endpoint, logStart, deadline) : Optional.empty();
+    boolean up = edge ? answer.isPresent() : awaitNodeUp(server, logStart, deadline);
     if (!up) {
       if (server.isAlive()) {
         cli.err().println((edge ? "PoCo did not answer /health" : "The PoCo node did not come up") + " within "
