@@ -57,6 +57,13 @@ public final class Addresses {
   /** Request/reply, served by the gateway of {@code platform}. Body: RawHttpRequest. Reply: RawHttpResponse. */
   public static String gatewayWebhook(String platform) { return "poco.gateway." + platform + ".webhook"; }
 
+  /**
+   * Publish, local to one JVM: the launcher's config retriever saw the configuration change (file edited).
+   * Body: the new flat config with secret keys removed. Consumers register with {@code localConsumer}, so a
+   * node only hears its own configuration; today the orchestrator takes the new POCO_ALLOWED_USERS from it.
+   */
+  public static final String CONFIG_CHANGED = "poco.config.changed";
+
   /** Prefix of every store operation; the full address is {@code STORE_PREFIX + StoreOp.name}. Request/reply, served by the store. */
   public static final String STORE_PREFIX = "poco.store.";
 }
