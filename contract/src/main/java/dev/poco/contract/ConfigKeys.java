@@ -24,6 +24,8 @@ public final class ConfigKeys {
   public static final String ALLOWED_USERS = "POCO_ALLOWED_USERS";
   /** File the one-time pairing code is written to (owner-only), so `poco start` can show it. */
   public static final String PAIRING_CODE_FILE = "POCO_PAIRING_CODE_FILE";
+  /** How long a pairing code stays valid before a new one replaces it, in seconds (default 3600). */
+  public static final String PAIRING_CODE_TTL = "POCO_PAIRING_CODE_TTL_SECONDS";
   /** false makes the demo surface an ordinary, access-checked user even on loopback (default true). */
   public static final String DEMO_TRUST_LOCAL = "POCO_DEMO_TRUST_LOCAL";
   /** Backend of new projects and demo chats: codex (default), claude_code, cursor_agent, coco, capo, stub. */

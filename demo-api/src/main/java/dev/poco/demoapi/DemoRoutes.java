@@ -49,8 +49,11 @@ final class DemoRoutes {
     String requestId = DemoIds.fresh("req");
     JsonObject value = new JsonObject().put("intent_key", intentKey).put("request_id", requestId)
         .put("task_id", taskId);
-    CardIntent intent = new CardIntent(Platforms.DEMO, chatId == null || chatId.isBlank() ? DemoIds.GROUP_CHAT : chatId,
-        Platforms.CHAT_GROUP, DemoIds.USER, null, intentKey, requestId, value, new JsonObject(), trusted);
+    // With ?chat_id= the click comes from that chat and reaches its project's tasks only; without, from the DM.
+    boolean dm = chatId == null || chatId.isBlank();
+    CardIntent intent = new CardIntent(Platforms.DEMO, dm ? DemoIds.DM_CHAT : chatId,
+        dm ? Platforms.CHAT_DM : Platforms.CHAT_GROUP, DemoIds.USER, null, intentKey, requestId, value, new JsonObject(),
+        trusted);
     answer(ctx, intent(intent), taskId, true);
   }
 
@@ -82,6 +85,12 @@ final class DemoRoutes {
       JsonObject view = r.getJsonObject("view");
       if (view == null) {
         ctx.fail(new HttpError(502, "the orchestrator replied without a view"));
+        return;
+      }
+      int refused = r.getInteger("refused", 0);
+      if (refused > 0) {
+        // A refusal (not allowed, not in this chat, a wrong pairing code): an error, with the view's sentence.
+        ctx.fail(new HttpError(refused >= 400 && refused <= 599 ? refused : 403, view.getString("body", "refused")));
         return;
       }
       JsonObject out = new JsonObject().put("ok", true);
