@@ -24,6 +24,10 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,9 +74,9 @@ final class IntentHandler {
     }
     if (in.requestId() == null) return safeDispatch(in);
     String key = in.platform() + ":" + in.userId() + ":" + in.requestId();
-    String action = action(in);
+    String action = digest(action(in));
     // The form is not part of the action: a card's buttons keep their request_id when the user edits the form and retries.
-    String form = canonical(in.form());
+    String form = digest(canonical(in.form()));
     Seen seen = recent.get(key);
     if (seen != null && !seen.action().equals(action)) {
       return Future.failedFuture(Bus.error(Failures.CONFLICT, "request_id '" + in.requestId()
@@ -91,6 +95,16 @@ final class IntentHandler {
     JsonObject value = in.value().copy();
     value.remove("request_id");
     return in.intentKey() + "\u0000" + in.chatType() + "\u0000" + in.chatId() + "\u0000" + canonical(value);
+  }
+
+  /** A short stand-in for a long text: the recent-request memory holds digests, not megabyte forms. */
+  private static String digest(String text) {
+    try {
+      return Base64.getEncoder().encodeToString(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every JVM has SHA-256
+    }
   }
 
   /** JSON with object keys sorted, so the same content always reads the same. */

@@ -1,5 +1,6 @@
 package dev.poco.testkit;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -32,6 +33,11 @@ public final class Http implements AutoCloseable {
 
   public Result post(String path, JsonObject body) {
     return wrap(client.request(HttpMethod.POST, path).sendJsonObject(body).await());
+  }
+
+  /** Posts without waiting, for requests that must be in flight together; never call await on an event loop. */
+  public Future<Result> postAsync(String path, JsonObject body) {
+    return client.request(HttpMethod.POST, path).sendJsonObject(body).map(Http::wrap);
   }
 
   /** Posts raw bytes as JSON content, for malformed and oversized bodies. */

@@ -27,17 +27,18 @@ class PairingIT {
       assertThat(codeFile).exists();
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(codeFile))).isEqualTo("rw-------");
       String code = Files.readString(codeFile).strip();
-      assertThat(code).matches("\\d{6}");
+      assertThat(code).matches("[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}");
 
       Http.Result refused = demo.command("c-pair", "alice", "/run Reply with exactly: NO");
-      assertThat(refused.status()).isEqualTo(200);
-      assertThat(refused.str("task_id")).isNull();
-      assertThat(refused.json().getJsonObject("view").getString("body")).contains("not allowed").contains("/pair");
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.json().getBoolean("ok")).isFalse();
+      assertThat(refused.str("error")).contains("not allowed").contains("/pair");
       assertThat(poco.http.get("/tasks").json().getJsonArray("tasks")).isEmpty();
 
-      String wrong = code.equals("000000") ? "111111" : "000000";
-      assertThat(demo.command("c-pair", "alice", "/pair " + wrong).json().getJsonObject("view").getString("body"))
-          .contains("not valid");
+      String wrong = code.equals("2222-2222-2222") ? "3333-3333-3333" : "2222-2222-2222";
+      Http.Result miss = demo.command("c-pair", "alice", "/pair " + wrong);
+      assertThat(miss.status()).isEqualTo(403);
+      assertThat(miss.str("error")).contains("not valid");
       assertThat(demo.command("c-pair", "alice", "/pair " + code).json().getJsonObject("view").getString("body"))
           .contains("owner");
       assertThat(codeFile).doesNotExist();
@@ -46,11 +47,14 @@ class PairingIT {
       assertThat(demo.awaitDone(id, 10).getString("result")).isEqualTo("OWNER_OK");
 
       Http.Result bob = demo.command("c-pair", "bob", "/run Reply with exactly: BOB");
+      assertThat(bob.status()).isEqualTo(403);
       assertThat(bob.str("task_id")).isNull();
-      assertThat(demo.command("c-pair", "bob", "/pair " + code).json().getJsonObject("view").getString("body"))
-          .contains("closed");
+      Http.Result closed = demo.command("c-pair", "bob", "/pair " + code);
+      assertThat(closed.status()).isEqualTo(403);
+      assertThat(closed.str("error")).contains("closed");
       Http.Result bobClick = demo.cardAction("group", "c-pair", "task.stop", null, null);
-      assertThat(bobClick.json().getJsonObject("view").getString("title")).isEqualTo("Not allowed");
+      assertThat(bobClick.status()).isEqualTo(403);
+      assertThat(bobClick.str("error")).contains("not allowed");
     }
     // The owner is stored: after a restart alice is still allowed and no new code is printed.
     try (EmbeddedPoco again = EmbeddedPoco.start(home, Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false"))) {
@@ -70,7 +74,7 @@ class PairingIT {
       assertThat(home.resolve("pairing-code")).doesNotExist();
       assertThat(demo.awaitDone(demo.run("c-list", "carol", "Reply with exactly: C"), 10).getString("result"))
           .isEqualTo("C");
-      assertThat(demo.command("c-list", "dave", "Reply with exactly: D").str("task_id")).isNull();
+      assertThat(demo.command("c-list", "dave", "Reply with exactly: D").status()).isEqualTo(403);
     }
   }
 }
