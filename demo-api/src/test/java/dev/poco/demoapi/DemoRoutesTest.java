@@ -143,6 +143,22 @@ class DemoRoutesTest {
   }
 
   @Test
+  @DisplayName("a refusal from the orchestrator is an error with its code and sentence, never ok:true")
+  void refusal(Vertx vertx, VertxTestContext ctx) {
+    FakeBus bus = new FakeBus(vertx).reply(Addresses.ORCHESTRATOR_INBOUND, msg -> Reply.refusal(Failures.FORBIDDEN,
+        dev.poco.contract.View.notice("Not allowed", "Sorry, you are not allowed to use this PoCo."), "Not allowed")
+        .toJson());
+    start(vertx, bus, new JsonObject())
+        .compose(edge -> edge.post("/demo/command", new JsonObject().put("text", "/run hi")))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertThat(resp.statusCode()).isEqualTo(403);
+          assertThat(resp.bodyAsJsonObject()).isEqualTo(new JsonObject().put("ok", false)
+              .put("error", "Sorry, you are not allowed to use this PoCo.").put("code", 403));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("approves and rejects a task through card intents carrying the task id")
   void approveReject(Vertx vertx, VertxTestContext ctx) {
     FakeBus bus = orchestrator(vertx);
@@ -161,7 +177,8 @@ class DemoRoutesTest {
               .map(CardIntent::fromJson).toList();
           CardIntent approve = sent.get(0);
           assertThat(approve.platform()).isEqualTo("demo");
-          assertThat(approve.chatId()).isEqualTo("demo");
+          assertThat(approve.chatId()).as("without ?chat_id= the click comes from the DM").isEqualTo("demo_dm");
+          assertThat(approve.chatType()).isEqualTo("dm");
           assertThat(approve.userId()).isEqualTo("demo_user");
           assertThat(approve.intentKey()).isEqualTo(Intents.TASK_APPROVE);
           assertThat(approve.trusted()).isTrue();
@@ -170,6 +187,7 @@ class DemoRoutesTest {
               .put("request_id", approve.requestId()).put("task_id", "t7"));
           assertThat(sent.get(1).intentKey()).isEqualTo(Intents.TASK_REJECT);
           assertThat(sent.get(1).chatId()).isEqualTo("oc_group");
+          assertThat(sent.get(1).chatType()).isEqualTo("group");
           assertThat(sent.get(1).requestId()).isNotEqualTo(approve.requestId());
           ctx.completeNow();
         })));
