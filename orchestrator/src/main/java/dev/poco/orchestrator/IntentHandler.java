@@ -79,7 +79,7 @@ final class IntentHandler {
     String form = digest(canonical(in.form()));
     Seen seen = recent.get(key);
     if (seen != null && !seen.action().equals(action)) {
-      return Future.failedFuture(Bus.error(Failures.CONFLICT, "request_id '" + in.requestId()
+      return Future.failedFuture(Bus.error(Failures.CONFLICT, "request_id '" + TaskViews.snippet(in.requestId(), 64)
           + "' was already used for another action (" + seen.intentKey() + "); this " + in.intentKey()
           + " was not done. Send it with a request_id of its own."));
     }
