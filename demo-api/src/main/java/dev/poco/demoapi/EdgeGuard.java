@@ -21,7 +21,8 @@ import java.util.function.IntSupplier;
  * (DNS rebinding), a foreign Origin is refused on reads and writes alike (a rebinding or cross-site page's fetch
  * carries one), state-changing methods need Content-Type application/json (an HTML form cannot send it without a
  * CORS preflight, which the edge never grants). Off loopback, or with POCO_DEMO_TRUST_LOCAL=false, every route but a
- * minimal /health needs the bearer token. The platform webhook routes skip all of this: their gateways verify the
+ * minimal /health needs the bearer token; so does a request on a loopback edge that came through a reverse proxy
+ * (its forwarding headers) or names a public host, since it may come from anywhere. The platform webhook routes skip all of this: their gateways verify the
  * platform's signature on the raw request.
  */
 final class EdgeGuard implements Handler<RoutingContext> {
@@ -37,6 +38,9 @@ final class EdgeGuard implements Handler<RoutingContext> {
   private static final Set<HttpMethod> STATE_CHANGING =
       Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
   private static final int MAX_ECHO = 100;
+  // A browser cannot add these to a cross-site request without a preflight, which the edge never grants.
+  private static final List<String> PROXY_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+      "X-Real-IP");
 
   private final EdgeConfig edge;
   private final IntSupplier port;
@@ -86,7 +90,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
           + " (the edge grants no CORS: only its own pages and non-browser clients may call it)");
       return;
     }
-    if (!authorize(ctx, health)) return;
+    if (!authorize(ctx, health, host)) return;
     if (STATE_CHANGING.contains(req.method()) && !json(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
       String got = req.getHeader(HttpHeaders.CONTENT_TYPE);
       refuse(ctx, 415, req.method() + " " + path + " needs Content-Type: application/json, got "
@@ -97,8 +101,8 @@ final class EdgeGuard implements Handler<RoutingContext> {
   }
 
   /** Sets the caller, or answers 401 and returns false. */
-  private boolean authorize(RoutingContext ctx, boolean health) {
-    if (edge.trusted()) {
+  private boolean authorize(RoutingContext ctx, boolean health, String host) {
+    if (edge.trusted() && local(ctx.request(), host)) {
       ctx.put(CALLER, new Caller(DemoIds.USER, true)).put(FULL_HEALTH, true);
       return true;
     }
@@ -108,8 +112,10 @@ final class EdgeGuard implements Handler<RoutingContext> {
       return true;
     }
     if (tokenDigest == null) {
-      unauthorized(ctx, "this PoCo's HTTP edge " + (edge.loopback() ? "does not trust local callers ("
-          + "POCO_DEMO_TRUST_LOCAL is false)" : "listens beyond loopback (" + edge.host() + ")")
+      String why = !edge.loopback() ? "listens beyond loopback (" + edge.host() + ")"
+          : !edge.trustLocal() ? "does not trust local callers (POCO_DEMO_TRUST_LOCAL is false)"
+          : "was reached through a proxy or a public name";
+      unauthorized(ctx, "this PoCo's HTTP edge " + why
           + " and no token is configured: set POCO_HTTP_TOKEN (`poco config` writes one), then send"
           + " Authorization: Bearer <token>");
       return false;
@@ -122,6 +128,17 @@ final class EdgeGuard implements Handler<RoutingContext> {
     // With trust on, the token holder is the operator who configured this PoCo; with trust off, an access-checked user.
     ctx.put(CALLER, new Caller(edge.tokenUser(), edge.trustLocal())).put(FULL_HEALTH, true);
     return true;
+  }
+
+  /**
+   * Whether a request on a loopback edge really comes from this machine: not through a reverse proxy (which
+   * forwards from 127.0.0.1 but adds its headers) and not addressed to a public name.
+   */
+  private boolean local(HttpServerRequest req, String host) {
+    for (String h : PROXY_HEADERS) if (req.headers().contains(h)) return false;
+    if (host == null) return true;
+    HostPort hp = HostPort.parse(host, 80);
+    return hp != null && (LOOPBACK_NAMES.contains(hp.host()) || hp.host().equals(bindName));
   }
 
   private void unauthorized(RoutingContext ctx, String message) {

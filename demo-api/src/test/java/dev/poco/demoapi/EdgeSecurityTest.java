@@ -107,7 +107,7 @@ class EdgeSecurityTest {
   @DisplayName("refuses a Host it does not serve (DNS rebinding) with JSON 421, and serves loopback and public names")
   void hosts(Vertx vertx) {
     Edge edge = start(vertx, orchestrator(vertx), new JsonObject().put(ConfigKeys.HTTP_PUBLIC_HOST,
-        "poco.example.com, other.example:9443"));
+        "poco.example.com, other.example:9443").put(ConfigKeys.HTTP_TOKEN, TOKEN));
     int port = edge.port;
     RawHttp rebound = RawHttp.get(port, "/tasks", "rebind.evil.example:" + port);
     assertThat(rebound.status()).isEqualTo(421);
@@ -119,15 +119,35 @@ class EdgeSecurityTest {
     assertThat(RawHttp.get(port, "/tasks", "127.0.0.1:" + (port + 1)).status()).isEqualTo(421);
     assertThat(RawHttp.get(port, "/tasks", "other.example:443").status()).isEqualTo(421);
     assertThat(RawHttp.get(port, "/tasks", "localhost").status()).isEqualTo(421);
-    for (String ok : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "[::1]:" + port,
-        "poco.example.com", "poco.example.com:443", "other.example:9443")) {
-      RawHttp r = RawHttp.get(port, "/tasks", ok);
-      assertThat(r.status()).as(ok).isEqualTo(200);
+    for (String local : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "[::1]:" + port)) {
+      RawHttp r = RawHttp.get(port, "/tasks", local);
+      assertThat(r.status()).as(local).isEqualTo(200);
+      assertThat(r.json().getJsonArray("tasks")).hasSize(1);
+    }
+    // A public name arrives through a proxy from anywhere: served, but not as the trusted local user.
+    for (String pub : List.of("poco.example.com", "poco.example.com:443", "other.example:9443")) {
+      assertThat(RawHttp.get(port, "/tasks", pub).status()).as(pub).isEqualTo(401);
+      RawHttp r = RawHttp.get(port, "/tasks", pub, "Authorization: Bearer " + TOKEN);
+      assertThat(r.status()).as(pub).isEqualTo(200);
       assertThat(r.json().getJsonArray("tasks")).hasSize(1);
     }
     RawHttp health = RawHttp.get(port, "/health", "rebind.evil.example:" + port);
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json()).isEqualTo(new JsonObject().put("status", "ok"));
+  }
+
+  @Test
+  @DisplayName("on loopback, a request forwarded by a reverse proxy is not local: it needs the token")
+  void proxied(Vertx vertx) {
+    Edge edge = start(vertx, orchestrator(vertx), new JsonObject());
+    for (String header : List.of("X-Forwarded-For: 203.0.113.9", "Forwarded: for=203.0.113.9",
+        "X-Real-IP: 203.0.113.9", "X-Forwarded-Host: poco.example.com")) {
+      RawHttp r = RawHttp.get(edge.port, "/tasks", "127.0.0.1:" + edge.port, header);
+      assertThat(r.status()).as(header).isEqualTo(401);
+      assertThat(r.json().getString("error")).contains("was reached through a proxy or a public name")
+          .contains("set POCO_HTTP_TOKEN");
+    }
+    assertThat(RawHttp.get(edge.port, "/tasks", "127.0.0.1:" + edge.port).status()).isEqualTo(200);
   }
 
   @Test
