@@ -64,7 +64,8 @@ final class EdgeGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    String path = req.path() == null ? "" : req.path();
+    // The router matches the normalized path: "/platform/../tasks" must not pass as a webhook.
+    String path = ctx.normalizedPath() == null ? "" : ctx.normalizedPath();
     if (path.startsWith(PLATFORM_PREFIX)) {
       ctx.next();
       return;

@@ -167,6 +167,13 @@ class EdgeSecurityTest {
     HttpResponse<Buffer> health = edge.get("/health").await();
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "ok"));
+    // Dot segments do not smuggle a protected route in as a webhook.
+    for (String sneaky : List.of("/platform/../tasks", "/platform/%2e%2e/tasks", "/platform/..%2ftasks",
+        "//platform/../debug/env", "/platform/slack/../../tasks")) {
+      RawHttp r = RawHttp.get(edge.port, sneaky, "127.0.0.1:" + edge.port);
+      assertThat(r.status()).as(sneaky).isIn(401, 404);
+      assertThat(r.body()).as(sneaky).doesNotContain("t1").doesNotContain("\"keys\"");
+    }
   }
 
   @Test
