@@ -71,7 +71,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
       return;
     }
     boolean health = path.equals(HEALTH) && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD);
-    String host = req.getHeader(HttpHeaders.HOST);
+    String host = host(req);
     String origin = req.getHeader(HttpHeaders.ORIGIN);
     boolean foreignHost = host != null && !servesHost(host);
     boolean foreignOrigin = origin != null && !servesOrigin(origin);
@@ -99,6 +99,15 @@ final class EdgeGuard implements Handler<RoutingContext> {
       return;
     }
     ctx.next();
+  }
+
+  /** The Host header, or for HTTP/2 the :authority; null when the request names none (HTTP/1.0). */
+  private static String host(HttpServerRequest req) {
+    String header = req.getHeader(HttpHeaders.HOST);
+    if (header != null || req.authority() == null) return header;
+    String h = req.authority().host();
+    if (h.contains(":") && !h.startsWith("[")) h = "[" + h + "]";
+    return req.authority().port() < 0 ? h : h + ":" + req.authority().port();
   }
 
   /** Sets the caller, or answers 401 and returns false. */
@@ -149,7 +158,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
 
   private void refuse(RoutingContext ctx, int status, String message) {
     // The body of a refused request is never read, so the connection cannot carry another request.
-    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    Responses.closeAfter(ctx);
     responses.error(ctx, status, message);
   }
 

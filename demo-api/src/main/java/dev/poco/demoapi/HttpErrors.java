@@ -100,7 +100,7 @@ final class HttpErrors {
 
   private void tooLarge(RoutingContext ctx) {
     // The rest of the upload is never read, so the connection cannot be reused.
-    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    Responses.closeAfter(ctx);
     responses.error(ctx, 413, "body larger than " + maxBodyBytes + " bytes");
   }
 }

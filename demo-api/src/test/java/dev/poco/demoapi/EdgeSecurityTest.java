@@ -7,7 +7,13 @@ import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.TaskStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -134,6 +140,25 @@ class EdgeSecurityTest {
     RawHttp health = RawHttp.get(port, "/health", "rebind.evil.example:" + port);
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json()).isEqualTo(new JsonObject().put("status", "ok"));
+  }
+
+  @Test
+  @DisplayName("checks the HTTP/2 (h2c) :authority as it checks Host")
+  void http2Authority(Vertx vertx) {
+    Edge edge = start(vertx, orchestrator(vertx), new JsonObject());
+    HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    try {
+      for (String authority : List.of("rebind.evil.example:" + edge.port, "127.0.0.1:" + edge.port)) {
+        HttpClientResponse r = h2.request(new RequestOptions().setHost("127.0.0.1").setPort(edge.port)
+            .setURI("/tasks")).compose(req -> req.authority(HostAndPort.parseAuthority(authority, -1)).send())
+            .await();
+        assertThat(r.version()).isEqualTo(HttpVersion.HTTP_2);
+        assertThat(r.statusCode()).as(authority).isEqualTo(authority.startsWith("127") ? 200 : 421);
+      }
+    } finally {
+      h2.close().await();
+    }
   }
 
   @Test
