@@ -20,10 +20,12 @@ import java.util.function.IntSupplier;
  * <p>Browser-proofing (the local surface must be safe against any page the user visits): a foreign Host is refused
  * (DNS rebinding), a foreign Origin is refused on reads and writes alike (a rebinding or cross-site page's fetch
  * carries one), state-changing methods need Content-Type application/json (an HTML form cannot send it without a
- * CORS preflight, which the edge never grants). Off loopback, or with POCO_DEMO_TRUST_LOCAL=false, every route but a
- * minimal /health needs the bearer token; so does a request on a loopback edge that came through a reverse proxy
- * (its forwarding headers) or names a public host, since it may come from anywhere. The platform webhook routes skip all of this: their gateways verify the
- * platform's signature on the raw request.
+ * CORS preflight, which the edge never grants).
+ *
+ * <p>Identity: off loopback, or with POCO_DEMO_TRUST_LOCAL=false, every route but a minimal /health needs the bearer
+ * token; so does a request to a loopback edge that came through a reverse proxy or names a public host, since it
+ * may come from anywhere. The platform webhook routes skip all of this: their gateways verify the platform's
+ * signature on the raw request.
  */
 final class EdgeGuard implements Handler<RoutingContext> {
   /** Who a request speaks for: the demo user id put into InboundMessage / CardIntent, and whether it is trusted. */
@@ -38,7 +40,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
   private static final Set<HttpMethod> STATE_CHANGING =
       Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
   private static final int MAX_ECHO = 100;
-  // A browser cannot add these to a cross-site request without a preflight, which the edge never grants.
+  // A reverse proxy adds one of these: the request came from elsewhere, whatever its source address says.
   private static final List<String> PROXY_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
       "X-Real-IP");
 
