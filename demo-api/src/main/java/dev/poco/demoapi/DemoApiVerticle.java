@@ -1,5 +1,6 @@
 package dev.poco.demoapi;
 
+import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,7 +44,14 @@ public class DemoApiVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(edge.host()).setPort(edge.port()));
     return server.requestHandler(router).invalidRequestHandler(HttpErrors::invalidRequest).listen()
-        .onSuccess(s -> log.info("HTTP edge listening on http://{}:{}", edge.host(), s.actualPort()));
+        .onSuccess(s -> {
+          log.info("HTTP edge listening on http://{}:{}", edge.host(), s.actualPort());
+          if (!edge.trusted() && edge.token() == null) {
+            log.warn("the HTTP edge {} and {} is not set: every route but /platform/* and a minimal /health answers "
+                + "401 (`poco config` writes a token)", edge.loopback() ? "does not trust local callers"
+                : "binds " + edge.host() + ", beyond loopback,", ConfigKeys.HTTP_TOKEN);
+          }
+        });
   }
 
   @Override
