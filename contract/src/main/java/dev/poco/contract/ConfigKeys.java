@@ -15,6 +15,15 @@ public final class ConfigKeys {
   public static final String HTTP_PORT = "POCO_HTTP_PORT";
   /** Largest request body the HTTP edge accepts, in bytes (default 1 MiB). */
   public static final String HTTP_MAX_BODY = "POCO_HTTP_MAX_BODY_BYTES";
+  /**
+   * Bearer token the HTTP edge asks for when it listens beyond loopback or POCO_DEMO_TRUST_LOCAL is false
+   * (`poco config` writes a random one). A secret.
+   */
+  public static final String HTTP_TOKEN = "POCO_HTTP_TOKEN";
+  /** The demo user a request with the right POCO_HTTP_TOKEN speaks for (default "owner": access key demo:owner). */
+  public static final String HTTP_TOKEN_USER = "POCO_HTTP_TOKEN_USER";
+  /** Comma list of extra host names (host or host:port) the HTTP edge answers to, e.g. the reverse proxy's name. */
+  public static final String HTTP_PUBLIC_HOST = "POCO_HTTP_PUBLIC_HOST";
   /** sqlite (default) or memory. */
   public static final String STATE_BACKEND = "POCO_STATE_BACKEND";
   public static final String STATE_DB_PATH = "POCO_STATE_DB_PATH";
@@ -70,7 +79,7 @@ public final class ConfigKeys {
 
   /** Keys whose values are secrets: never logged, shown or echoed, only their presence and length. */
   public static final List<String> SECRETS = List.of(FEISHU_APP_SECRET, FEISHU_VERIFICATION_TOKEN,
-      FEISHU_ENCRYPT_KEY, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET);
+      FEISHU_ENCRYPT_KEY, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, HTTP_TOKEN);
 
   /** Per-backend key prefixes: POCO_CODEX_COMMAND, POCO_CLAUDE_MODEL, ... */
   public static String backendKey(String backend, String setting) {
