@@ -55,7 +55,7 @@ final class Server {
       cli.err().println("PoCo is already running (pid " + other.get().pid() + ")");
       return 1;
     }
-    pidFile.write(self);
+    pidFile.write(ProcessHandle.current());
     if (cluster) {
       OwnerOnly.write(home.nodeFile(), String.join(",", roles) + "\n");
     } else {
