@@ -98,7 +98,7 @@ final class Daemon {
 
   int status() {
     JsonObject config = PocoConfig.load(cli.env());
-    SecretMasking.install(config);
+    Endpoint endpoint = Endpoint.of(config); // a bad port is a configuration error, running or not
     Optional<ProcessHandle> running = pidFile.live();
     if (running.isEmpty()) {
       out.println("PoCo is not running" + pidFile.staleNote().map(n -> " (" + n + ": stale)").orElse(""));
@@ -113,7 +113,7 @@ final class Daemon {
       out.println("  `poco status` where the demo-api role runs shows the whole cluster.");
       return OK;
     }
-    String url = url(Endpoint.of(config), 0);
+    String url = url(endpoint, 0);
     out.println("PoCo is running (pid " + running.get().pid() + ") on " + (url == null ? "an unknown port" : url));
     if (url == null) return UNHEALTHY;
     try {

@@ -24,6 +24,24 @@ final class OwnerOnly {
     if (POSIX) Files.setPosixFilePermissions(dir, DIR);
   }
 
+  /**
+   * Refuses a file that group or others may read or write: the config file holds secrets, and whoever can write it
+   * chooses the command PoCo runs as its agent. Any value counts (an empty file or {} is never refused).
+   */
+  static void requirePrivate(Path file) {
+    if (!POSIX) return;
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+    } catch (IOException e) {
+      return; // it was just read; a vanished file is read again on the next load
+    }
+    if (perms.stream().noneMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) return;
+    throw new ConfigException("The config file " + file + " can be read or written by other users ("
+        + PosixFilePermissions.toString(perms) + "), and it holds PoCo's secrets; PoCo will not use it."
+        + " Run: chmod 600 " + file);
+  }
+
   /** Writes {@code text} to {@code file} atomically with rw------- from the first byte. */
   static void write(Path file, String text) throws IOException {
     Path dir = file.toAbsolutePath().getParent();

@@ -88,6 +88,7 @@ final class Server {
     try {
       Poco.deploy(vertx, config, roles, roleClasses).await();
       NodeInfoService.register(vertx, roles).await();
+      ConfigWatch.start(vertx, cli.env(), config).await();
     } catch (Exception e) {
       cli.err().println(SecretMasking.mask("PoCo failed to start: " + e.getMessage()));
       return 1; // exiting runs the hook, which closes Vert.x and removes the pid file
