@@ -66,6 +66,7 @@ final class Daemon {
       return FAILED;
     }
     OwnerOnly.directory(home.dir());
+    OwnerOnly.file(home.logFile()); // the log holds prompts and agent output
     long logStart = log.size();
     long t0 = System.nanoTime();
     Process server = spawn(clusterRoles);

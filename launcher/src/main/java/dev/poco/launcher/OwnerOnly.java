@@ -38,8 +38,23 @@ final class OwnerOnly {
     }
     if (perms.stream().noneMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) return;
     throw new ConfigException("The config file " + file + " can be read or written by other users ("
-        + PosixFilePermissions.toString(perms) + "), and it holds PoCo's secrets; PoCo will not use it."
+        + PosixFilePermissions.toString(perms) + "), and it may hold PoCo's secrets; PoCo will not use it."
         + " Run: chmod 600 " + file);
+  }
+
+  /** Creates {@code file} empty and rw------- if absent, else narrows it to rw-------: before anyone appends. */
+  static void file(Path file) throws IOException {
+    directory(file.toAbsolutePath().getParent());
+    if (!Files.exists(file)) {
+      try {
+        if (POSIX) Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+        else Files.createFile(file);
+        return;
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // someone else created it: narrow it below
+      }
+    }
+    if (POSIX) Files.setPosixFilePermissions(file, FILE);
   }
 
   /** Writes {@code text} to {@code file} atomically with rw------- from the first byte. */

@@ -99,6 +99,8 @@ class ProcessLifecycleTest {
     });
     assertThat(Files.readString(home.resolve("poco.log"))).contains("HTTP edge listening on http://127.0.0.1:" + port)
         .doesNotContain("xoxb-leaky-token-1");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        home.resolve("poco.log")))).as("the log holds prompts and output").isEqualTo("rw-------");
   }
 
   @Test
