@@ -39,6 +39,10 @@ public final class ConfigKeys {
   public static final String DEMO_TRUST_LOCAL = "POCO_DEMO_TRUST_LOCAL";
   /** Backend of new projects and demo chats: codex (default), claude_code, cursor_agent, coco, capo, stub. */
   public static final String AGENT_BACKEND = "POCO_AGENT_BACKEND";
+  /** How often a running PoCo re-reads poco.config.json, in ms (default 2000; 0: never); changes go to CONFIG_CHANGED. */
+  public static final String CONFIG_SCAN_MS = "POCO_CONFIG_SCAN_MS";
+  /** The claude_code backend's Anthropic API key (given to the agent as ANTHROPIC_API_KEY). */
+  public static final String CLAUDE_API_KEY = "POCO_CLAUDE_API_KEY";
   /** Event-loop threads of a PoCo JVM (default 1: nothing blocks a loop, fewer hand-offs). */
   public static final String EVENT_LOOPS = "POCO_EVENT_LOOPS";
   /** This runner's name on the bus; default "local" embedded, the host name in cluster mode. */
@@ -79,7 +83,7 @@ public final class ConfigKeys {
 
   /** Keys whose values are secrets: never logged, shown or echoed, only their presence and length. */
   public static final List<String> SECRETS = List.of(FEISHU_APP_SECRET, FEISHU_VERIFICATION_TOKEN,
-      FEISHU_ENCRYPT_KEY, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, HTTP_TOKEN);
+      FEISHU_ENCRYPT_KEY, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, HTTP_TOKEN, CLAUDE_API_KEY);
 
   /** Per-backend key prefixes: POCO_CODEX_COMMAND, POCO_CLAUDE_MODEL, ... */
   public static String backendKey(String backend, String setting) {
