@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.poco.contract.AccessEntry;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Platforms;
 import dev.poco.contract.StoreClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +28,24 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 @DisplayName("No one gets in: pairing, intents bound to their chat and action, project names, the allow-list")
 class AccessIT {
-  private static final Map<String, String> UNTRUSTED = Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false");
+  static final String TOKEN = "access-it-token-7f3c21d9";
+
+  /**
+   * Trust off: the HTTP edge speaks only for the token's user {@code tokenUser} (allow-list key demo:tokenUser);
+   * every other user arrives through a {@link BusGateway}, as a verified platform gateway delivers them.
+   */
+  private static Map<String, String> untrusted(String tokenUser, String... more) {
+    Map<String, String> config = new HashMap<>(Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false",
+        ConfigKeys.HTTP_TOKEN, TOKEN, ConfigKeys.HTTP_TOKEN_USER, tokenUser));
+    for (int i = 0; i < more.length; i += 2) config.put(more[i], more[i + 1]);
+    return config;
+  }
 
   @TempDir Path home;
 
   private static String body(Http.Result r) { return r.json().getJsonObject("view").getString("body"); }
+
+  private static String body(JsonObject reply) { return reply.getJsonObject("view").getString("body"); }
 
   private String code() throws Exception {
     return Files.readString(home.resolve("pairing-code")).strip();
@@ -39,61 +54,61 @@ class AccessIT {
   @Test
   @DisplayName("50 wrong codes from one user, then from 10 users, lock them out; the owner's code still works")
   void bruteForce() throws Exception {
-    try (EmbeddedPoco poco = EmbeddedPoco.start(home, UNTRUSTED)) {
-      Demo demo = new Demo(poco.http);
+    try (EmbeddedPoco poco = EmbeddedPoco.start(home, untrusted("mallory")); Http mallory = poco.http.withToken(TOKEN)) {
+      Demo demo = new Demo(mallory);
+      BusGateway gateway = new BusGateway(poco.vertx, Platforms.DEMO);
       String code = code();
       assertThat(code).matches("[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}");
       String wrong = code.equals("2222-2222-2222") ? "3333-3333-3333" : "2222-2222-2222";
 
       List<Integer> statuses = new ArrayList<>();
-      for (int i = 0; i < 50; i++) statuses.add(demo.command("c-brute", "mallory", "/pair " + wrong).status());
+      for (int i = 0; i < 50; i++) statuses.add(demo.command("c-brute", "/pair " + wrong).status());
       assertThat(statuses.subList(0, 4)).containsOnly(403);
       assertThat(statuses.subList(4, 50)).as("locked out after five").containsOnly(429);
-      Http.Result locked = demo.command("c-brute", "mallory", "/pair " + code);
+      Http.Result locked = demo.command("c-brute", "/pair " + code);
       assertThat(locked.status()).as("a locked user's right code is not even tried").isEqualTo(429);
       assertThat(locked.str("error")).contains("Try again in");
       assertThat(locked.json().getBoolean("ok")).isFalse();
 
-      List<Future<Http.Result>> many = new ArrayList<>();
+      List<Future<JsonObject>> many = new ArrayList<>();
       for (int u = 0; u < 10; u++) {
-        for (int i = 0; i < 5; i++) {
-          many.add(poco.http.postAsync("/demo/command", new JsonObject().put("chat_id", "c-brute")
-              .put("user_id", "bot" + u).put("text", "/pair " + wrong)));
-        }
+        for (int i = 0; i < 5; i++) many.add(gateway.messageAsync("c-brute", "bot" + u, "/pair " + wrong));
       }
       Future.all(many).await();
-      assertThat(many).allSatisfy(f -> assertThat(f.result().status()).isIn(403, 429));
-      assertThat(poco.http.get("/tasks").json().getJsonArray("tasks")).isEmpty();
+      assertThat(many).allSatisfy(f -> assertThat(BusGateway.refused(f.result())).as(f.result().encode())
+          .isIn(403, 429));
+      assertThat(mallory.get("/tasks").json().getJsonArray("tasks")).isEmpty();
       assertThat(code()).as("misses never replace the owner's code").isEqualTo(code);
 
-      Http.Result owner = demo.command("c-brute", "alice", "/pair " + code.toLowerCase().replace("-", " "));
-      assertThat(owner.status()).isEqualTo(200);
+      JsonObject owner = gateway.message("c-brute", "alice", "/pair " + code.toLowerCase().replace("-", " "));
+      assertThat(BusGateway.refused(owner)).as(owner.encode()).isZero();
       assertThat(body(owner)).contains("owner");
       assertThat(home.resolve("pairing-code")).doesNotExist();
-      assertThat(demo.awaitDone(demo.run("c-brute", "alice", "Reply with exactly: MINE"), 10).getString("result"))
-          .isEqualTo("MINE");
-      assertThat(demo.command("c-brute", "mallory", "/run hello").status()).isEqualTo(403);
+      String mine = gateway.message("c-brute", "alice", "Reply with exactly: MINE").getString("task_id");
+      assertThat(mine).as("the new owner runs tasks").isNotNull();
+      assertThat(demo.awaitDone(mine, 10).getString("result")).isEqualTo("MINE");
+      assertThat(demo.command("c-brute", "/run hello").status()).isEqualTo(403);
     }
   }
 
   @Test
   @DisplayName("20 concurrent /pair with the right code make exactly one owner")
   void oneOwner() throws Exception {
-    try (EmbeddedPoco poco = EmbeddedPoco.start(home, UNTRUSTED)) {
+    try (EmbeddedPoco poco = EmbeddedPoco.start(home, untrusted("observer")); Http http = poco.http.withToken(TOKEN)) {
+      BusGateway gateway = new BusGateway(poco.vertx, Platforms.DEMO);
       String code = code();
-      List<Future<Http.Result>> all = new ArrayList<>();
-      for (int u = 0; u < 20; u++) {
-        all.add(poco.http.postAsync("/demo/command", new JsonObject().put("chat_id", "c-race")
-            .put("user_id", "racer" + u).put("text", "/pair " + code)));
-      }
+      List<Future<JsonObject>> all = new ArrayList<>();
+      for (int u = 0; u < 20; u++) all.add(gateway.messageAsync("c-race", "racer" + u, "/pair " + code));
       Future.all(all).await();
-      long paired = all.stream().filter(f -> f.result().status() == 200).count();
+      long paired = all.stream().filter(f -> BusGateway.refused(f.result()) == 0).count();
       assertThat(paired).isEqualTo(1);
-      assertThat(all).allSatisfy(f -> assertThat(f.result().status()).isIn(200, 403, 409));
+      assertThat(all).allSatisfy(f -> assertThat(BusGateway.refused(f.result())).as(f.result().encode())
+          .isIn(0, 403, 409));
       List<AccessEntry> stored = new StoreClient(poco.vertx.eventBus()).accessList().await();
       assertThat(stored).hasSize(1);
       assertThat(stored.get(0).role()).isEqualTo("owner");
-      JsonObject access = poco.http.get("/health").json().getJsonObject("access");
+      assertThat(stored.get(0).key()).startsWith("demo:racer");
+      JsonObject access = http.get("/health").json().getJsonObject("access");
       if (access != null) assertThat(access.getInteger("allowed_users")).isEqualTo(1);
     }
   }
@@ -101,9 +116,9 @@ class AccessIT {
   @Test
   @DisplayName("an expired code is replaced by a new one in the file; the old one no longer pairs")
   void expiry() throws Exception {
-    try (EmbeddedPoco poco = EmbeddedPoco.start(home,
-        Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false", ConfigKeys.PAIRING_CODE_TTL, "3"))) {
-      Demo demo = new Demo(poco.http);
+    try (EmbeddedPoco poco = EmbeddedPoco.start(home, untrusted("alice", ConfigKeys.PAIRING_CODE_TTL, "3"));
+        Http alice = poco.http.withToken(TOKEN)) {
+      Demo demo = new Demo(alice);
       String first = code();
       String second = first;
       long end = System.currentTimeMillis() + 10_000;
@@ -112,8 +127,8 @@ class AccessIT {
         second = code();
       }
       assertThat(second).isNotEqualTo(first).matches("[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}");
-      assertThat(demo.command("c-exp", "alice", "/pair " + first).status()).isEqualTo(403);
-      Http.Result ok = demo.command("c-exp", "alice", "/pair " + second);
+      assertThat(demo.command("c-exp", "/pair " + first).status()).isEqualTo(403);
+      Http.Result ok = demo.command("c-exp", "/pair " + second);
       assertThat(ok.status()).as(ok.raw()).isEqualTo(200);
     }
   }
@@ -248,28 +263,31 @@ class AccessIT {
   @Test
   @DisplayName("an allow-list change published on poco.config.changed applies without a restart; a bad one is ignored")
   void allowListReload() {
-    try (EmbeddedPoco poco = EmbeddedPoco.start(home,
-        Map.of(ConfigKeys.DEMO_TRUST_LOCAL, "false", ConfigKeys.ALLOWED_USERS, "demo:carol"))) {
-      Demo demo = new Demo(poco.http);
-      assertThat(demo.command("c-reload", "dave", "/run Reply with exactly: D").status()).isEqualTo(403);
+    try (EmbeddedPoco poco = EmbeddedPoco.start(home, untrusted("dave", ConfigKeys.ALLOWED_USERS, "demo:carol"));
+        Http dave = poco.http.withToken(TOKEN)) {
+      Demo demo = new Demo(dave);
+      BusGateway gateway = new BusGateway(poco.vertx, Platforms.DEMO);
+      assertThat(demo.command("c-reload", "/run Reply with exactly: D").status()).isEqualTo(403);
 
-      publish(poco, "demo:carol, demo:dave");
-      assertThat(demo.awaitDone(demo.run("c-reload", "dave", "Reply with exactly: D"), 10).getString("result"))
+      publish(poco, dave, "demo:carol, demo:dave");
+      assertThat(demo.awaitDone(demo.run("c-reload", "Reply with exactly: D"), 10).getString("result"))
           .isEqualTo("D");
 
-      publish(poco, "demo:carol, dave-without-platform");
-      assertThat(demo.command("c-reload", "dave", "/run Reply with exactly: STILL").status())
+      publish(poco, dave, "demo:carol, dave-without-platform");
+      assertThat(demo.command("c-reload", "/run Reply with exactly: STILL").status())
           .as("a malformed list keeps the old one").isEqualTo(200);
 
-      publish(poco, "demo:carol");
-      assertThat(demo.command("c-reload", "dave", "/run Reply with exactly: GONE").status()).isEqualTo(403);
-      assertThat(demo.command("c-reload", "carol", "/run Reply with exactly: C").status()).isEqualTo(200);
+      publish(poco, dave, "demo:carol");
+      assertThat(demo.command("c-reload", "/run Reply with exactly: GONE").status()).isEqualTo(403);
+      JsonObject carol = gateway.message("c-reload", "carol", "/run Reply with exactly: C");
+      assertThat(BusGateway.refused(carol)).as(carol.encode()).isZero();
+      assertThat(demo.awaitDone(carol.getString("task_id"), 10).getString("result")).isEqualTo("C");
     }
   }
 
   /** As the launcher does when the config file changes: a local publish, then one round trip so it has been handled. */
-  private static void publish(EmbeddedPoco poco, String allowed) {
+  private static void publish(EmbeddedPoco poco, Http http, String allowed) {
     poco.vertx.eventBus().publish(Addresses.CONFIG_CHANGED, new JsonObject().put(ConfigKeys.ALLOWED_USERS, allowed));
-    poco.http.get("/health");
+    http.get("/health");
   }
 }
