@@ -121,11 +121,14 @@ class EdgeSecurityIT {
     try (EmbeddedPoco poco = EmbeddedPoco.start(home, config); Http withToken = poco.http.withToken(TOKEN)) {
       Demo demo = new Demo(withToken);
       Http.Result spoofed = demo.command("c-spoof", "ou_owner", "/run Reply with exactly: SPOOFED");
-      assertThat(spoofed.status()).isEqualTo(200);
+      // A refusal is a refusal: 403 with the JSON error shape, and no task.
+      assertThat(spoofed.status()).isEqualTo(403);
+      assertThat(spoofed.json().getBoolean("ok")).isFalse();
       assertThat(spoofed.str("task_id")).isNull();
-      assertThat(spoofed.json().getJsonObject("view").getString("body")).contains("not allowed");
+      assertThat(spoofed.str("error")).contains("not allowed");
       Http.Result click = demo.cardAction("dm", null, "project.manage", null, null);
-      assertThat(click.json().getJsonObject("view").getString("title")).isEqualTo("Not allowed");
+      assertThat(click.status()).isEqualTo(403);
+      assertThat(click.str("error")).containsIgnoringCase("not allowed");
       assertThat(withToken.get("/tasks").json().getJsonArray("tasks")).isEmpty();
       // Without the token nothing answers at all, on loopback too.
       assertThat(poco.http.post("/demo/command", new JsonObject().put("text", "hi").put("user_id", "ou_owner"))
