@@ -16,6 +16,6 @@ public record Reply(View view, String taskId, String toast) {
   }
 
   public static Reply fromJson(JsonObject j) {
-    return new Reply(View.fromJson(j.getJsonObject("view")), j.getString("task_id"), j.getString("toast"));
+    return new Reply(View.fromJson(Jsons.requiredObj(j, "view")), j.getString("task_id"), j.getString("toast"));
   }
 }
