@@ -1,0 +1,76 @@
+package dev.poco.demoapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Generated bodies POSTed to the demo routes of a real edge over real HTTP (the orchestrator is DemoRoutesTest's
+ * fake): every answer is the JSON error shape or a success, never a 500, and comes back.
+ */
+class DemoRoutesFuzzTest {
+  private static Vertx vertx;
+  private static WebClient client;
+  private static int port;
+
+  @BeforeContainer
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    FakeBus bus = DemoRoutesTest.orchestrator(vertx);
+    Edge edge = DemoRoutesTest.start(vertx, bus, new JsonObject()).toCompletionStage().toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    port = edge.port;
+    client = WebClient.create(vertx);
+  }
+
+  @AfterContainer
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  record Post(String path, byte[] body) {
+    @Override public String toString() { return "POST " + path + " " + JsonBodies.preview(body); }
+  }
+
+  @Provide
+  Arbitrary<Post> posts() {
+    return net.jqwik.api.Combinators.combine(Arbitraries.of("/demo/command", "/demo/card-actions"),
+        JsonBodies.bodies()).as(Post::new);
+  }
+
+  @Property
+  void everyAnswerIsJsonAndNone500(@ForAll("posts") Post post) throws Exception {
+    HttpResponse<Buffer> resp = client.post(port, "127.0.0.1", post.path())
+        .putHeader("Content-Type", "application/json").timeout(10_000).sendBuffer(Buffer.buffer(post.body()))
+        .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    Statistics.collect(post.path(), resp.statusCode());
+    assertAnswer(resp);
+  }
+
+  static void assertAnswer(HttpResponse<Buffer> resp) {
+    assertThat(resp.statusCode()).as("status").isNotEqualTo(500).isIn(200, 400, 403, 404, 409, 413);
+    assertThat(resp.getHeader("Content-Type")).startsWith("application/json");
+    JsonObject body = resp.bodyAsJsonObject();
+    if (resp.statusCode() == 200) {
+      assertThat(body.getBoolean("ok")).isTrue();
+      assertThat(body.getJsonObject("view")).isNotNull();
+    } else {
+      assertThat(body.getBoolean("ok")).isFalse();
+      assertThat(body.getString("error")).isNotBlank();
+      assertThat(body.getInteger("code")).isEqualTo(resp.statusCode());
+    }
+  }
+}
