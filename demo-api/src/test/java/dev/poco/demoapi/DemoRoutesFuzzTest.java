@@ -10,9 +10,11 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -47,7 +49,11 @@ class DemoRoutesFuzzTest {
 
   @Provide
   Arbitrary<Post> posts() {
-    return net.jqwik.api.Combinators.combine(Arbitraries.of("/demo/command", "/demo/card-actions"),
+    // The webhook routes only wrap the bytes for their gateway (none runs here: 503); the platforms' own
+    // parsers live in their gateways.
+    return Combinators.combine(Arbitraries.frequencyOf(
+        Tuple.of(5, Arbitraries.of("/demo/command", "/demo/card-actions")),
+        Tuple.of(1, Arbitraries.of("/platform/feishu/events", "/platform/slack/interactive"))),
         JsonBodies.bodies()).as(Post::new);
   }
 
@@ -57,11 +63,15 @@ class DemoRoutesFuzzTest {
         .putHeader("Content-Type", "application/json").timeout(10_000).sendBuffer(Buffer.buffer(post.body()))
         .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
     Statistics.collect(post.path(), resp.statusCode());
+    if (post.path().startsWith("/platform/")) {
+      assertThat(resp.statusCode()).as("status").isIn(413, 503);
+    } else {
+      assertThat(resp.statusCode()).as("status").isIn(200, 400, 403, 404, 409, 413);
+    }
     assertAnswer(resp);
   }
 
   static void assertAnswer(HttpResponse<Buffer> resp) {
-    assertThat(resp.statusCode()).as("status").isNotEqualTo(500).isIn(200, 400, 403, 404, 409, 413);
     assertThat(resp.getHeader("Content-Type")).startsWith("application/json");
     JsonObject body = resp.bodyAsJsonObject();
     if (resp.statusCode() == 200) {

@@ -29,6 +29,7 @@ final class JsonBodies {
     return Arbitraries.frequencyOf(
         Tuple.of(4, objects(3).map(o -> bytes(Json.encode(o)))),
         Tuple.of(5, stringFields().map(o -> bytes(o.encode()))),
+        Tuple.of(4, commands().map(o -> bytes(o.encode()))),
         Tuple.of(5, cardActions().map(o -> bytes(o.encode()))),
         Tuple.of(1, values(1).map(v -> bytes(Json.encode(v)))),
         Tuple.of(1, deep().map(JsonBodies::bytes)),
@@ -52,6 +53,15 @@ final class JsonBodies {
     Arbitrary<JsonObject> event = Combinators.combine(any, any, action).as((op, ctx, a) ->
         new JsonObject().put("operator", op).put("context", ctx).put("action", a));
     return event.map(e -> new JsonObject().put("event", e));
+  }
+
+  /** A command body: text, and a chat and a user now and then, each a string or any other value. */
+  static Arbitrary<JsonObject> commands() {
+    Arbitrary<Object> field = Arbitraries.frequencyOf(Tuple.of(4, strings().map(s -> (Object) s)),
+        Tuple.of(1, values(1)));
+    Arbitrary<Object> maybe = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(null)), Tuple.of(1, field));
+    return Combinators.combine(field, maybe, maybe).as((text, chat, user) ->
+        new JsonObject().put("text", text).put("chat_id", chat).put("user_id", user));
   }
 
   /** Real field names with string values: well typed, so parsing gets past the type checks. */
