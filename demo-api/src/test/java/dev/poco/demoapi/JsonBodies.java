@@ -25,12 +25,14 @@ final class JsonBodies {
       "open_message_id", "open_chat_id", "action", "value", "form_value", "intent_key", "surface", "request_id",
       "task_id", "project_id", "name", "backend", "path", "page");
 
-  static Arbitrary<byte[]> bodies() {
+  /** Bodies for {@code path}: mostly its own shape, with any field of any type, and everything else. */
+  static Arbitrary<byte[]> bodies(String path) {
+    Arbitrary<JsonObject> shaped = path.equals("/demo/command") ? commands()
+        : path.equals("/demo/card-actions") ? cardActions() : objects(2);
     return Arbitraries.frequencyOf(
-        Tuple.of(4, objects(3).map(o -> bytes(Json.encode(o)))),
-        Tuple.of(5, stringFields().map(o -> bytes(o.encode()))),
-        Tuple.of(4, commands().map(o -> bytes(o.encode()))),
-        Tuple.of(5, cardActions().map(o -> bytes(o.encode()))),
+        Tuple.of(8, shaped.map(o -> bytes(o.encode()))),
+        Tuple.of(3, objects(3).map(o -> bytes(Json.encode(o)))),
+        Tuple.of(2, stringFields().map(o -> bytes(o.encode()))),
         Tuple.of(1, values(1).map(v -> bytes(Json.encode(v)))),
         Tuple.of(1, deep().map(JsonBodies::bytes)),
         Tuple.of(2, broken()),
@@ -58,6 +60,8 @@ final class JsonBodies {
   /** A command body: text, and a chat and a user now and then, each a string or any other value. */
   static Arbitrary<JsonObject> commands() {
     Arbitrary<Object> field = Arbitraries.frequencyOf(Tuple.of(4, strings().map(s -> (Object) s)),
+        Tuple.of(3, Arbitraries.strings().alpha().numeric().withChars(' ', '/').ofMinLength(1).ofMaxLength(30)
+            .map(s -> (Object) s)),
         Tuple.of(1, values(1)));
     Arbitrary<Object> maybe = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(null)), Tuple.of(1, field));
     return Combinators.combine(field, maybe, maybe).as((text, chat, user) ->
@@ -110,8 +114,9 @@ final class JsonBodies {
    * top or inside a card action's form, which the edge copies and sends on.
    */
   static Arbitrary<String> deep() {
-    return Combinators.combine(Arbitraries.integers().between(10, 3_000), Arbitraries.of("{\"text\":", "["),
-        Arbitraries.of("", "{\"event\":{\"action\":{\"value\":{\"intent_key\":\"home\"},\"form_value\":{\"a\":"))
+    return Combinators.combine(Arbitraries.integers().between(10, 1_200), Arbitraries.of("{\"text\":", "["),
+        Arbitraries.of("", "{\"event\":{\"action\":{\"value\":{\"intent_key\":\"" + Intents.HOME
+            + "\"},\"form_value\":{\"a\":"))
         .as((n, open, at) -> at + open.repeat(n) + "\"x\"" + (open.equals("[") ? "]" : "}").repeat(n)
             + (at.isEmpty() ? "" : "}}}}"));
   }

@@ -142,7 +142,7 @@ final class Inbound {
     return cmd.indexOf('/', 1) >= 0 ? null : cmd;
   }
 
-  /** What follows the leading word, stripped: cut where the word ends as typed, since lower-casing "/İ" lengthens it. */
+  /** What follows the leading word, stripped: cut where the word ends as typed (lower-casing "/İ" lengthens it). */
   static String argument(String text) {
     return text.substring(wordEnd(text)).strip();
   }

@@ -35,8 +35,8 @@ class TextCommandFuzzTest {
   @Provide
   Arbitrary<String> texts() {
     Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(60);
-    Arbitrary<String> prefix = Arbitraries.of("", "/", "/ ", "/İ", "/İİ ", "/ß", "/RUN ", "/run", "/approve ", "/status\t",
-        "/pair ", "/steer\u00A0", "/srv/api ", "//", "\u0000/", " /help", "/\uD83D\uDE00 ", "/\uD800");
+    Arbitrary<String> prefix = Arbitraries.of("", "/", "/ ", "/İ", "/İİ ", "/ß", "/RUN ", "/run", "/approve ",
+        "/status\t", "/pair ", "/steer\u00A0", "/srv/api ", "//", "\u0000/", " /help", "/\uD83D\uDE00 ", "/\uD800");
     Arbitrary<String> huge = Combinators.combine(any.filter(s -> !s.isEmpty()), Arbitraries.integers().between(1_000,
         200_000)).as((s, n) -> s.repeat(Math.max(1, n / s.length())));
     return Arbitraries.frequencyOf(
