@@ -28,7 +28,7 @@ public record Reply(View view, String taskId, String toast, int refused) {
   }
 
   public static Reply fromJson(JsonObject j) {
-    return new Reply(View.fromJson(j.getJsonObject("view")), j.getString("task_id"), j.getString("toast"),
-        j.getInteger("refused", 0));
+    return new Reply(View.fromJson(Jsons.requiredObj(j, "view")), j.getString("task_id"), j.getString("toast"),
+        Jsons.integer(j, "refused", 0));
   }
 }

@@ -54,7 +54,7 @@ final class Inbound {
   private Future<Reply> accept(InboundMessage m) {
     String text = m.text() == null ? "" : m.text().strip();
     String cmd = command(text);
-    String arg = cmd == null ? text : text.substring(cmd.length()).strip();
+    String arg = cmd == null ? text : argument(text);
     if ("/pair".equals(cmd)) return access.pair(m.platform(), m.userId(), arg);
     if (!access.allowed(m.platform(), m.userId(), m.trusted())) return Future.succeededFuture(refusal(m));
     if ("/help".equals(cmd)) return Future.succeededFuture(Reply.of(Views.help()));
@@ -147,10 +147,19 @@ final class Inbound {
   /** The leading /command in lower case, or null for plain text. */
   static String command(String text) {
     if (!text.startsWith("/")) return null;
-    int end = 0;
-    while (end < text.length() && !Character.isWhitespace(text.charAt(end))) end++;
-    String cmd = text.substring(0, end).toLowerCase(Locale.ROOT);
+    String cmd = text.substring(0, wordEnd(text)).toLowerCase(Locale.ROOT);
     // "/srv/api is broken" is a prompt, not a command.
     return cmd.indexOf('/', 1) >= 0 ? null : cmd;
+  }
+
+  /** What follows the leading word, stripped: cut where the word ends as typed (lower-casing "/İ" lengthens it). */
+  static String argument(String text) {
+    return text.substring(wordEnd(text)).strip();
+  }
+
+  private static int wordEnd(String text) {
+    int end = 0;
+    while (end < text.length() && !Character.isWhitespace(text.charAt(end))) end++;
+    return end;
   }
 }
