@@ -29,7 +29,7 @@ class CardActionPayloadFuzzTest {
     JsonObject before = body.copy();
     CardIntent intent;
     try {
-      intent = CompletableFuture.supplyAsync(() -> CardActionPayload.toIntent(body, true))
+      intent = CompletableFuture.supplyAsync(() -> CardActionPayload.toIntent(body, new EdgeGuard.Caller(DemoIds.USER, true)))
           .get(5, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       assertThat(e.getCause()).isInstanceOf(HttpError.class);
