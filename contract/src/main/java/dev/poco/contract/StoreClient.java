@@ -226,6 +226,18 @@ public final class StoreClient {
     return ordered("task:" + t.taskId(), true, () -> call(StoreOp.TASK_SAVE, body));
   }
 
+  /** One piece of a task's full output at its offset; pieces of one task are written in order, never collapsed. */
+  public Future<Void> appendOutput(String taskId, long offset, String text) {
+    JsonObject body = new JsonObject().put("task_id", taskId).put("offset", offset).put("text", text);
+    return ordered("output:" + taskId, false, () -> call(StoreOp.TASK_OUTPUT_APPEND, body));
+  }
+
+  /** A page of a task's stored output: {text, offset, next_offset, stored_chars}. */
+  public Future<JsonObject> outputPage(String taskId, long offset, int limit) {
+    return call(StoreOp.TASK_OUTPUT_PAGE, new JsonObject().put("task_id", taskId).put("offset", offset)
+        .put("limit", limit));
+  }
+
   public Future<Task> task(String taskId) {
     return call(StoreOp.TASK_GET, new JsonObject().put("task_id", taskId)).map(Task::fromJson);
   }
