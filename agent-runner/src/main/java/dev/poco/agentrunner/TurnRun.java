@@ -3,6 +3,7 @@ package dev.poco.agentrunner;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.TaskEvent;
 import dev.poco.contract.TaskStatus;
+import dev.poco.contract.TaskText;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One task's turn on this runner: turns what the backend reports into TaskEvents with seq 1, 2, 3...
  * Deltas are coalesced: the first goes out at once, later ones at most once per window, and whatever is
- * pending is flushed before any other event, so the orchestrator sees every byte in order.
+ * pending is flushed before any other event, so the orchestrator sees every byte in order. No message is big: a
+ * DELTA carries at most {@link TaskText#CHUNK_CHARS}, and FINISHED a result of at most
+ * {@link TaskText#RESULT_MAX_CHARS} (the answer's head; the whole answer went out as deltas), so only that much of
+ * the answer is kept here.
  */
 final class TurnRun implements TurnSink {
   private static final Logger log = LoggerFactory.getLogger(TurnRun.class);
@@ -36,6 +40,7 @@ final class TurnRun implements TurnSink {
   private final StringBuilder answer = new StringBuilder();
   private final StringBuilder pending = new StringBuilder();
   private long seq;
+  private long answerChars;
   private long lastDeltaAt;
   private boolean deltaSent;
   private long flushTimer = -1;
@@ -134,7 +139,8 @@ final class TurnRun implements TurnSink {
     cancelTimer(timeoutTimer);
     cancelTimer(graceTimer);
     JsonObject data = new JsonObject().put("status", status.wire())
-        .put("result", result != null ? result : answer.toString()).put("error", error);
+        .put("result", result != null ? TaskText.capped(result, TaskText.RESULT_MAX_CHARS) : answer())
+        .put("error", error);
     outcome = new TaskEvent(taskId, runnerId, ++seq, TaskEvent.FINISHED, null, data).toJson();
     outcomeDeadline = System.currentTimeMillis() + FINAL_RETRY_FOR_MS;
     onFinished.accept(this); // claimed in heartbeats from now until acknowledged
@@ -162,8 +168,14 @@ final class TurnRun implements TurnSink {
   @Override
   public void delta(String text) {
     if (finished || text == null || text.isEmpty()) return;
-    answer.append(text);
+    int room = TaskText.RESULT_MAX_CHARS + 1 - answer.length();
+    if (room > 0) answer.append(text, 0, Math.min(text.length(), room));
+    answerChars += text.length();
     pending.append(text);
+    if (pending.length() >= TaskText.CHUNK_CHARS) {
+      flushDeltas();
+      return;
+    }
     if (flushTimer != -1) return;
     long wait = lastDeltaAt + windowNanos - System.nanoTime();
     if (!deltaSent || wait <= 0) {
@@ -215,11 +227,23 @@ final class TurnRun implements TurnSink {
     cancelTimer(flushTimer);
     flushTimer = -1;
     if (pending.length() == 0) return;
-    String text = pending.toString();
-    pending.setLength(0);
     deltaSent = true;
     lastDeltaAt = System.nanoTime();
-    emit(TaskEvent.DELTA, text, null);
+    int from = 0;
+    while (from < pending.length()) {
+      int to = TaskText.safeEnd(pending, Math.min(pending.length(), from + TaskText.CHUNK_CHARS));
+      if (to <= from) to = Math.min(pending.length(), from + 2);
+      emit(TaskEvent.DELTA, pending.substring(from, to), null);
+      from = to;
+    }
+    pending.setLength(0);
+  }
+
+  /** The streamed answer as FINISHED reports it: whole when short, else its head and how much more there was. */
+  private String answer() {
+    if (answerChars <= TaskText.RESULT_MAX_CHARS) return answer.toString();
+    int end = TaskText.safeEnd(answer, TaskText.RESULT_MAX_CHARS);
+    return answer.substring(0, end) + "\n… [" + (answerChars - end) + " more characters not shown]";
   }
 
   private void emit(String type, String text, JsonObject data) {

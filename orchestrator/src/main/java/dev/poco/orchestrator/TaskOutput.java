@@ -3,12 +3,15 @@ package dev.poco.orchestrator;
 import dev.poco.contract.StoreClient;
 import dev.poco.contract.TaskText;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One live task's output: the tail its card and live view show, and the full text appended to the store in pieces
- * of at most {@link TaskText#CHUNK_CHARS}, in order, never rebuilt. What passes {@link TaskText#STORED_MAX_CHARS},
+ * of at most {@link TaskText#CHUNK_CHARS}, each at its offset, never rebuilt. What passes {@link TaskText#STORED_MAX_CHARS},
  * what would push the pieces waiting for the store past the shared {@link Backlog}, and pieces the store failed to
  * take are dropped and counted; the end of the stored text then says how much. Confined to the orchestrator's event
  * loop.
@@ -33,7 +36,8 @@ final class TaskOutput {
   private long written;
   private long dropped;
   private boolean markerWritten;
-  private Future<Void> last = Future.succeededFuture();
+  private int inFlight;
+  private final List<Promise<Void>> settled = new ArrayList<>();
 
   /** Picks up where a stored task left off ({@code total} characters, the last of them {@code tail}). */
   TaskOutput(String taskId, StoreClient store, Backlog backlog, String tail, long total, long dropped) {
@@ -71,7 +75,14 @@ final class TaskOutput {
   /** Hands what is pending to the store; completes (never fails) once every piece handed so far is settled. */
   Future<Void> flush() {
     while (pending.length() > 0) send(TaskText.safeEnd(pending, Math.min(pending.length(), TaskText.CHUNK_CHARS)));
-    return last;
+    return whenSettled();
+  }
+
+  private Future<Void> whenSettled() {
+    if (inFlight == 0) return Future.succeededFuture();
+    Promise<Void> p = Promise.promise();
+    settled.add(p);
+    return p.future();
   }
 
   /** The last flush: when output was dropped, the stored text ends with a line saying how much. */
@@ -82,11 +93,10 @@ final class TaskOutput {
       String marker = "\n\n[output truncated: " + dropped + " characters were not stored"
           + (written >= TaskText.STORED_MAX_CHARS ? " (the stored output keeps the first " + TaskText.STORED_MAX_CHARS
               + ")" : "") + "]\n";
-      long at = written;
-      written += marker.length();
-      last = store.appendOutput(taskId, at, marker).otherwise(err -> null);
+      pending.append(marker);
+      flush();
     }
-    return last;
+    return whenSettled();
   }
 
   private void send(int upTo) {
@@ -96,14 +106,19 @@ final class TaskOutput {
     long at = written;
     written += len;
     backlog.chars += len;
-    last = store.appendOutput(taskId, at, piece).transform(ar -> {
+    inFlight++;
+    store.appendOutput(taskId, at, piece).onComplete(ar -> {
       backlog.chars -= len;
       if (ar.failed()) {
         dropped += len;
         log.warn("could not store {} characters of task {}'s output at {}: {}", len, taskId, at,
             ar.cause().getMessage());
       }
-      return Future.<Void>succeededFuture();
+      if (--inFlight == 0) {
+        List<Promise<Void>> waiting = new ArrayList<>(settled);
+        settled.clear();
+        waiting.forEach(Promise::complete);
+      }
     });
   }
 }
