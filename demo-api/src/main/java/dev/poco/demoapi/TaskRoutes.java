@@ -52,8 +52,11 @@ final class TaskRoutes {
   private void get(RoutingContext ctx) {
     String taskId = ctx.pathParam("task_id");
     long waitMs = waitMs(ctx);
-    JsonObject body = new JsonObject().put("task_id", taskId).put("output_offset", offset(ctx))
-        .put("output_limit", outputLimit(ctx));
+    JsonObject body = new JsonObject().put("task_id", taskId);
+    Long offset = offset(ctx);
+    Integer limit = outputLimit(ctx);
+    if (offset != null) body.put("output_offset", offset);
+    if (limit != null) body.put("output_limit", limit);
     Future<JsonObject> task = waitMs > 0
         ? Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_TASK_AWAIT, body.put("timeout_ms", waitMs),
             waitMs + AWAIT_MARGIN_MS)
@@ -75,9 +78,10 @@ final class TaskRoutes {
     }
   }
 
-  private static long offset(RoutingContext ctx) {
+  /** ?output_offset, or null for the orchestrator's default (the start). */
+  private static Long offset(RoutingContext ctx) {
     String raw = ctx.queryParams().get("output_offset");
-    if (raw == null || raw.isBlank()) return 0;
+    if (raw == null || raw.isBlank()) return null;
     try {
       long offset = Long.parseLong(raw.trim());
       if (offset >= 0) return offset;
@@ -87,9 +91,10 @@ final class TaskRoutes {
     throw new HttpError(400, "query 'output_offset' must be a whole number, 0 or more");
   }
 
-  private static int outputLimit(RoutingContext ctx) {
+  /** ?output_limit capped at a page, or null for the orchestrator's default (a whole page). */
+  private static Integer outputLimit(RoutingContext ctx) {
     String raw = ctx.queryParams().get("output_limit");
-    if (raw == null || raw.isBlank()) return TaskText.PAGE_MAX_CHARS;
+    if (raw == null || raw.isBlank()) return null;
     try {
       long limit = Long.parseLong(raw.trim());
       if (limit > 0) return (int) Math.min(limit, TaskText.PAGE_MAX_CHARS);
