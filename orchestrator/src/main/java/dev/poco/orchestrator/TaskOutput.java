@@ -36,6 +36,7 @@ final class TaskOutput {
   private long written;
   private long dropped;
   private boolean markerWritten;
+  private boolean warnedBacklog;
   private int inFlight;
   private final List<Promise<Void>> settled = new ArrayList<>();
 
@@ -66,6 +67,11 @@ final class TaskOutput {
     if (keep < text.length()) keep = TaskText.safeEnd(text, keep);
     if (keep > 0 && backlog.chars + pending.length() + keep > backlog.maxChars) {
       keep = 0; // the store is far behind: dropping beats running out of heap
+      if (!warnedBacklog) {
+        warnedBacklog = true;
+        log.warn("task {}: the store is {} characters behind on output; dropping what comes until it catches up",
+            taskId, backlog.chars);
+      }
     }
     dropped += text.length() - keep;
     pending.append(text, 0, keep);

@@ -30,8 +30,8 @@ public final class BigTasks {
     StringBuilder sb = new StringBuilder(PROMPT_CHARS).append("BIG:").append(outputChars).append(" task ").append(i)
         .append(' ');
     while (sb.length() < PROMPT_CHARS) sb.append("lorem ipsum dolor sit amet ");
-    sb.setLength(PROMPT_CHARS);
-    return sb.toString();
+    sb.setLength(PROMPT_CHARS - 1);
+    return sb.append('.').toString(); // a prompt is stripped of blanks at its ends
   }
 
   /** Sends {@code n} big tasks spread over {@code chats} chats; their ids in order. */
