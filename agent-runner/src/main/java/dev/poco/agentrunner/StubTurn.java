@@ -19,11 +19,11 @@ final class StubTurn implements AgentTurn {
   private static final int CHUNKS = 4;
   private static final Pattern BIG = Pattern.compile("BIG:(\\d{1,10})");
   /**
-   * One BIG delta, and the pause between two when no delta pause is configured: about 6 MB/s, a fast agent, which
-   * the store keeps up with for several tasks at once (faster output than the store takes is dropped and counted).
+   * One BIG delta, and the pause between two when no delta pause is configured (up to ~30 MB/s); it also waits while
+   * the orchestrator has not taken what was sent ({@link TurnSink#congested}), so it runs as fast as the store writes.
    */
   static final int BIG_DELTA_CHARS = 64 * 1024;
-  static final long BIG_PAUSE_MS = 10;
+  static final long BIG_PAUSE_MS = 2;
 
   private final Vertx vertx;
   private final TurnRequest request;
@@ -84,7 +84,7 @@ final class StubTurn implements AgentTurn {
     }
     timer = vertx.setTimer(deltaMs > 0 ? deltaMs : BIG_PAUSE_MS, id -> {
       timer = -1;
-      bigAnswer(at + n, total);
+      sink.whenDrained(() -> bigAnswer(at + n, total)); // waits while the orchestrator is behind
     });
   }
 

@@ -30,6 +30,9 @@ final class TurnRun implements TurnSink {
   /** After this long without an orchestrator, the outcome is resent less often (never dropped, see deliver). */
   static final long FINAL_RETRY_FOR_MS = 10 * 60_000;
   static final long FINAL_RETRY_SLOW_MS = 30_000;
+  /** Output a turn may have in flight to the orchestrator before a backend that can wait is asked to. */
+  static final long MAX_UNACKED_CHARS = 1024 * 1024;
+  static final long DELTA_ACK_MS = 30_000;
 
   private final String taskId;
   private final String runnerId;
@@ -40,6 +43,9 @@ final class TurnRun implements TurnSink {
   private final StringBuilder answer = new StringBuilder();
   private final StringBuilder pending = new StringBuilder();
   private long seq;
+  /** Delta characters sent and not yet acknowledged: the orchestrator answers a DELTA once it has room for it. */
+  private long unackedChars;
+  private final java.util.ArrayDeque<Runnable> drained = new java.util.ArrayDeque<>();
   private long answerChars;
   private long lastDeltaAt;
   private boolean deltaSent;
@@ -233,7 +239,7 @@ final class TurnRun implements TurnSink {
     while (from < pending.length()) {
       int to = TaskText.safeEnd(pending, Math.min(pending.length(), from + TaskText.CHUNK_CHARS));
       if (to <= from) to = Math.min(pending.length(), from + 2);
-      emit(TaskEvent.DELTA, pending.substring(from, to), null);
+      emitDelta(pending.substring(from, to));
       from = to;
     }
     pending.setLength(0);
@@ -244,6 +250,29 @@ final class TurnRun implements TurnSink {
     if (answerChars <= TaskText.RESULT_MAX_CHARS) return answer.toString();
     int end = TaskText.safeEnd(answer, TaskText.RESULT_MAX_CHARS);
     return answer.substring(0, end) + "\n… [" + (answerChars - end) + " more characters not shown]";
+  }
+
+  /**
+   * A DELTA goes as a request: its answer says the orchestrator took it (and has room for more), which bounds the
+   * output in flight per turn. A missing answer (timeout, orchestrator away) counts as taken, so nothing waits forever.
+   */
+  private void emitDelta(String text) {
+    TaskEvent event = new TaskEvent(taskId, runnerId, ++seq, TaskEvent.DELTA, text, null);
+    unackedChars += text.length();
+    vertx.eventBus().request(Addresses.ORCHESTRATOR_TASK_EVENT, event.toJson(),
+        new DeliveryOptions().setSendTimeout(DELTA_ACK_MS)).onComplete(ar -> {
+          unackedChars -= text.length();
+          while (!congested() && !drained.isEmpty()) drained.poll().run();
+        });
+  }
+
+  @Override
+  public boolean congested() { return unackedChars > MAX_UNACKED_CHARS && !finished; }
+
+  @Override
+  public void whenDrained(Runnable then) {
+    if (!congested()) then.run();
+    else drained.add(then);
   }
 
   private void emit(String type, String text, JsonObject data) {

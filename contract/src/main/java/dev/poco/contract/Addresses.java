@@ -14,7 +14,8 @@ public final class Addresses {
   public static final String ORCHESTRATOR_INTENT = "poco.orchestrator.intent";
   /**
    * Send, served by the orchestrator. Body: TaskEvent, ordered per task by its seq. FINISHED comes as a
-   * request, repeated until the empty reply acknowledges it.
+   * request, repeated until the empty reply acknowledges it. DELTA (at most TaskText.CHUNK_CHARS) comes as a request
+   * too: the empty reply, held while the store is far behind on output, paces the runner.
    */
   public static final String ORCHESTRATOR_TASK_EVENT = "poco.orchestrator.task.event";
   /**

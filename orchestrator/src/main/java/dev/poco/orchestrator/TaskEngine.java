@@ -54,8 +54,9 @@ final class TaskEngine {
   private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
   private static final String CONFIRM_PREFIX = "confirm:";
   private static final long CLOCK_MARGIN_MS = 1_000;
-  /** Output characters waiting for the store, across all tasks, before more is dropped (see TaskOutput). */
-  static final long OUTPUT_BACKLOG_CHARS = 8L * 1024 * 1024;
+  /** Output characters waiting for the store, across all tasks, before runners wait, and before more is dropped. */
+  static final long OUTPUT_BACKLOG_SOFT_CHARS = 4L * 1024 * 1024;
+  static final long OUTPUT_BACKLOG_HARD_CHARS = 12L * 1024 * 1024;
 
   private static final class Lane {
     String activeId;
@@ -90,7 +91,8 @@ final class TaskEngine {
   private final Map<String, Future<Void>> finalSaves = new HashMap<>();
   /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
   private final Map<String, TaskOutput> outputs = new HashMap<>();
-  private final TaskOutput.Backlog backlog = new TaskOutput.Backlog(OUTPUT_BACKLOG_CHARS);
+  private final TaskOutput.Backlog backlog = new TaskOutput.Backlog(OUTPUT_BACKLOG_SOFT_CHARS,
+      OUTPUT_BACKLOG_HARD_CHARS);
 
   TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
       Cards cards, TaskMeters meters) {
@@ -404,7 +406,8 @@ final class TaskEngine {
 
   /**
    * Applies a runner's event. Completes once what it settled is durable: for FINISHED, the task's final
-   * state (also for a repeat of it, which finds the task already ended); at once for the rest.
+   * state (also for a repeat of it, which finds the task already ended); for DELTA once the store is not far behind
+   * on output (the runner's flow control); at once for the rest.
    */
   Future<Void> onEvent(TaskEvent e) {
     Task t = active.get(e.taskId());
@@ -415,7 +418,9 @@ final class TaskEngine {
     if (recovering.remove(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
     SeqGate gate = gates.computeIfAbsent(e.taskId(), k -> SeqGate.resumed());
     for (TaskEvent ev : gate.accept(e)) apply(ev);
-    return TaskEvent.FINISHED.equals(e.type()) ? finalSave(e.taskId()) : Future.succeededFuture();
+    if (TaskEvent.FINISHED.equals(e.type())) return finalSave(e.taskId());
+    // A runner's DELTA is answered once the store has room: that is how a fast agent is slowed to the store's pace.
+    return TaskEvent.DELTA.equals(e.type()) ? backlog.room() : Future.succeededFuture();
   }
 
   private Future<Void> finalSave(String taskId) {

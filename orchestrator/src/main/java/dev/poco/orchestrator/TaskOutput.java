@@ -19,12 +19,38 @@ import org.slf4j.LoggerFactory;
 final class TaskOutput {
   private static final Logger log = LoggerFactory.getLogger(TaskOutput.class);
 
-  /** Output characters handed to the store and not yet answered, across all tasks: bounds the heap they take. */
+  /**
+   * Output characters handed to the store and not yet answered, across all tasks: bounds the heap they take. Above
+   * {@code softChars} runners are asked to wait (their DELTAs are answered once it is below again); above
+   * {@code hardChars} (a runner that does not wait) output is dropped.
+   */
   static final class Backlog {
-    final long maxChars;
+    final long softChars;
+    final long hardChars;
     long chars;
+    private final List<Promise<Void>> waiting = new ArrayList<>();
 
-    Backlog(long maxChars) { this.maxChars = maxChars; }
+    Backlog(long softChars, long hardChars) {
+      this.softChars = softChars;
+      this.hardChars = hardChars;
+    }
+
+    /** Completes once the store is less than {@code softChars} behind. */
+    Future<Void> room() {
+      if (chars < softChars) return Future.succeededFuture();
+      Promise<Void> p = Promise.promise();
+      waiting.add(p);
+      return p.future();
+    }
+
+    void taken(long n) {
+      chars -= n;
+      if (chars < softChars && !waiting.isEmpty()) {
+        List<Promise<Void>> ready = new ArrayList<>(waiting);
+        waiting.clear();
+        ready.forEach(Promise::complete);
+      }
+    }
   }
 
   private final String taskId;
@@ -65,7 +91,7 @@ final class TaskOutput {
     long room = TaskText.STORED_MAX_CHARS - (written + pending.length());
     int keep = (int) Math.max(0, Math.min(text.length(), room));
     if (keep < text.length()) keep = TaskText.safeEnd(text, keep);
-    if (keep > 0 && backlog.chars + pending.length() + keep > backlog.maxChars) {
+    if (keep > 0 && backlog.chars + pending.length() + keep > backlog.hardChars) {
       keep = 0; // the store is far behind: dropping beats running out of heap
       if (!warnedBacklog) {
         warnedBacklog = true;
@@ -114,7 +140,7 @@ final class TaskOutput {
     backlog.chars += len;
     inFlight++;
     store.appendOutput(taskId, at, piece).onComplete(ar -> {
-      backlog.chars -= len;
+      backlog.taken(len);
       if (ar.failed()) {
         dropped += len;
         log.warn("could not store {} characters of task {}'s output at {}: {}", len, taskId, at,
