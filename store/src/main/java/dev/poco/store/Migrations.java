@@ -107,13 +107,18 @@ final class Migrations {
   static final List<String> V3 = List.of("ALTER TABLE tasks ADD COLUMN diff_json TEXT");
 
   /**
-   * Bounded task rows: the row keeps a prompt summary and the output's tail; the whole prompt and the whole output
-   * (in pieces, appended as they come) live beside it, read only for one task.
+   * Small task rows, so listing reads little: the row keeps summaries (the prompt's, the result's, the output's last
+   * characters). Beside it: the whole prompt, the output's live tail and the whole (bounded) result, and the whole
+   * output in pieces appended as they come; only a single task's read touches those.
    */
   static final List<String> V4 = List.of("""
       CREATE TABLE task_prompts (
         task_id TEXT NOT NULL PRIMARY KEY REFERENCES tasks(task_id) ON DELETE CASCADE,
         prompt TEXT NOT NULL)""", """
+      CREATE TABLE task_texts (
+        task_id TEXT NOT NULL PRIMARY KEY REFERENCES tasks(task_id) ON DELETE CASCADE,
+        output_tail TEXT NOT NULL,
+        result TEXT)""", """
       CREATE TABLE task_output (
         task_id TEXT NOT NULL REFERENCES tasks(task_id) ON DELETE CASCADE,
         start_offset INTEGER NOT NULL,

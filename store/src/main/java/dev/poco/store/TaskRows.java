@@ -18,9 +18,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Tasks: upsert by id, get, newest-first listing, and the full output in pieces. A row stays small (a prompt
- * summary, the output's tail, a bounded result): the whole prompt sits in task_prompts, the whole output in
- * task_output, and only a single task's read touches them.
+ * Tasks: upsert by id, get, newest-first listing, and the full output in pieces. A row stays small (summaries of the
+ * prompt and result, the output's last characters), so a listing reads little: the whole prompt sits in
+ * task_prompts, the live output tail and the bounded result in task_texts, the whole output in task_output, and only
+ * a single task's read touches them.
  */
 final class TaskRows {
   private TaskRows() {}
@@ -51,6 +52,9 @@ final class TaskRows {
   static final String PROMPT_INSERT = "INSERT INTO task_prompts (task_id, prompt) VALUES (?, ?) "
       + "ON CONFLICT (task_id) DO NOTHING";
 
+  static final String TEXTS_UPSERT = "INSERT INTO task_texts (task_id, output_tail, result) VALUES (?, ?, ?) "
+      + "ON CONFLICT (task_id) DO UPDATE SET output_tail = excluded.output_tail, result = excluded.result";
+
   static final String OUTPUT_UPSERT = "INSERT INTO task_output (task_id, start_offset, end_offset, text) "
       + "VALUES (?, ?, ?, ?) ON CONFLICT (task_id, start_offset) DO UPDATE SET end_offset = excluded.end_offset, "
       + "text = excluded.text";
@@ -58,18 +62,26 @@ final class TaskRows {
   static Write save(Task t, long now) {
     long created = t.createdAt() == 0 ? now : t.createdAt();
     String prompt = t.prompt() == null ? "" : t.prompt();
+    String output = TaskText.tail(t.output() == null ? "" : t.output(), TaskText.TAIL_CHARS);
+    String result = TaskText.capped(t.result(), TaskText.RESULT_MAX_CHARS);
     Tuple args = Sql.args(t.taskId(), t.projectId(), TaskText.summary(prompt), t.status().wire(),
         t.backend(), t.workdir(), t.originPlatform(), t.originChatId(), t.originUserId(), t.originThreadId(),
-        t.cardMessageId(), TaskText.tail(t.output() == null ? "" : t.output(), TaskText.TAIL_CHARS),
-        TaskText.capped(t.result(), TaskText.RESULT_MAX_CHARS), t.error(), encode(t.usage()),
-        encode(t.approval()), t.runnerId(), t.sessionId(), created, t.updatedAt() == 0 ? now : t.updatedAt(),
-        t.startedAt(), t.finishedAt(), encode(t.diff()), Math.max(t.promptChars(), prompt.length()),
-        t.outputChars(), t.outputDropped());
-    if (prompt.length() <= TaskText.SUMMARY_MAX_CHARS) {
+        t.cardMessageId(), TaskText.tail(output, TaskText.LIST_OUTPUT_CHARS), TaskText.summary(result), t.error(),
+        encode(t.usage()), encode(t.approval()), t.runnerId(), t.sessionId(), created,
+        t.updatedAt() == 0 ? now : t.updatedAt(), t.startedAt(), t.finishedAt(), encode(t.diff()),
+        Math.max(t.promptChars(), prompt.length()), Math.max(t.outputChars(), output.length()), t.outputDropped());
+    boolean small = output.length() <= TaskText.LIST_OUTPUT_CHARS
+        && (result == null || result.length() <= TaskText.SUMMARY_MAX_CHARS);
+    if (small && prompt.length() <= TaskText.SUMMARY_MAX_CHARS) {
+      // The row holds it all, and one statement batches with its neighbours. A task's output and result only grow,
+      // so no longer texts row from an earlier save can be left behind.
       return Write.upsert(UPSERT, args, SqlErrors.projectMustExist(t.projectId()));
     }
     return new Write.Unit(conn -> conn.preparedQuery(UPSERT).execute(args)
-        .compose(r -> conn.preparedQuery(PROMPT_INSERT).execute(Tuple.of(t.taskId(), prompt)))
+        .compose(r -> small ? Future.succeededFuture()
+            : conn.preparedQuery(TEXTS_UPSERT).execute(Tuple.of(t.taskId(), output, result)).mapEmpty())
+        .compose(r -> prompt.length() <= TaskText.SUMMARY_MAX_CHARS ? Future.succeededFuture()
+            : conn.preparedQuery(PROMPT_INSERT).execute(Tuple.of(t.taskId(), prompt)).mapEmpty())
         .map(r -> new JsonObject()), SqlErrors.projectMustExist(t.projectId()));
   }
 
@@ -85,14 +97,17 @@ final class TaskRows {
 
   /** The task with its whole prompt (the row's summary when the prompt was short or stored before V4). */
   static Future<JsonObject> get(Pool reads, String taskId) {
-    String sql = "SELECT t.*, p.prompt AS full_prompt FROM tasks t LEFT JOIN task_prompts p ON p.task_id = t.task_id"
-        + " WHERE t.task_id = ?";
+    String sql = "SELECT t.*, p.prompt AS full_prompt, x.output_tail AS output_tail, x.result AS full_result,"
+        + " x.task_id AS has_texts FROM tasks t LEFT JOIN task_prompts p ON p.task_id = t.task_id"
+        + " LEFT JOIN task_texts x ON x.task_id = t.task_id WHERE t.task_id = ?";
     return reads.preparedQuery(sql).execute(Tuple.of(taskId)).compose(rows -> {
       if (rows.size() == 0) return Future.failedFuture(Bus.error(Failures.NOT_FOUND, "no task '" + taskId + "'"));
       Row r = rows.iterator().next();
-      Task t = toTask(r);
+      Task.Builder t = toTask(r).toBuilder();
       String full = r.getString("full_prompt");
-      return Future.succeededFuture((full == null ? t : t.toBuilder().prompt(full).build()).toJson());
+      if (full != null) t.prompt(full);
+      if (r.getString("has_texts") != null) t.output(r.getString("output_tail")).result(r.getString("full_result"));
+      return Future.succeededFuture(t.build().toJson());
     });
   }
 
