@@ -125,8 +125,7 @@ final class TaskOutput {
       String marker = "\n\n[output truncated: " + dropped + " characters were not stored"
           + (written >= TaskText.STORED_MAX_CHARS ? " (the stored output keeps the first " + TaskText.STORED_MAX_CHARS
               + ")" : "") + "]\n";
-      pending.append(marker);
-      flush();
+      store(marker, false);
     }
     return whenSettled();
   }
@@ -135,6 +134,11 @@ final class TaskOutput {
     int len = upTo > 0 ? upTo : Math.min(pending.length(), 2); // never loop on a pair at the very start
     String piece = pending.substring(0, len);
     pending.delete(0, len);
+    store(piece, true);
+  }
+
+  private void store(String piece, boolean isOutput) {
+    int len = piece.length();
     long at = written;
     written += len;
     backlog.chars += len;
@@ -142,7 +146,7 @@ final class TaskOutput {
     store.appendOutput(taskId, at, piece).onComplete(ar -> {
       backlog.taken(len);
       if (ar.failed()) {
-        dropped += len;
+        if (isOutput) dropped += len; // the marker is not output: losing it drops nothing
         log.warn("could not store {} characters of task {}'s output at {}: {}", len, taskId, at,
             ar.cause().getMessage());
       }
