@@ -58,6 +58,14 @@ public final class MemoryBench {
         listBytes = r.raw().length();
       }
 
+      double[] fiveMs = new double[9];
+      for (int i = 0; i < fiveMs.length; i++) {
+        long s = System.nanoTime();
+        Http.Result r = http.get("/tasks?limit=5");
+        fiveMs[i] = (System.nanoTime() - s) / 1e6;
+        if (r.status() != 200) throw new IllegalStateException("GET /tasks?limit=5 → " + r.status() + " " + r.raw());
+      }
+
       String expected = BigTasks.expectedSha256(outputChars);
       int exact = 0;
       List<String> sample = List.of(ids.get(0), ids.get(ids.size() / 2), ids.get(ids.size() - 1));
@@ -80,6 +88,7 @@ public final class MemoryBench {
           + " %d outputs back %.0f MB%n", rss, heap, liveHeap, sample.size(), rssAfterReads);
       System.out.printf("  GET /tasks?limit=%d (%d tasks, %d KB): median %.1f ms (max %.1f)%n", tasks, listed,
           listBytes / 1024, Stats.median(listMs), max(listMs));
+      System.out.printf("  GET /tasks?limit=5: median %.1f ms (max %.1f)%n", Stats.median(fiveMs), max(fiveMs));
       System.out.printf("  outputs read back byte-exact: %d of %d sampled; /health %s; OutOfMemoryError in the log: %s%n",
           exact, sample.size(), health, log.contains("OutOfMemoryError") ? "yes" : "no");
     } finally {
