@@ -198,7 +198,7 @@ final class TurnRun implements TurnSink {
   public void activity(String text) {
     if (finished || text == null) return;
     flushDeltas();
-    emit(TaskEvent.ACTIVITY, text, null);
+    emit(TaskEvent.ACTIVITY, TaskText.capped(text, TaskText.CHUNK_CHARS), null);
   }
 
   @Override
