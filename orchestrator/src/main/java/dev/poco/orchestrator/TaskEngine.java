@@ -593,9 +593,7 @@ final class TaskEngine {
         control(t, new TaskControl(t.taskId(), TaskControl.CANCEL, null)).onFailure(err -> { });
       }
       Task gone = t.toBuilder().status(CANCELLED).error("The project was deleted.").build();
-      forget(t.taskId());
-      TaskOutput out = outputs.remove(t.taskId());
-      if (out != null) out.close();
+      forget(t.taskId()); // its pending output goes too: the project's rows are being deleted
       wake(gone);
     }
     if (lane != null) lane.queue.clear();
