@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Prints PoCo's figures: task latency and throughput through the HTTP edge, the bare event-bus
-# round trip beside them, (with the fat jar built) start-up time and idle RSS of `poco start`, and
+# round trip beside them, (with the fat jar built) start-up time and idle RSS of `poco start`, its
+# memory through 100 tasks with 1 MiB prompts and 10 MiB outputs (MemoryBench), and
 # the cluster figures: stub-task throughput with 1, 2 and 3 runner JVMs, event-bus round trip in
 # one JVM versus across JVMs.
 #   bench/run.sh                 everything
 #   bench/run.sh cluster [-D...] only the cluster bench, e.g. -Dbench.cluster.tasks.instant=1000
+#   bench/run.sh memory [-D...]  only the memory bench, e.g. -Dbench.memory.tasks=20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests install
@@ -21,7 +23,12 @@ if [[ "${1:-}" == cluster ]]; then
   shift
   exec java "${cluster_jvm[@]}" "$@" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench
 fi
+if [[ "${1:-}" == memory ]]; then
+  shift
+  exec java "${quiet_log[@]}" "$@" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.MemoryBench launcher/target/poco.jar
+fi
 java "${quiet_log[@]}" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.Bench "$@"
 java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.CodexOverheadBench
 java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.StartupBench launcher/target/poco.jar
+java "${quiet_log[@]}" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.MemoryBench launcher/target/poco.jar
 java "${cluster_jvm[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench

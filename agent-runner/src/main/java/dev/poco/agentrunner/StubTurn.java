@@ -7,11 +7,23 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** One turn of {@link StubBackend}: session, [SLOW sleep], [FAIL], [ASK_APPROVAL wait], answer in chunks, usage. */
+/**
+ * One turn of {@link StubBackend}: session, [SLOW sleep], [FAIL], [ASK_APPROVAL wait], answer in chunks (or
+ * {@code BIG:<n>} characters of {@link StubBackend#bigText}), usage.
+ */
 final class StubTurn implements AgentTurn {
   static final String EXACT = "Reply with exactly:";
   private static final int CHUNKS = 4;
+  private static final Pattern BIG = Pattern.compile("BIG:(\\d{1,10})");
+  /**
+   * One BIG delta, and the pause between two when no delta pause is configured (up to ~30 MB/s); it also waits while
+   * the orchestrator has not taken what was sent ({@link TurnSink#congested}), so it runs as fast as the store writes.
+   */
+  static final int BIG_DELTA_CHARS = 64 * 1024;
+  static final long BIG_PAUSE_MS = 2;
 
   private final Vertx vertx;
   private final TurnRequest request;
@@ -54,8 +66,26 @@ final class StubTurn implements AgentTurn {
       sink.approval(new Approval("command", "Run `echo hi`?",
           "The stub agent wants to run `echo hi` in " + request.workdir()));
     } else {
-      answer(answerFor(prompt));
+      Matcher big = BIG.matcher(prompt);
+      if (big.find()) bigAnswer(0, Math.min(Long.parseLong(big.group(1)), StubBackend.BIG_MAX_CHARS));
+      else answer(answerFor(prompt));
     }
+  }
+
+  /** Streams {@code total} characters of {@link StubBackend#bigText} from {@code at}, one delta per pause, never all held. */
+  private void bigAnswer(long at, long total) {
+    if (done()) return;
+    int n = (int) Math.min(BIG_DELTA_CHARS, total - at);
+    if (n > 0) sink.delta(StubBackend.bigText(at, n));
+    if (at + n >= total) {
+      sink.usage(new JsonObject().put("input_tokens", words(request.prompt())).put("output_tokens", total / 5));
+      outcome.tryComplete(TurnOutcome.completed(null));
+      return;
+    }
+    timer = vertx.setTimer(deltaMs > 0 ? deltaMs : BIG_PAUSE_MS, id -> {
+      timer = -1;
+      sink.whenDrained(() -> bigAnswer(at + n, total)); // waits while the orchestrator is behind
+    });
   }
 
   @Override

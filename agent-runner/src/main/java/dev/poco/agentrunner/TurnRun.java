@@ -3,6 +3,7 @@ package dev.poco.agentrunner;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.TaskEvent;
 import dev.poco.contract.TaskStatus;
+import dev.poco.contract.TaskText;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One task's turn on this runner: turns what the backend reports into TaskEvents with seq 1, 2, 3...
  * Deltas are coalesced: the first goes out at once, later ones at most once per window, and whatever is
- * pending is flushed before any other event, so the orchestrator sees every byte in order.
+ * pending is flushed before any other event, so the orchestrator sees every byte in order. No message is big: a
+ * DELTA carries at most {@link TaskText#CHUNK_CHARS}, and FINISHED a result of at most
+ * {@link TaskText#RESULT_MAX_CHARS} (the answer's head; the whole answer went out as deltas), so only that much of
+ * the answer is kept here.
  */
 final class TurnRun implements TurnSink {
   private static final Logger log = LoggerFactory.getLogger(TurnRun.class);
@@ -26,6 +30,9 @@ final class TurnRun implements TurnSink {
   /** After this long without an orchestrator, the outcome is resent less often (never dropped, see deliver). */
   static final long FINAL_RETRY_FOR_MS = 10 * 60_000;
   static final long FINAL_RETRY_SLOW_MS = 30_000;
+  /** Output a turn may have in flight to the orchestrator before a backend that can wait is asked to. */
+  static final long MAX_UNACKED_CHARS = 1024 * 1024;
+  static final long DELTA_ACK_MS = 30_000;
 
   private final String taskId;
   private final String runnerId;
@@ -36,6 +43,10 @@ final class TurnRun implements TurnSink {
   private final StringBuilder answer = new StringBuilder();
   private final StringBuilder pending = new StringBuilder();
   private long seq;
+  /** Delta characters sent and not yet acknowledged: the orchestrator answers a DELTA once it has room for it. */
+  private long unackedChars;
+  private final java.util.ArrayDeque<Runnable> drained = new java.util.ArrayDeque<>();
+  private long answerChars;
   private long lastDeltaAt;
   private boolean deltaSent;
   private long flushTimer = -1;
@@ -134,7 +145,8 @@ final class TurnRun implements TurnSink {
     cancelTimer(timeoutTimer);
     cancelTimer(graceTimer);
     JsonObject data = new JsonObject().put("status", status.wire())
-        .put("result", result != null ? result : answer.toString()).put("error", error);
+        .put("result", result != null ? TaskText.capped(result, TaskText.RESULT_MAX_CHARS) : answer())
+        .put("error", error);
     outcome = new TaskEvent(taskId, runnerId, ++seq, TaskEvent.FINISHED, null, data).toJson();
     outcomeDeadline = System.currentTimeMillis() + FINAL_RETRY_FOR_MS;
     onFinished.accept(this); // claimed in heartbeats from now until acknowledged
@@ -162,8 +174,14 @@ final class TurnRun implements TurnSink {
   @Override
   public void delta(String text) {
     if (finished || text == null || text.isEmpty()) return;
-    answer.append(text);
+    int room = TaskText.RESULT_MAX_CHARS + 1 - answer.length();
+    if (room > 0) answer.append(text, 0, Math.min(text.length(), room));
+    answerChars += text.length();
     pending.append(text);
+    if (pending.length() >= TaskText.CHUNK_CHARS) {
+      flushDeltas();
+      return;
+    }
     if (flushTimer != -1) return;
     long wait = lastDeltaAt + windowNanos - System.nanoTime();
     if (!deltaSent || wait <= 0) {
@@ -180,7 +198,7 @@ final class TurnRun implements TurnSink {
   public void activity(String text) {
     if (finished || text == null) return;
     flushDeltas();
-    emit(TaskEvent.ACTIVITY, text, null);
+    emit(TaskEvent.ACTIVITY, TaskText.capped(text, TaskText.CHUNK_CHARS), null);
   }
 
   @Override
@@ -215,11 +233,46 @@ final class TurnRun implements TurnSink {
     cancelTimer(flushTimer);
     flushTimer = -1;
     if (pending.length() == 0) return;
-    String text = pending.toString();
-    pending.setLength(0);
     deltaSent = true;
     lastDeltaAt = System.nanoTime();
-    emit(TaskEvent.DELTA, text, null);
+    int from = 0;
+    while (from < pending.length()) {
+      int to = TaskText.safeEnd(pending, Math.min(pending.length(), from + TaskText.CHUNK_CHARS));
+      if (to <= from) to = Math.min(pending.length(), from + 2);
+      emitDelta(pending.substring(from, to));
+      from = to;
+    }
+    pending.setLength(0);
+  }
+
+  /** The streamed answer as FINISHED reports it: whole when short, else its head and how much more there was. */
+  private String answer() {
+    if (answerChars <= TaskText.RESULT_MAX_CHARS) return answer.toString();
+    int end = TaskText.safeEnd(answer, TaskText.RESULT_MAX_CHARS);
+    return answer.substring(0, end) + "\n… [" + (answerChars - end) + " more characters not shown]";
+  }
+
+  /**
+   * A DELTA goes as a request: its answer says the orchestrator took it (and has room for more), which bounds the
+   * output in flight per turn. A missing answer (timeout, orchestrator away) counts as taken, so nothing waits forever.
+   */
+  private void emitDelta(String text) {
+    TaskEvent event = new TaskEvent(taskId, runnerId, ++seq, TaskEvent.DELTA, text, null);
+    unackedChars += text.length();
+    vertx.eventBus().request(Addresses.ORCHESTRATOR_TASK_EVENT, event.toJson(),
+        new DeliveryOptions().setSendTimeout(DELTA_ACK_MS)).onComplete(ar -> {
+          unackedChars -= text.length();
+          while (!congested() && !drained.isEmpty()) drained.poll().run();
+        });
+  }
+
+  @Override
+  public boolean congested() { return unackedChars > MAX_UNACKED_CHARS && !finished; }
+
+  @Override
+  public void whenDrained(Runnable then) {
+    if (!congested()) then.run();
+    else drained.add(then);
   }
 
   private void emit(String type, String text, JsonObject data) {

@@ -27,4 +27,13 @@ public interface TurnSink {
 
   /** The agent withdrew the question it asked (nothing else pending): the task runs on. */
   default void approvalWithdrawn() { }
+
+  /**
+   * True while more output than the orchestrator has taken is on its way: a backend that can wait (the stub; one that
+   * can pause reading its agent) holds further deltas until {@link #whenDrained}.
+   */
+  default boolean congested() { return false; }
+
+  /** Runs {@code then} once the sink is not congested (at once when it is not). */
+  default void whenDrained(Runnable then) { then.run(); }
 }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A TurnSink that writes down what it was told, as "kind:text" lines. */
-final class RecordingSink implements TurnSink {
+class RecordingSink implements TurnSink {
   final List<String> calls = new ArrayList<>();
 
   @Override public void session(String sessionId) { calls.add("session:" + sessionId); }

@@ -65,7 +65,7 @@ public final class StartupBench {
     }
   }
 
-  private static String poco(Path jar, Path home, int port, String command) throws IOException, InterruptedException {
+  static String poco(Path jar, Path home, int port, String command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), command);
     pb.environment().keySet().removeIf(k -> k.startsWith("POCO_"));

@@ -14,14 +14,19 @@ public final class Addresses {
   public static final String ORCHESTRATOR_INTENT = "poco.orchestrator.intent";
   /**
    * Send, served by the orchestrator. Body: TaskEvent, ordered per task by its seq. FINISHED comes as a
-   * request, repeated until the empty reply acknowledges it.
+   * request, repeated until the empty reply acknowledges it. DELTA (at most TaskText.CHUNK_CHARS) comes as a request
+   * too: the empty reply, held while the store is far behind on output, paces the runner.
    */
   public static final String ORCHESTRATOR_TASK_EVENT = "poco.orchestrator.task.event";
-  /** Request/reply, served by the orchestrator. Body: {task_id}. Reply: Task, or failure 404. */
+  /**
+   * Request/reply, served by the orchestrator. Body: {task_id, output_offset?, output_limit?}. Reply: Task with its
+   * whole prompt (its summary past the first page) and {@code output} = a page of the full output, plus output_offset,
+   * output_next_offset (null at the end) and output_stored_chars; or failure 404.
+   */
   public static final String ORCHESTRATOR_TASK_GET = "poco.orchestrator.task.get";
-  /** Request/reply, served by the orchestrator. Body: {task_id, timeout_ms}. Reply: Task once terminal or at timeout. */
+  /** Request/reply, served by the orchestrator. Body: {task_id, timeout_ms, output_offset?, output_limit?}. Reply: as TASK_GET, once terminal or at timeout. */
   public static final String ORCHESTRATOR_TASK_AWAIT = "poco.orchestrator.task.await";
-  /** Request/reply, served by the orchestrator. Body: TaskQuery. Reply: {tasks: [Task]}. */
+  /** Request/reply, served by the orchestrator. Body: TaskQuery. Reply: {tasks: [Task]}, summaries only (see StoreOp.TASK_LIST). */
   public static final String ORCHESTRATOR_TASK_LIST = "poco.orchestrator.task.list";
   /** Request/reply, served by the orchestrator. Body: {}. Reply: OrchestratorHealth JSON (runners, backends, store, access). */
   public static final String ORCHESTRATOR_HEALTH = "poco.orchestrator.health";

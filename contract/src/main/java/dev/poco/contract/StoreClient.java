@@ -226,6 +226,21 @@ public final class StoreClient {
     return ordered("task:" + t.taskId(), true, () -> call(StoreOp.TASK_SAVE, body));
   }
 
+  /**
+   * One piece of a task's full output at its offset. Pieces need no order (each has its place, and a replay rewrites
+   * the same text there), so many go at once and the store commits them together.
+   */
+  public Future<Void> appendOutput(String taskId, long offset, String text) {
+    return call(StoreOp.TASK_OUTPUT_APPEND, new JsonObject().put("task_id", taskId).put("offset", offset)
+        .put("text", text)).mapEmpty();
+  }
+
+  /** A page of a task's stored output: {text, offset, next_offset, stored_chars}. */
+  public Future<JsonObject> outputPage(String taskId, long offset, int limit) {
+    return call(StoreOp.TASK_OUTPUT_PAGE, new JsonObject().put("task_id", taskId).put("offset", offset)
+        .put("limit", limit));
+  }
+
   public Future<Task> task(String taskId) {
     return call(StoreOp.TASK_GET, new JsonObject().put("task_id", taskId)).map(Task::fromJson);
   }

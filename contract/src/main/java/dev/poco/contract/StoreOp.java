@@ -34,12 +34,22 @@ public enum StoreOp {
   PRESET_DELETE("preset.delete"),
   /** {project_id, path} → {}. Moves the dir to the top of the project's recent dirs (keeps 10). */
   RECENT_TOUCH("recent.touch"),
-  /** {task: Task} → {}. Upsert by task id. */
+  /**
+   * {task: Task} → {}. Upsert by task id. A prompt longer than a summary is kept whole on the first save and
+   * never replaced; the row keeps its summary, the output tail and the lengths.
+   */
   TASK_SAVE("task.save"),
-  /** {task_id} → Task. */
+  /** {task_id} → Task with its whole prompt and its output tail. */
   TASK_GET("task.get"),
-  /** TaskQuery → {tasks: [Task]}, newest first. */
+  /** TaskQuery → {tasks: [Task]}, newest first; each with summaries only (prompt, result, the output's last characters). */
   TASK_LIST("task.list"),
+  /** {task_id, offset, text} → {}. Stores one piece of a task's full output (at most TaskText.CHUNK_CHARS) at offset; a replay overwrites it. */
+  TASK_OUTPUT_APPEND("task.output.append"),
+  /**
+   * {task_id, offset, limit} → {text, offset, next_offset (null at the end), stored_chars}: the stored full output
+   * from offset, at most limit (capped at TaskText.PAGE_MAX_CHARS) characters.
+   */
+  TASK_OUTPUT_PAGE("task.output.page"),
   /** {key} → {fresh}: true the first time a key (platform event id, card request id) is seen. */
   EVENT_MARK("event.mark"),
   /** {} → {entries: [AccessEntry]}. */

@@ -6,18 +6,26 @@ import io.vertx.core.json.JsonObject;
  * One task: a prompt run by one agent backend in one working directory, for one project.
  * Times are epoch millis (0 = not yet); on the wire they are ISO-8601.
  *
- * @param output the live agent output so far (deltas appended)
+ * @param prompt the prompt; in lists, in memory and in later saves a summary ({@link TaskText#summary}) when
+ *     longer than {@link TaskText#SUMMARY_MAX_CHARS}: the full text comes from a single task's read
+ * @param output the newest live agent output ({@link TaskText#TAIL_CHARS} at most; lists carry less); the
+ *     full output is read in pages from the store
  * @param result the final answer once completed
  * @param error why it failed, was cancelled or interrupted
  * @param approval the pending confirmation while waiting: {kind, title, detail, options}; the
  *     {@code confirm:} checkpoint has kind "checkpoint"
  * @param cardMessageId the platform message that shows this task's card, once posted
  * @param diff what the turn changed: {files: [{path, added, removed}], added, removed}, or null
+ * @param promptChars the full prompt's length
+ * @param outputChars how much output the agent produced, notes included (what the store keeps may be less)
+ * @param outputDropped output characters the store did not keep (beyond {@link TaskText#STORED_MAX_CHARS}, or
+ *     lost to a failed write)
  */
 public record Task(String taskId, String projectId, String prompt, TaskStatus status, String backend, String workdir,
     String originPlatform, String originChatId, String originUserId, String originThreadId, String cardMessageId,
     String output, String result, String error, JsonObject usage, JsonObject approval, String runnerId,
-    String sessionId, JsonObject diff, long createdAt, long updatedAt, long startedAt, long finishedAt) {
+    String sessionId, JsonObject diff, long createdAt, long updatedAt, long startedAt, long finishedAt,
+    long promptChars, long outputChars, long outputDropped) {
 
   public ReplyTarget target() { return new ReplyTarget(originPlatform, originChatId, originThreadId); }
 
@@ -31,7 +39,8 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
         .put("card_message_id", cardMessageId).put("output", output == null ? "" : output).put("result", result)
         .put("error", error).put("usage", usage).put("approval", approval).put("runner_id", runnerId)
         .put("session_id", sessionId).put("diff", diff).put("created_at", Jsons.time(createdAt)).put("updated_at", Jsons.time(updatedAt))
-        .put("started_at", Jsons.time(startedAt)).put("finished_at", Jsons.time(finishedAt));
+        .put("started_at", Jsons.time(startedAt)).put("finished_at", Jsons.time(finishedAt))
+        .put("prompt_chars", promptChars).put("output_chars", outputChars).put("output_dropped", outputDropped);
     return j;
   }
 
@@ -43,7 +52,8 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
         j.getString("card_message_id"), j.getString("output", ""), j.getString("result"), j.getString("error"),
         j.getJsonObject("usage"), j.getJsonObject("approval"), j.getString("runner_id"), j.getString("session_id"),
         j.getJsonObject("diff"), Jsons.time(j, "created_at"), Jsons.time(j, "updated_at"), Jsons.time(j, "started_at"),
-        Jsons.time(j, "finished_at"));
+        Jsons.time(j, "finished_at"), j.getLong("prompt_chars", 0L), j.getLong("output_chars", 0L),
+        j.getLong("output_dropped", 0L)).toBuilder().build();
   }
 
   /** Copy-and-change for the orchestrator's state machine. */
@@ -52,7 +62,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
         originThreadId, cardMessageId, output, result, error, runnerId, sessionId;
     private TaskStatus status = TaskStatus.QUEUED;
     private JsonObject usage, approval, diff;
-    private long createdAt, updatedAt, startedAt, finishedAt;
+    private long createdAt, updatedAt, startedAt, finishedAt, promptChars, outputChars, outputDropped;
 
     public Builder() {}
 
@@ -62,7 +72,8 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
       originUserId = t.originUserId; originThreadId = t.originThreadId; cardMessageId = t.cardMessageId;
       output = t.output; result = t.result; error = t.error; usage = t.usage; approval = t.approval;
       runnerId = t.runnerId; sessionId = t.sessionId; diff = t.diff; createdAt = t.createdAt; updatedAt = t.updatedAt;
-      startedAt = t.startedAt; finishedAt = t.finishedAt;
+      startedAt = t.startedAt; finishedAt = t.finishedAt; promptChars = t.promptChars; outputChars = t.outputChars;
+      outputDropped = t.outputDropped;
     }
 
     public Builder taskId(String v) { taskId = v; return this; }
@@ -88,11 +99,17 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
     public Builder updatedAt(long v) { updatedAt = v; return this; }
     public Builder startedAt(long v) { startedAt = v; return this; }
     public Builder finishedAt(long v) { finishedAt = v; return this; }
+    public Builder promptChars(long v) { promptChars = v; return this; }
+    public Builder outputChars(long v) { outputChars = v; return this; }
+    public Builder outputDropped(long v) { outputDropped = v; return this; }
 
+    /** The lengths are never less than the texts carried: a text set without its length is whole. */
     public Task build() {
+      String out = output == null ? "" : output;
+      long pChars = Math.max(promptChars, prompt == null ? 0 : prompt.length());
       return new Task(taskId, projectId, prompt, status, backend, workdir, originPlatform, originChatId, originUserId,
-          originThreadId, cardMessageId, output == null ? "" : output, result, error, usage, approval, runnerId,
-          sessionId, diff, createdAt, updatedAt, startedAt, finishedAt);
+          originThreadId, cardMessageId, out, result, error, usage, approval, runnerId, sessionId, diff, createdAt,
+          updatedAt, startedAt, finishedAt, pChars, Math.max(outputChars, out.length()), outputDropped);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.poco.contract.Bus;
 import dev.poco.contract.Failures;
 import dev.poco.contract.TaskQuery;
 import dev.poco.contract.TaskStatus;
+import dev.poco.contract.TaskText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -88,6 +89,21 @@ class TaskRoutesTest {
       assertThat(bus.last(Addresses.ORCHESTRATOR_TASK_GET)).isEqualTo(new JsonObject().put("task_id", "t1"));
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  @DisplayName("passes a page of the output on (output_offset, output_limit capped at a page) and refuses bad ones")
+  void outputPages(VertxTestContext ctx) {
+    Future.all(edge.get("/tasks/t1?output_offset=2048&output_limit=999999999"), edge.get("/tasks/t1?output_offset=-1"),
+        edge.get("/tasks/t1?output_limit=0")).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(all.<HttpResponse<Buffer>>resultAt(0).statusCode()).isEqualTo(200);
+          assertThat(bus.received(Addresses.ORCHESTRATOR_TASK_GET)).containsExactly(new JsonObject()
+              .put("task_id", "t1").put("output_offset", 2048L).put("output_limit", TaskText.PAGE_MAX_CHARS));
+          assertThat(all.<HttpResponse<Buffer>>resultAt(1).statusCode()).isEqualTo(400);
+          assertThat(all.<HttpResponse<Buffer>>resultAt(2).bodyAsJsonObject().getString("error"))
+              .startsWith("query 'output_limit' must be a positive whole number");
+          ctx.completeNow();
+        })));
   }
 
   @Test

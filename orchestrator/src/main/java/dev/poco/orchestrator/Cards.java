@@ -9,27 +9,42 @@ import dev.poco.contract.ReplyTarget;
 import dev.poco.contract.Task;
 import dev.poco.contract.View;
 import io.vertx.core.eventbus.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends views to the gateways: a task's card to the chat the task came from, a workspace card to
  * each chat bound to the project. The demo surface has no gateway; it reads state over HTTP.
  */
 final class Cards {
+  private static final Logger log = LoggerFactory.getLogger(Cards.class);
   private final EventBus bus;
 
   Cards(EventBus bus) { this.bus = bus; }
 
+  /**
+   * A card that cannot be built or sent (even for want of memory) is logged and skipped: the state change that
+   * asked for it, a task's end above all, must still happen.
+   */
   void task(Task t, int ahead, boolean last) {
     if (t == null || t.originPlatform() == null || Platforms.DEMO.equals(t.originPlatform())) return;
-    View view = TaskViews.task(t, 1, ahead);
-    send(new RenderRequest(t.target(), t.cardMessageId(), view, t.taskId(), t.projectId(), last));
+    try {
+      View view = TaskViews.task(t, 1, ahead);
+      send(new RenderRequest(t.target(), t.cardMessageId(), view, t.taskId(), t.projectId(), last));
+    } catch (RuntimeException | Error e) {
+      log.warn("could not render the card of task {}: {}", t.taskId(), e.toString());
+    }
   }
 
   void workspace(Project p, Task latest) {
-    for (ChatBinding b : p.bindings()) {
-      if (Platforms.DEMO.equals(b.platform())) continue;
-      send(new RenderRequest(new ReplyTarget(b.platform(), b.chatId(), null), b.workspaceMessageId(),
-          Views.workspace(p, latest), null, p.projectId(), true));
+    try {
+      for (ChatBinding b : p.bindings()) {
+        if (Platforms.DEMO.equals(b.platform())) continue;
+        send(new RenderRequest(new ReplyTarget(b.platform(), b.chatId(), null), b.workspaceMessageId(),
+            Views.workspace(p, latest), null, p.projectId(), true));
+      }
+    } catch (RuntimeException | Error e) {
+      log.warn("could not render the workspace card of {}: {}", p.projectId(), e.toString());
     }
   }
 

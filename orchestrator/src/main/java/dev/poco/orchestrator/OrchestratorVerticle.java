@@ -6,6 +6,7 @@ import dev.poco.contract.Bus;
 import dev.poco.contract.CardBound;
 import dev.poco.contract.CardIntent;
 import dev.poco.contract.ChatBinding;
+import dev.poco.contract.Failures;
 import dev.poco.contract.Heartbeat;
 import dev.poco.contract.InFlight;
 import dev.poco.contract.InboundMessage;
@@ -17,6 +18,7 @@ import dev.poco.contract.Settings;
 import dev.poco.contract.StoreClient;
 import dev.poco.contract.TaskEvent;
 import dev.poco.contract.TaskQuery;
+import dev.poco.contract.TaskText;
 import dev.poco.contract.Jsons;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -120,9 +122,9 @@ public class OrchestratorVerticle extends VerticleBase {
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_TASK_EVENT, this::onTaskEvent));
     reply(Addresses.ORCHESTRATOR_INBOUND, body -> inbound.handle(InboundMessage.fromJson(body)).map(Reply::toJson));
     reply(Addresses.ORCHESTRATOR_INTENT, body -> intents.handle(CardIntent.fromJson(body)).map(Reply::toJson));
-    reply(Addresses.ORCHESTRATOR_TASK_GET, body -> engine.get(Jsons.required(body, "task_id")).map(t -> t.toJson()));
+    reply(Addresses.ORCHESTRATOR_TASK_GET, body -> detail(Jsons.required(body, "task_id"), body));
     reply(Addresses.ORCHESTRATOR_TASK_AWAIT, body -> engine.await(Jsons.required(body, "task_id"),
-        Math.min(60_000, body.getLong("timeout_ms", 30_000L))).map(t -> t.toJson()));
+        Math.min(60_000, body.getLong("timeout_ms", 30_000L))).compose(t -> detail(t.taskId(), body)));
     reply(Addresses.ORCHESTRATOR_TASK_LIST, body -> engine.list(TaskQuery.fromJson(body))
         .map(list -> new JsonObject().put("tasks", Jsons.array(list, t -> t.toJson()))));
     reply(Addresses.ORCHESTRATOR_HEALTH, body -> clusterView.describe().map(this::health));
@@ -222,16 +224,36 @@ public class OrchestratorVerticle extends VerticleBase {
         .put("cluster", cluster).put("missing", missing).put("warnings", warnings);
   }
 
-  /** A request/reply consumer: failures become {@code fail(code, message)} with the code the error carries. */
+  /** A task with a page of its output: {output_offset, output_limit} in the body, the first page by default. */
+  private Future<JsonObject> detail(String taskId, JsonObject body) {
+    long offset = body.getLong("output_offset", 0L);
+    int limit = body.getInteger("output_limit", TaskText.PAGE_MAX_CHARS);
+    if (offset < 0 || limit < 1) {
+      return Future.failedFuture(Bus.error(Failures.BAD_REQUEST, "output_offset must be 0 or more and output_limit 1 or more"));
+    }
+    return engine.detail(taskId, offset, Math.min(limit, TaskText.PAGE_MAX_CHARS));
+  }
+
+  /**
+   * A request/reply consumer: failures become {@code fail(code, message)} with the code the error carries. Errors
+   * too (an OutOfMemoryError while building a reply): the caller gets a failure instead of waiting forever.
+   */
   private void reply(String address, Function<JsonObject, Future<JsonObject>> handler) {
     consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> {
       Future<JsonObject> f;
       try {
         f = handler.apply(msg.body() == null ? new JsonObject() : msg.body());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         f = Future.failedFuture(e);
       }
-      f.onSuccess(msg::reply).onFailure(err -> fail(address, msg, err));
+      f.onComplete(ar -> {
+        try {
+          if (ar.succeeded()) msg.reply(ar.result());
+          else fail(address, msg, ar.cause());
+        } catch (RuntimeException | Error e) {
+          fail(address, msg, e);
+        }
+      });
     }));
   }
 

@@ -23,6 +23,7 @@ import dev.poco.contract.TaskControl;
 import dev.poco.contract.TaskEvent;
 import dev.poco.contract.TaskQuery;
 import dev.poco.contract.TaskStatus;
+import dev.poco.contract.TaskText;
 import dev.poco.contract.Workspace;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -53,6 +54,9 @@ final class TaskEngine {
   private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
   private static final String CONFIRM_PREFIX = "confirm:";
   private static final long CLOCK_MARGIN_MS = 1_000;
+  /** Output characters waiting for the store, across all tasks, before runners wait, and before more is dropped. */
+  static final long OUTPUT_BACKLOG_SOFT_CHARS = 4L * 1024 * 1024;
+  static final long OUTPUT_BACKLOG_HARD_CHARS = 12L * 1024 * 1024;
 
   private static final class Lane {
     String activeId;
@@ -85,6 +89,10 @@ final class TaskEngine {
   private final Map<String, Future<Void>> firstSave = new HashMap<>();
   /** Final states being written: a runner's FINISHED is acknowledged once its task's is durable. */
   private final Map<String, Future<Void>> finalSaves = new HashMap<>();
+  /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
+  private final Map<String, TaskOutput> outputs = new HashMap<>();
+  private final TaskOutput.Backlog backlog = new TaskOutput.Backlog(OUTPUT_BACKLOG_SOFT_CHARS,
+      OUTPUT_BACKLOG_HARD_CHARS);
 
   TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
       Cards cards, TaskMeters meters) {
@@ -113,12 +121,28 @@ final class TaskEngine {
     // Durable before the reply. When the task started at once, its one write is the running state.
     Future<Void> saved = firstSave.remove(t.taskId());
     if (saved == null) saved = store.saveTask(active.get(t.taskId()));
-    return saved.map(v -> active.getOrDefault(t.taskId(), t)).recover(err -> {
+    return saved.map(v -> {
+      summarizePrompt(t.taskId());
+      return active.getOrDefault(t.taskId(), t);
+    }).recover(err -> {
       Task cur = active.get(t.taskId());
       if (cur != null && !cur.status().terminal()) stop(cur);
       return Future.failedFuture(err);
     });
   }
+
+  /**
+   * Once the whole prompt is stored, memory and later saves keep only its summary (the store never replaces the
+   * whole one); the runner gets it from the store at launch. A terminal task is left alone: it is forgotten once
+   * stored, and its final save must find the very object it wrote.
+   */
+  private void summarizePrompt(String taskId) {
+    Task cur = active.get(taskId);
+    if (cur == null || cur.status().terminal() || cur.prompt().length() <= TaskText.SUMMARY_MAX_CHARS) return;
+    put(cur.toBuilder().prompt(TaskText.summary(cur.prompt())).promptChars(cur.promptChars()).build());
+  }
+
+  private static boolean wholePrompt(Task t) { return t.prompt().length() >= t.promptChars(); }
 
   Task find(String taskId) { return active.get(taskId); }
 
@@ -134,9 +158,41 @@ final class TaskEngine {
   Future<List<Task>> list(TaskQuery q) {
     return store.tasks(q).map(list -> {
       List<Task> out = new ArrayList<>(list.size());
-      for (Task t : list) out.add(active.getOrDefault(t.taskId(), t));
+      for (Task t : list) {
+        Task live = active.get(t.taskId());
+        out.add(live == null ? t : listed(live));
+      }
       return out;
     });
+  }
+
+  /** A live task as lists show it: summaries, like the store's rows. */
+  private static Task listed(Task t) {
+    return t.toBuilder().prompt(TaskText.summary(t.prompt())).promptChars(t.promptChars())
+        .output(TaskText.tail(t.output(), TaskText.LIST_OUTPUT_CHARS)).outputChars(t.outputChars())
+        .result(TaskText.summary(t.result())).build();
+  }
+
+  /**
+   * One task for a reader: its whole prompt (on the first page) and a page of its full output from {@code offset}
+   * (the live task's pending output is handed to the store first, so the page is current). The reply is the task's
+   * JSON with {@code output} replaced by the page, plus output_offset, output_next_offset (null at the end) and
+   * output_stored_chars.
+   */
+  Future<JsonObject> detail(String taskId, long offset, int limit) {
+    Task live = active.get(taskId);
+    TaskOutput out = outputs.get(taskId);
+    Future<Void> flushed = out == null ? Future.succeededFuture() : out.flush();
+    Future<Task> task;
+    if (live == null) task = store.task(taskId);
+    else if (offset > 0 || wholePrompt(live)) task = Future.succeededFuture(live);
+    else task = store.task(taskId).map(s -> live.toBuilder().prompt(s.prompt()).build()).otherwise(live);
+    return flushed.compose(v -> task).compose(t -> store.outputPage(taskId, offset, limit).map(page -> {
+      Task shown = offset > 0 ? t.toBuilder().prompt(TaskText.summary(t.prompt())).promptChars(t.promptChars()).build() : t;
+      return shown.toJson().put("output", page.getString("text", "")).put("output_offset", offset)
+          .put("output_next_offset", page.getValue("next_offset"))
+          .put("output_stored_chars", page.getLong("stored_chars", 0L));
+    }));
   }
 
   /** Completes when the task is terminal and stored, or after {@code timeoutMs} with its state then. */
@@ -189,7 +245,7 @@ final class TaskEngine {
       lane.queue.poll();
       lane.activeId = id;
       JsonObject ask = new JsonObject().put("kind", "checkpoint").put("title", "Confirm before the agent runs")
-          .put("detail", "> " + stripConfirm(t.prompt())).put("options", new JsonArray().add("approve").add("reject"));
+          .put("detail", "> " + TaskText.summary(stripConfirm(t.prompt()))).put("options", new JsonArray().add("approve").add("reject"));
       Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
       firstSave.put(id, store.saveTask(waiting).onFailure(err -> dirty.add(id)));
       return;
@@ -230,21 +286,22 @@ final class TaskEngine {
       }
     }
     // A queued task's output holds only notes about its earlier placement (requeue), kept above the new one.
-    String prior = t.output() == null ? "" : t.output();
-    Task running = change(t.toBuilder().status(RUNNING).runnerId(runner.runnerId()).workdir(workdir)
-        .sessionId(sessionId).approval(null).output(note == null ? prior : prior + note + "\n\n").startedAt(now), true);
+    Task.Builder b = note == null ? t.toBuilder() : withOutput(t, note + "\n\n");
+    Task running = change(b.status(RUNNING).runnerId(runner.runnerId()).workdir(workdir)
+        .sessionId(sessionId).approval(null).startedAt(now), true);
     place(t.taskId(), runner.runnerId());
     gates.put(t.taskId(), new SeqGate());
     if (!runner.runnerId().equals(p.runnerId())) {
       projects.pin(p, runner.runnerId()).onFailure(err -> log.warn("pin {}: {}", p.projectId(), err.getMessage()));
     }
-    StartTask start = new StartTask(t.taskId(), p.projectId(), t.backend(), stripConfirm(t.prompt()), workdir,
-        sessionId, p.workspace().settings());
     Future<Void> saved = store.saveTask(running);
     firstSave.put(t.taskId(), saved);
+    String session = sessionId;
     saved
-        .compose(v -> runners.request(vertx.eventBus(), runner.runnerId(), Addresses.runnerStart(runner.runnerId()),
-            start.toJson()))
+        .compose(v -> wholePrompt(t) ? Future.succeededFuture(t.prompt()) : store.task(t.taskId()).map(Task::prompt))
+        .compose(prompt -> runners.request(vertx.eventBus(), runner.runnerId(),
+            Addresses.runnerStart(runner.runnerId()), new StartTask(t.taskId(), p.projectId(), t.backend(),
+                stripConfirm(prompt), workdir, session, p.workspace().settings()).toJson()))
         .onFailure(err -> startFailed(t.taskId(), err));
   }
 
@@ -276,7 +333,7 @@ final class TaskEngine {
     Lane lane = lane(cur.projectId());
     if (taskId.equals(lane.activeId)) lane.activeId = null;
     lane.queue.addFirst(taskId);
-    Task back = change(cur.toBuilder().status(QUEUED).runnerId(null).output(""), true);
+    Task back = change(cur.toBuilder().status(QUEUED).runnerId(null), true);
     store.saveTask(back).onFailure(e -> dirty.add(taskId));
     vertx.setTimer(1_000, x -> pump(cur.projectId()));
   }
@@ -316,7 +373,7 @@ final class TaskEngine {
     if (id.equals(lane.activeId)) lane.activeId = null;
     lane.queue.addFirst(id);
     if (isConfirm(t.prompt())) confirmed.add(id); // it ran, so its checkpoint was approved already
-    Task back = change(t.toBuilder().status(QUEUED).runnerId(null).startedAt(0).output(note + "\n\n"), true);
+    Task back = change(withOutput(t, note + "\n\n").status(QUEUED).runnerId(null).startedAt(0), true);
     store.saveTask(back).onFailure(e -> dirty.add(id));
   }
 
@@ -349,7 +406,8 @@ final class TaskEngine {
 
   /**
    * Applies a runner's event. Completes once what it settled is durable: for FINISHED, the task's final
-   * state (also for a repeat of it, which finds the task already ended); at once for the rest.
+   * state (also for a repeat of it, which finds the task already ended); for DELTA once the store is not far behind
+   * on output (the runner's flow control); at once for the rest.
    */
   Future<Void> onEvent(TaskEvent e) {
     Task t = active.get(e.taskId());
@@ -360,7 +418,9 @@ final class TaskEngine {
     if (recovering.remove(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
     SeqGate gate = gates.computeIfAbsent(e.taskId(), k -> SeqGate.resumed());
     for (TaskEvent ev : gate.accept(e)) apply(ev);
-    return TaskEvent.FINISHED.equals(e.type()) ? finalSave(e.taskId()) : Future.succeededFuture();
+    if (TaskEvent.FINISHED.equals(e.type())) return finalSave(e.taskId());
+    // A runner's DELTA is answered once the store has room: that is how a fast agent is slowed to the store's pace.
+    return TaskEvent.DELTA.equals(e.type()) ? backlog.room() : Future.succeededFuture();
   }
 
   private Future<Void> finalSave(String taskId) {
@@ -386,12 +446,12 @@ final class TaskEngine {
         }
       }
       case TaskEvent.DELTA -> {
-        change(t.toBuilder().output(t.output() + (e.text() == null ? "" : e.text())), false);
+        change(withOutput(t, e.text()), false);
         dirty.add(t.taskId());
         cards.task(active.get(t.taskId()), 0, false);
       }
       case TaskEvent.ACTIVITY -> {
-        change(t.toBuilder().output(t.output() + "\n▸ " + e.text() + "\n"), false);
+        change(withOutput(t, "\n▸ " + e.text() + "\n"), false);
         dirty.add(t.taskId());
         cards.task(active.get(t.taskId()), 0, false);
       }
@@ -490,7 +550,7 @@ final class TaskEngine {
     if (t == null || t.status() != RUNNING || t.runnerId() == null) return Future.succeededFuture(null);
     return control(t, new TaskControl(t.taskId(), TaskControl.STEER, text)).map(v -> {
       Task cur = active.getOrDefault(t.taskId(), t);
-      return change(cur.toBuilder().output(cur.output() + "\n▸ steered: " + text + "\n"), false);
+      return change(withOutput(cur, "\n▸ steered: " + text + "\n"), false);
     });
   }
 
@@ -533,7 +593,7 @@ final class TaskEngine {
         control(t, new TaskControl(t.taskId(), TaskControl.CANCEL, null)).onFailure(err -> { });
       }
       Task gone = t.toBuilder().status(CANCELLED).error("The project was deleted.").build();
-      forget(t.taskId());
+      forget(t.taskId()); // its pending output goes too: the project's rows are being deleted
       wake(gone);
     }
     if (lane != null) lane.queue.clear();
@@ -559,7 +619,21 @@ final class TaskEngine {
     Promise<Void> stored = Promise.promise();
     finalSaves.put(id, stored.future());
     stored.future().onComplete(x -> finalSaves.remove(id, stored.future()));
-    persistFinal(done, stored);
+    // The whole output is stored before the final state, so a reader woken by it reads every piece. Pieces
+    // the store refused only count as dropped: the task ends either way.
+    TaskOutput out = outputs.get(id);
+    if (out == null) {
+      persistFinal(done, stored);
+    } else {
+      out.close().onComplete(x -> {
+        Task cur = active.get(id);
+        if (cur == done && out.dropped() != done.outputDropped()) {
+          cur = done.toBuilder().outputDropped(out.dropped()).build();
+          put(cur);
+        }
+        persistFinal(cur == null || !cur.status().terminal() ? done : cur, stored);
+      });
+    }
     // The slot goes to whoever waited longest, then to this project's own next task (fair across chats).
     if (freedSlot) pumpWaiting();
     pump(t.projectId());
@@ -585,6 +659,7 @@ final class TaskEngine {
 
   private void forget(String id) {
     firstSave.remove(id);
+    outputs.remove(id);
     active.remove(id);
     gates.remove(id);
     unplace(id);
@@ -612,11 +687,22 @@ final class TaskEngine {
 
   private void put(Task t) {
     active.put(t.taskId(), t);
-    latest.put(t.projectId(), t);
+    // The workspace card shows a prompt snippet: a whole long prompt need not stay for every project.
+    latest.put(t.projectId(), wholePrompt(t) && t.prompt().length() > TaskText.SUMMARY_MAX_CHARS
+        ? t.toBuilder().prompt(TaskText.summary(t.prompt())).promptChars(t.promptChars()).build() : t);
+  }
+
+  /** Adds text to the task's output: its tail in memory, the whole of it on its way to the store. */
+  private Task.Builder withOutput(Task t, String text) {
+    TaskOutput o = outputs.computeIfAbsent(t.taskId(),
+        id -> new TaskOutput(id, store, backlog, t.output(), t.outputChars(), t.outputDropped()));
+    o.add(text);
+    return t.toBuilder().output(o.tail()).outputChars(o.total()).outputDropped(o.dropped());
   }
 
   /** Writes live output of running tasks; called on a timer so output costs one write per task per tick. */
   void flushDirty() {
+    for (TaskOutput out : outputs.values()) out.flush();
     if (dirty.isEmpty()) return;
     List<String> ids = new ArrayList<>(dirty);
     dirty.clear();

@@ -106,7 +106,30 @@ final class Migrations {
   /** The files a turn changed, for the final card. */
   static final List<String> V3 = List.of("ALTER TABLE tasks ADD COLUMN diff_json TEXT");
 
-  static final List<List<String>> STEPS = List.of(V1, V2, V3);
+  /**
+   * Small task rows, so listing reads little: the row keeps summaries (the prompt's, the result's, the output's last
+   * characters). Beside it: the whole prompt, the output's live tail and the whole (bounded) result, and the whole
+   * output in pieces appended as they come; only a single task's read touches those.
+   */
+  static final List<String> V4 = List.of("""
+      CREATE TABLE task_prompts (
+        task_id TEXT NOT NULL PRIMARY KEY REFERENCES tasks(task_id) ON DELETE CASCADE,
+        prompt TEXT NOT NULL)""", """
+      CREATE TABLE task_texts (
+        task_id TEXT NOT NULL PRIMARY KEY REFERENCES tasks(task_id) ON DELETE CASCADE,
+        output_tail TEXT NOT NULL,
+        result TEXT)""", """
+      CREATE TABLE task_output (
+        task_id TEXT NOT NULL REFERENCES tasks(task_id) ON DELETE CASCADE,
+        start_offset INTEGER NOT NULL,
+        end_offset INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (task_id, start_offset))""",
+      "ALTER TABLE tasks ADD COLUMN prompt_chars INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE tasks ADD COLUMN output_chars INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE tasks ADD COLUMN output_dropped INTEGER NOT NULL DEFAULT 0");
+
+  static final List<List<String>> STEPS = List.of(V1, V2, V3, V4);
 
   static int latest() { return STEPS.size(); }
 

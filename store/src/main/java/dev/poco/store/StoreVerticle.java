@@ -10,6 +10,7 @@ import dev.poco.contract.Settings;
 import dev.poco.contract.StoreClient;
 import dev.poco.contract.StoreOp;
 import dev.poco.contract.TaskQuery;
+import dev.poco.contract.TaskText;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -203,6 +204,10 @@ public class StoreVerticle extends VerticleBase {
       case TASK_SAVE -> queue.submit(TaskRows.save(Bodies.task(b), now()));
       case TASK_GET -> TaskRows.get(reads, Bodies.required(b, "task_id"));
       case TASK_LIST -> TaskRows.list(reads, TaskQuery.fromJson(b));
+      case TASK_OUTPUT_APPEND -> queue.submit(TaskRows.appendOutput(Bodies.required(b, "task_id"),
+          b.getLong("offset", 0L), Bodies.required(b, "text")));
+      case TASK_OUTPUT_PAGE -> TaskRows.outputPage(reads, Bodies.required(b, "task_id"), b.getLong("offset", 0L),
+          b.getInteger("limit", TaskText.PAGE_MAX_CHARS));
       case EVENT_MARK -> queue.submit(AccessRows.markEvent(Bodies.required(b, "key"), now()));
       case ACCESS_LIST -> AccessRows.list(reads);
       case ACCESS_ADD -> queue.submit(AccessRows.add(AccessEntry.fromJson(Bodies.object(b, "entry")), now()));
