@@ -50,8 +50,8 @@ class ClusterJoinIT {
       ClusterNode second = ClusterNode.start(dir.resolve(name + "-2"), aFirst ? "agent-runner" : "store,orchestrator",
           aFirst ? nodeB : nodeA);
       assertThat(second.output()).contains(", 2 nodes");
-      second.stop();
-      first.stop();
+      second.kill();
+      first.kill();
     }
     ClusterNode stranger = ClusterNode.launch(dir.resolve("stranger"), "agent-runner",
         seedEnv(cluster + "-c", Ports.free(), members));
