@@ -91,9 +91,10 @@ final class ClusterNode {
     hz.setProperty("hazelcast.wait.seconds.before.join", "0"); // joins drop from ~6 s to ~1 s
     hz.setProperty("hazelcast.socket.bind.any", "false"); // else it listens on *:port whatever the interface
     hz.setProperty("hazelcast.max.join.seconds", String.valueOf(cs.joinSeconds()));
-    // a frozen JVM is dropped after 5 s instead of 60 s
+    // a frozen JVM is dropped after 5 s (by default) instead of 60 s; compose, whose JVMs start together on
+    // one host, allows more, else a busy host's pauses split the cluster while it forms
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cs.heartbeatSeconds()));
     // Two seed nodes started at the same moment may each form a cluster; they find each other and merge
     // within ~10 s instead of Hazelcast's default 5 minutes (Vert.x re-registers its state on MERGED).
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");

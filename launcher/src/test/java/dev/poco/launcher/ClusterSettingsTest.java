@@ -25,7 +25,7 @@ class ClusterSettingsTest {
   @DisplayName("defaults: loopback, 5701 and up, no members (the first node), cluster poco")
   void defaults() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject());
-    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5, 0));
+    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5, 0, 5));
   }
 
   @Test
@@ -33,7 +33,8 @@ class ClusterSettingsTest {
   void explicit() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "127.0.0.1")
         .put("POCO_CLUSTER_PORT", "5801").put("POCO_CLUSTER_MEMBERS", " 10.0.0.1:5701, node-b ")
-        .put("POCO_CLUSTER_NAME", "team").put("POCO_CLUSTER_BUS_PORT", "5802"));
+        .put("POCO_CLUSTER_NAME", "team").put("POCO_CLUSTER_BUS_PORT", "5802")
+        .put("POCO_CLUSTER_HEARTBEAT_SECONDS", "15"));
     assertThat(cs.exactPort()).isTrue();
     assertThat(cs.busPort()).isEqualTo(5802);
     assertThat(cs.members()).containsExactly("10.0.0.1:5701", "node-b");
@@ -50,6 +51,7 @@ class ClusterSettingsTest {
         .containsExactly("10.0.0.1:5701", "node-b:5801");
     assertThat(hz.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
     assertThat(hz.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+    assertThat(hz.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("15");
   }
 
   @Test
