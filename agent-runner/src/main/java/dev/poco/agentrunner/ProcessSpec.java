@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A child process to start.
  *
- * @param env variables to add to the inherited environment; a null value removes the variable
+ * @param env variables to add to the inherited environment (which has no POCO_* or platform variable: see
+ *     AgentEnvironment); a null value removes the variable
  * @param timeout how long it may run before its whole tree is killed; null or zero for no limit
  */
 public record ProcessSpec(List<String> command, Path cwd, Map<String, String> env, Duration timeout) {

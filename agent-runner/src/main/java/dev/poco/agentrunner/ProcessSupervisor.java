@@ -66,6 +66,7 @@ public final class ProcessSupervisor {
         }
         ProcessBuilder pb = new ProcessBuilder(spec.command());
         if (spec.cwd() != null) pb.directory(spec.cwd().toFile());
+        AgentEnvironment.clean(pb.environment()); // before the spec's own entries, which are deliberate
         for (Map.Entry<String, String> e : spec.env().entrySet()) {
           if (e.getValue() == null) pb.environment().remove(e.getKey());
           else pb.environment().put(e.getKey(), e.getValue());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class WorkdirRoots {
   private static final Logger log = LoggerFactory.getLogger(WorkdirRoots.class);
   static final int MAX_FOLDERS = 200;
+  /** As the kernel's limit on links followed in one lookup (ELOOP). */
+  private static final int MAX_LINK_HOPS = 40;
 
   private final List<Path> roots;
   private final List<String> names;
@@ -69,15 +72,39 @@ final class WorkdirRoots {
     try {
       real = p.toRealPath();
     } catch (NoSuchFileException e) {
-      // Say "outside" before "missing", so nobody learns what exists outside the roots.
-      if (!inside(p.normalize())) throw outside(given, null);
+      // "outside" before "missing", judged on where the path would lead: what exists outside the roots stays unknown
+      if (!inside(wouldResolveTo(p))) throw outside(given);
       throw new IllegalArgumentException(given + " does not exist");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot resolve " + given + ": " + e.getMessage());
     }
-    if (!inside(real)) throw outside(given, real.equals(p.normalize()) ? null : real);
+    if (!inside(real)) throw outside(given);
     if (!Files.isDirectory(real)) throw new IllegalArgumentException(given + " is not a directory");
     return real;
+  }
+
+  /**
+   * Where a path that does not (fully) exist would lead: the real path of its deepest existing part, dangling
+   * symlinks followed by their text, plus the missing rest. So a link inside a root to a missing place outside is
+   * "outside", as a link to an existing place outside is.
+   */
+  private static Path wouldResolveTo(Path path) {
+    Path p = path.normalize();
+    for (int hops = 0; hops < MAX_LINK_HOPS; hops++) {
+      Path existing = p;
+      while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
+      if (existing == null) return p;
+      Path rest = existing.relativize(p);
+      try {
+        if (!Files.isSymbolicLink(existing)) return existing.toRealPath().resolve(rest).normalize();
+        Path target = Files.readSymbolicLink(existing);
+        Path base = existing.getParent() == null ? existing.getRoot() : existing.getParent();
+        p = base.resolve(target).resolve(rest).normalize();
+      } catch (IOException e) {
+        return p; // unreadable: judged lexically
+      }
+    }
+    return p;
   }
 
   /** The resolved dir with its visible subfolders (sorted, at most {@link #MAX_FOLDERS}). */
@@ -108,9 +135,9 @@ final class WorkdirRoots {
     return false;
   }
 
-  private IllegalArgumentException outside(String given, Path resolved) {
-    String via = resolved == null ? "" : " (it resolves to " + resolved + ")";
-    return new IllegalArgumentException(given + " is outside the allowed roots: " + String.join(", ", names) + via);
+  /** One message whether or not the place exists, and no resolved target: both would tell what lies outside. */
+  private IllegalArgumentException outside(String given) {
+    return new IllegalArgumentException(given + " is outside the allowed roots: " + String.join(", ", names));
   }
 
   private static Path expand(String path, Path home) {

@@ -37,7 +37,7 @@ public final class StartupBench {
       Matcher m = READY.matcher(out);
       if (!m.find()) throw new IllegalStateException("poco start said: " + out);
       ready[i] = Double.parseDouble(m.group(1));
-      long pid = Long.parseLong(Files.readString(home.resolve("poco.pid")).strip());
+      long pid = Long.parseLong(Files.readAllLines(home.resolve("poco.pid")).get(0).strip()); // pid, then identity
       Thread.sleep(3_000);
       idle[i] = rssMb(pid);
       if (i == runs - 1) load(port, pid);

@@ -56,6 +56,11 @@ public final class Addresses {
   public static String gatewayChat(String platform) { return "poco.gateway." + platform + ".chat"; }
   /** Request/reply, served by the gateway of {@code platform}. Body: RawHttpRequest. Reply: RawHttpResponse. */
   public static String gatewayWebhook(String platform) { return "poco.gateway." + platform + ".webhook"; }
+  /**
+   * Request/reply, served by the gateway of {@code platform}. Body: {}. Reply: {"listener_ready": bool, ...}.
+   * No handler means no such gateway runs: the edge's /health says degraded when the platform is configured.
+   */
+  public static String gatewayHealth(String platform) { return "poco.gateway." + platform + ".health"; }
 
   /**
    * Publish, local to one JVM: the launcher's config retriever saw the configuration change (file edited).

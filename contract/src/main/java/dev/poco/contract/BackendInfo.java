@@ -41,7 +41,7 @@ public record BackendInfo(String name, boolean ready, String version, String det
   }
 
   public static BackendInfo fromJson(JsonObject j) {
-    return new BackendInfo(j.getString("name"), j.getBoolean("ready", false), j.getString("version"),
-        j.getString("detail"), j.getBoolean("approvals", false), Jsons.list(j, "settings", SettingSpec::fromJson));
+    return new BackendInfo(j.getString("name"), Jsons.bool(j, "ready", false), j.getString("version"),
+        j.getString("detail"), Jsons.bool(j, "approvals", false), Jsons.list(j, "settings", SettingSpec::fromJson));
   }
 }

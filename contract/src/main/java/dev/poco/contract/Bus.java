@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.time.DateTimeException;
 
 /**
  * The one place that sets event-bus delivery options. Every request carries a timeout: the default
@@ -47,7 +48,11 @@ public final class Bus {
       if (re.failureType() == ReplyFailure.TIMEOUT) return 504;
       return re.failureCode() > 0 ? re.failureCode() : Failures.INTERNAL;
     }
-    if (err instanceof IllegalArgumentException) return Failures.BAD_REQUEST;
+    // a missing field, a value of the wrong type, an unreadable time: the body's fault, as the store answers them
+    if (err instanceof IllegalArgumentException || err instanceof ClassCastException
+        || err instanceof DateTimeException) {
+      return Failures.BAD_REQUEST;
+    }
     return Failures.INTERNAL;
   }
 

@@ -31,6 +31,6 @@ public record CardIntent(String platform, String chatId, String chatType, String
   public static CardIntent fromJson(JsonObject j) {
     return new CardIntent(Jsons.required(j, "platform"), j.getString("chat_id"), j.getString("chat_type"),
         Jsons.required(j, "user_id"), j.getString("message_id"), Jsons.required(j, "intent_key"),
-        j.getString("request_id"), Jsons.obj(j, "value"), Jsons.obj(j, "form"), j.getBoolean("trusted", false));
+        j.getString("request_id"), Jsons.obj(j, "value"), Jsons.obj(j, "form"), Jsons.bool(j, "trusted", false));
   }
 }

@@ -15,6 +15,15 @@ public final class ConfigKeys {
   public static final String HTTP_PORT = "POCO_HTTP_PORT";
   /** Largest request body the HTTP edge accepts, in bytes (default 1 MiB). */
   public static final String HTTP_MAX_BODY = "POCO_HTTP_MAX_BODY_BYTES";
+  /**
+   * Bearer token the HTTP edge asks for when it listens beyond loopback or POCO_DEMO_TRUST_LOCAL is false
+   * (`poco config` writes a random one). A secret.
+   */
+  public static final String HTTP_TOKEN = "POCO_HTTP_TOKEN";
+  /** The demo user a request with the right POCO_HTTP_TOKEN speaks for (default "owner": access key demo:owner). */
+  public static final String HTTP_TOKEN_USER = "POCO_HTTP_TOKEN_USER";
+  /** Comma list of extra host names (host or host:port) the HTTP edge answers to, e.g. the reverse proxy's name. */
+  public static final String HTTP_PUBLIC_HOST = "POCO_HTTP_PUBLIC_HOST";
   /** sqlite (default) or memory. */
   public static final String STATE_BACKEND = "POCO_STATE_BACKEND";
   public static final String STATE_DB_PATH = "POCO_STATE_DB_PATH";
@@ -24,10 +33,16 @@ public final class ConfigKeys {
   public static final String ALLOWED_USERS = "POCO_ALLOWED_USERS";
   /** File the one-time pairing code is written to (owner-only), so `poco start` can show it. */
   public static final String PAIRING_CODE_FILE = "POCO_PAIRING_CODE_FILE";
+  /** How long a pairing code stays valid before a new one replaces it, in seconds (default 3600). */
+  public static final String PAIRING_CODE_TTL = "POCO_PAIRING_CODE_TTL_SECONDS";
   /** false makes the demo surface an ordinary, access-checked user even on loopback (default true). */
   public static final String DEMO_TRUST_LOCAL = "POCO_DEMO_TRUST_LOCAL";
   /** Backend of new projects and demo chats: codex (default), claude_code, cursor_agent, coco, capo, stub. */
   public static final String AGENT_BACKEND = "POCO_AGENT_BACKEND";
+  /** How often a running PoCo re-reads poco.config.json, in ms (default 2000; 0: never); changes go to CONFIG_CHANGED. */
+  public static final String CONFIG_SCAN_MS = "POCO_CONFIG_SCAN_MS";
+  /** The claude_code backend's Anthropic API key (given to the agent as ANTHROPIC_API_KEY). */
+  public static final String CLAUDE_API_KEY = "POCO_CLAUDE_API_KEY";
   /** Event-loop threads of a PoCo JVM (default 1: nothing blocks a loop, fewer hand-offs). */
   public static final String EVENT_LOOPS = "POCO_EVENT_LOOPS";
   /** This runner's name on the bus; default "local" embedded, the host name in cluster mode. */
@@ -70,7 +85,7 @@ public final class ConfigKeys {
 
   /** Keys whose values are secrets: never logged, shown or echoed, only their presence and length. */
   public static final List<String> SECRETS = List.of(FEISHU_APP_SECRET, FEISHU_VERIFICATION_TOKEN,
-      FEISHU_ENCRYPT_KEY, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET);
+      FEISHU_ENCRYPT_KEY, SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, HTTP_TOKEN, CLAUDE_API_KEY);
 
   /** Per-backend key prefixes: POCO_CODEX_COMMAND, POCO_CLAUDE_MODEL, ... */
   public static String backendKey(String backend, String setting) {

@@ -12,6 +12,8 @@ public final class Failures {
   public static final int NOT_FOUND = 404;
   /** The request conflicts with the current state (approve a task that is not waiting, ...). */
   public static final int CONFLICT = 409;
+  /** Too many attempts (wrong pairing codes): the text says when to try again. */
+  public static final int TOO_MANY_REQUESTS = 429;
   /** Something broke on the serving side; the text says what, never a secret. */
   public static final int INTERNAL = 500;
   /** No node serves the address right now (no runner, store not up). */

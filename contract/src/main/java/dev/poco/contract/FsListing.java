@@ -23,6 +23,6 @@ public record FsListing(String path, String parent, List<String> folders, boolea
 
   public static FsListing fromJson(JsonObject j) {
     return new FsListing(j.getString("path"), j.getString("parent"), Jsons.strings(j, "folders"),
-        j.getBoolean("truncated", false), Jsons.strings(j, "roots"));
+        Jsons.bool(j, "truncated", false), Jsons.strings(j, "roots"));
   }
 }

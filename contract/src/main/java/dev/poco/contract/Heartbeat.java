@@ -35,7 +35,8 @@ public record Heartbeat(String runnerId, String nodeId, List<BackendInfo> backen
 
   public static Heartbeat fromJson(JsonObject j) {
     return new Heartbeat(Jsons.required(j, "runner_id"), j.getString("node_id"),
-        Jsons.list(j, "backends", BackendInfo::fromJson), j.getInteger("max_tasks", 0), j.getInteger("capacity", 0),
+        Jsons.list(j, "backends", BackendInfo::fromJson), Jsons.integer(j, "max_tasks", 0),
+        Jsons.integer(j, "capacity", 0),
         Jsons.strings(j, "task_ids"), Jsons.strings(j, "roots"), Jsons.time(j, "sent_at"),
         Jsons.time(j, "started_at"));
   }

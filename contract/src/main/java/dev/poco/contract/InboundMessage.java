@@ -26,6 +26,6 @@ public record InboundMessage(String platform, String chatId, String chatType, St
   public static InboundMessage fromJson(JsonObject j) {
     return new InboundMessage(Jsons.required(j, "platform"), Jsons.required(j, "chat_id"),
         j.getString("chat_type", Platforms.CHAT_GROUP), Jsons.required(j, "user_id"), j.getString("text", ""),
-        j.getString("message_id"), j.getString("event_id"), j.getString("thread_id"), j.getBoolean("trusted", false));
+        j.getString("message_id"), j.getString("event_id"), j.getString("thread_id"), Jsons.bool(j, "trusted", false));
   }
 }

@@ -34,7 +34,11 @@ public final class Jsons {
     JsonArray arr = json.getJsonArray(key);
     if (arr == null) return List.of();
     List<T> out = new ArrayList<>(arr.size());
-    for (int i = 0; i < arr.size(); i++) out.add(fromJson.apply(arr.getJsonObject(i)));
+    for (int i = 0; i < arr.size(); i++) {
+      JsonObject item = arr.getJsonObject(i);
+      if (item == null) throw new IllegalArgumentException("field '" + key + "' holds a null item");
+      out.add(fromJson.apply(item));
+    }
     return List.copyOf(out);
   }
 
@@ -42,8 +46,36 @@ public final class Jsons {
     JsonArray arr = json.getJsonArray(key);
     if (arr == null) return List.of();
     List<String> out = new ArrayList<>(arr.size());
-    for (int i = 0; i < arr.size(); i++) out.add(arr.getString(i));
+    for (int i = 0; i < arr.size(); i++) {
+      String item = arr.getString(i);
+      if (item == null) throw new IllegalArgumentException("field '" + key + "' holds a null item");
+      out.add(item);
+    }
     return List.copyOf(out);
+  }
+
+  /** A boolean field, or {@code def} when absent or null (Vert.x's getBoolean(key, def) answers an explicit null). */
+  public static boolean bool(JsonObject json, String key, boolean def) {
+    Boolean v = json.getBoolean(key);
+    return v == null ? def : v;
+  }
+
+  /** An int field, or {@code def} when absent or null. */
+  public static int integer(JsonObject json, String key, int def) {
+    Integer v = json.getInteger(key);
+    return v == null ? def : v;
+  }
+
+  /** A long field, or {@code def} when absent or null. */
+  public static long longValue(JsonObject json, String key, long def) {
+    Long v = json.getLong(key);
+    return v == null ? def : v;
+  }
+
+  /** A string field, or {@code def} when absent or null. */
+  public static String string(JsonObject json, String key, String def) {
+    String v = json.getString(key);
+    return v == null ? def : v;
   }
 
   /** A required string field; throws IllegalArgumentException naming the field when it is missing or blank. */
@@ -53,6 +85,13 @@ public final class Jsons {
       throw new IllegalArgumentException("missing field '" + key + "'");
     }
     return s;
+  }
+
+  /** A required object field; throws IllegalArgumentException naming the field when it is missing. */
+  public static JsonObject requiredObj(JsonObject json, String key) {
+    JsonObject o = json.getJsonObject(key);
+    if (o == null) throw new IllegalArgumentException("missing field '" + key + "'");
+    return o;
   }
 
   public static JsonObject obj(JsonObject json, String key) {

@@ -29,7 +29,7 @@ public record NodeInfo(String nodeId, List<String> roles, String host, int clust
 
   public static NodeInfo fromJson(JsonObject j) {
     return new NodeInfo(Jsons.required(j, "node_id"), Jsons.strings(j, "roles"), j.getString("host"),
-        j.getInteger("cluster_port", 0), j.getInteger("bus_port", 0), Jsons.time(j, "started_at"),
-        j.getLong("uptime_ms", 0L), j.getLong("pid", 0L));
+        Jsons.integer(j, "cluster_port", 0), Jsons.integer(j, "bus_port", 0), Jsons.time(j, "started_at"),
+        Jsons.longValue(j, "uptime_ms", 0L), Jsons.longValue(j, "pid", 0L));
   }
 }

@@ -9,7 +9,7 @@ public record RawHttpResponse(int status, String contentType, String body) {
   }
 
   public static RawHttpResponse fromJson(JsonObject j) {
-    return new RawHttpResponse(j.getInteger("status", 200), j.getString("content_type", "application/json"),
+    return new RawHttpResponse(Jsons.integer(j, "status", 200), j.getString("content_type", "application/json"),
         j.getString("body", ""));
   }
 }

@@ -20,8 +20,8 @@ public record RenderRequest(ReplyTarget target, String messageId, View view, Str
   }
 
   public static RenderRequest fromJson(JsonObject j) {
-    return new RenderRequest(ReplyTarget.fromJson(j.getJsonObject("target")), j.getString("message_id"),
-        View.fromJson(j.getJsonObject("view")), j.getString("task_id"), j.getString("project_id"),
-        j.getBoolean("last", false));
+    return new RenderRequest(ReplyTarget.fromJson(Jsons.requiredObj(j, "target")), j.getString("message_id"),
+        View.fromJson(Jsons.requiredObj(j, "view")), j.getString("task_id"), j.getString("project_id"),
+        Jsons.bool(j, "last", false));
   }
 }

@@ -38,7 +38,7 @@ public record Task(String taskId, String projectId, String prompt, TaskStatus st
   public static Task fromJson(JsonObject j) {
     JsonObject o = Jsons.obj(j, "origin");
     return new Task(Jsons.required(j, "task_id"), j.getString("project_id"), j.getString("prompt", ""),
-        TaskStatus.of(j.getString("status", "queued")), j.getString("backend"), j.getString("workdir"),
+        TaskStatus.of(Jsons.string(j, "status", "queued")), j.getString("backend"), j.getString("workdir"),
         o.getString("platform"), o.getString("chat_id"), o.getString("user_id"), o.getString("thread_id"),
         j.getString("card_message_id"), j.getString("output", ""), j.getString("result"), j.getString("error"),
         j.getJsonObject("usage"), j.getJsonObject("approval"), j.getString("runner_id"), j.getString("session_id"),

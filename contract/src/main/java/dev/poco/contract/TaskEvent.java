@@ -40,7 +40,7 @@ public record TaskEvent(String taskId, String runnerId, long seq, String type, S
   }
 
   public static TaskEvent fromJson(JsonObject j) {
-    return new TaskEvent(Jsons.required(j, "task_id"), j.getString("runner_id"), j.getLong("seq", 0L),
+    return new TaskEvent(Jsons.required(j, "task_id"), j.getString("runner_id"), Jsons.longValue(j, "seq", 0L),
         Jsons.required(j, "type"), j.getString("text"), j.getJsonObject("data"));
   }
 }

@@ -16,6 +16,6 @@ public record TaskQuery(String projectId, List<String> statuses, int limit) {
   }
 
   public static TaskQuery fromJson(JsonObject j) {
-    return new TaskQuery(j.getString("project_id"), Jsons.strings(j, "statuses"), j.getInteger("limit", 100));
+    return new TaskQuery(j.getString("project_id"), Jsons.strings(j, "statuses"), Jsons.integer(j, "limit", 100));
   }
 }

@@ -89,7 +89,7 @@ public record View(String kind, String title, String status, String body, List<F
     }
 
     public static Action fromJson(JsonObject j) {
-      return new Action(j.getString("label"), j.getString("style", "default"), j.getBoolean("submits_form", false),
+      return new Action(j.getString("label"), j.getString("style", "default"), Jsons.bool(j, "submits_form", false),
           Jsons.obj(j, "value"));
     }
   }
@@ -108,7 +108,7 @@ public record View(String kind, String title, String status, String body, List<F
   public static View fromJson(JsonObject j) {
     return new View(j.getString("kind"), j.getString("title"), j.getString("status"), j.getString("body"),
         Jsons.list(j, "fields", Field::fromJson), Jsons.list(j, "inputs", Input::fromJson),
-        Jsons.list(j, "actions", Action::fromJson), j.getInteger("page", 1), j.getInteger("pages", 1),
+        Jsons.list(j, "actions", Action::fromJson), Jsons.integer(j, "page", 1), Jsons.integer(j, "pages", 1),
         j.getJsonObject("refs"));
   }
 }

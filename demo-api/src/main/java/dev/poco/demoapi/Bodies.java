@@ -10,6 +10,11 @@ import io.vertx.ext.web.RoutingContext;
 /** Reads JSON request bodies and their fields, failing with a 400 that names what was wrong. */
 final class Bodies {
   private static final int MAX_DETAIL = 200;
+  /**
+   * Far deeper than any PoCo body. The decoder allows 1000 levels, but copying a body that deep (the card
+   * action's form, every local bus send) recurses on the event loop until the stack overflows: a 500.
+   */
+  static final int MAX_DEPTH = 64;
 
   private Bodies() {}
 
@@ -18,6 +23,7 @@ final class Bodies {
     RequestBody body = ctx.body();
     Buffer buf = body == null ? null : body.buffer();
     if (buf == null || buf.toString().isBlank()) return new JsonObject();
+    if (tooDeep(buf)) throw new HttpError(400, "malformed JSON: nested deeper than " + MAX_DEPTH + " levels");
     Object value;
     try {
       value = Json.decodeValue(buf);
@@ -53,6 +59,28 @@ final class Bodies {
   static JsonObject requiredObject(JsonObject json, String key, String path) {
     if (json.getValue(key) == null) throw new HttpError(400, "field '" + path + "' is required");
     return object(json, key, path);
+  }
+
+  /** Counts brackets outside strings; a UTF-8 continuation byte never equals '"' or '\\'. */
+  private static boolean tooDeep(Buffer buf) {
+    int depth = 0;
+    boolean inString = false;
+    boolean escaped = false;
+    for (int i = 0, n = buf.length(); i < n; i++) {
+      byte b = buf.getByte(i);
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (b == '\\') escaped = true;
+        else if (b == '"') inString = false;
+      } else if (b == '"') {
+        inString = true;
+      } else if (b == '{' || b == '[') {
+        if (++depth > MAX_DEPTH) return true;
+      } else if (b == '}' || b == ']') {
+        depth--;
+      }
+    }
+    return false;
   }
 
   /** Jackson's first line, without the "Failed to decode:" prefix or the source location. */

@@ -8,13 +8,13 @@ import io.vertx.core.json.JsonObject;
  * The Feishu-shaped card callback of the original demo API, read into a CardIntent:
  * {@code {"event": {"operator": {"open_id"}, "context": {"open_message_id", "open_chat_id"?},
  * "action": {"value": {"intent_key", "surface"?, "request_id", ...}, "form_value": {...}}}}}.
+ * The operator's open_id is ignored: the clicking user is the caller the edge established.
  */
 final class CardActionPayload {
   private CardActionPayload() {}
 
-  static CardIntent toIntent(JsonObject body, boolean trusted) {
+  static CardIntent toIntent(JsonObject body, EdgeGuard.Caller caller) {
     JsonObject event = Bodies.requiredObject(body, "event", "event");
-    JsonObject operator = Bodies.object(event, "operator", "event.operator");
     JsonObject context = Bodies.object(event, "context", "event.context");
     JsonObject action = Bodies.requiredObject(event, "action", "event.action");
     JsonObject value = Bodies.requiredObject(action, "value", "event.action.value").copy();
@@ -29,9 +29,8 @@ final class CardActionPayload {
     boolean dm = Platforms.CHAT_DM.equals(Bodies.string(value, "surface", "event.action.value.surface", null));
     String chatId = Bodies.string(context, "open_chat_id", "event.context.open_chat_id",
         dm ? DemoIds.DM_CHAT : DemoIds.GROUP_CHAT);
-    String userId = Bodies.string(operator, "open_id", "event.operator.open_id", DemoIds.USER);
     String messageId = Bodies.string(context, "open_message_id", "event.context.open_message_id", null);
-    return new CardIntent(Platforms.DEMO, chatId, dm ? Platforms.CHAT_DM : Platforms.CHAT_GROUP, userId, messageId,
-        intentKey, requestId, value, form, trusted);
+    return new CardIntent(Platforms.DEMO, chatId, dm ? Platforms.CHAT_DM : Platforms.CHAT_GROUP, caller.userId(),
+        messageId, intentKey, requestId, value, form, caller.trusted());
   }
 }

@@ -1,5 +1,6 @@
 package dev.poco.demoapi;
 
+import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,21 +28,30 @@ public class DemoApiVerticle extends VerticleBase {
     HttpErrors errors = new HttpErrors(responses, edge.maxBodyBytes());
 
     Router router = Router.router(vertx);
+    // Before the body handler: a refused request's body is never read.
+    router.route().handler(new EdgeGuard(edge, this::actualPort, responses));
     router.route().handler(BodyHandler.create(false).setBodyLimit(edge.maxBodyBytes()));
     router.route().failureHandler(errors::onFailure);
     router.errorHandler(404, errors::notFound);
     router.errorHandler(405, errors::methodNotAllowed);
-    router.errorHandler(500, errors::onFailure);
+    for (int status : new int[] {400, 401, 403, 413, 415, 500}) router.errorHandler(status, errors::onFailure);
     new HealthRoute(vertx, settings, edge, this::actualPort, responses).mount(router);
     new TaskRoutes(vertx, responses).mount(router);
     new DebugRoutes(settings, responses).mount(router);
     new MetricsRoute(vertx, responses).mount(router);
-    new DemoRoutes(vertx, edge.trusted(), responses).mount(router);
+    new DemoRoutes(vertx, responses).mount(router);
     new WebhookRoutes(vertx).mount(router);
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(edge.host()).setPort(edge.port()));
-    return server.requestHandler(router).listen()
-        .onSuccess(s -> log.info("HTTP edge listening on http://{}:{}", edge.host(), s.actualPort()));
+    return server.requestHandler(router).invalidRequestHandler(HttpErrors::invalidRequest).listen()
+        .onSuccess(s -> {
+          log.info("HTTP edge listening on http://{}:{}", edge.host(), s.actualPort());
+          if (!edge.trusted() && edge.token() == null) {
+            log.warn("the HTTP edge {} and {} is not set: every route but /platform/* and a minimal /health answers "
+                + "401 (`poco config` writes a token)", edge.loopback() ? "does not trust local callers"
+                : "binds " + edge.host() + ", beyond loopback,", ConfigKeys.HTTP_TOKEN);
+          }
+        });
   }
 
   @Override

@@ -12,15 +12,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The platform-free demo surface: chat commands and card clicks as a local user, answered with the view. */
+/**
+ * The platform-free demo surface: chat commands and card clicks, answered with the view. Who speaks is the caller
+ * EdgeGuard established (the trusted local user, or the token's user); a user id in the body is never believed.
+ */
 final class DemoRoutes {
   private final Vertx vertx;
-  private final boolean trusted;
   private final Responses responses;
 
-  DemoRoutes(Vertx vertx, boolean trusted, Responses responses) {
+  DemoRoutes(Vertx vertx, Responses responses) {
     this.vertx = vertx;
-    this.trusted = trusted;
     this.responses = responses;
   }
 
@@ -36,10 +37,10 @@ final class DemoRoutes {
     JsonObject body = Bodies.object(ctx);
     String text = Bodies.string(body, "text", "text", null);
     if (text == null) throw new HttpError(400, "field 'text' is required");
+    EdgeGuard.Caller caller = EdgeGuard.caller(ctx);
     InboundMessage msg = new InboundMessage(Platforms.DEMO,
         Bodies.string(body, "chat_id", "chat_id", DemoIds.GROUP_CHAT), Platforms.CHAT_GROUP,
-        Bodies.string(body, "user_id", "user_id", DemoIds.USER), text, DemoIds.fresh("msg"), DemoIds.fresh("evt"),
-        null, trusted);
+        caller.userId(), text, DemoIds.fresh("msg"), DemoIds.fresh("evt"), null, caller.trusted());
     answer(ctx, Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INBOUND, msg.toJson(), Bus.EDGE_TIMEOUT_MS), null, true);
   }
 
@@ -49,21 +50,26 @@ final class DemoRoutes {
     String requestId = DemoIds.fresh("req");
     JsonObject value = new JsonObject().put("intent_key", intentKey).put("request_id", requestId)
         .put("task_id", taskId);
-    CardIntent intent = new CardIntent(Platforms.DEMO, chatId == null || chatId.isBlank() ? DemoIds.GROUP_CHAT : chatId,
-        Platforms.CHAT_GROUP, DemoIds.USER, null, intentKey, requestId, value, new JsonObject(), trusted);
+    // With ?chat_id= the click comes from that chat and reaches its project's tasks only; without, from the DM.
+    EdgeGuard.Caller caller = EdgeGuard.caller(ctx);
+    boolean dm = chatId == null || chatId.isBlank();
+    CardIntent intent = new CardIntent(Platforms.DEMO, dm ? DemoIds.DM_CHAT : chatId,
+        dm ? Platforms.CHAT_DM : Platforms.CHAT_GROUP, caller.userId(), null, intentKey, requestId, value,
+        new JsonObject(), caller.trusted());
     answer(ctx, intent(intent), taskId, true);
   }
 
   private void home(RoutingContext ctx) {
     String requestId = DemoIds.fresh("req");
     JsonObject value = new JsonObject().put("intent_key", Intents.HOME).put("request_id", requestId);
-    CardIntent intent = new CardIntent(Platforms.DEMO, DemoIds.DM_CHAT, Platforms.CHAT_DM, DemoIds.USER, null,
-        Intents.HOME, requestId, value, new JsonObject(), trusted);
+    EdgeGuard.Caller caller = EdgeGuard.caller(ctx);
+    CardIntent intent = new CardIntent(Platforms.DEMO, DemoIds.DM_CHAT, Platforms.CHAT_DM, caller.userId(), null,
+        Intents.HOME, requestId, value, new JsonObject(), caller.trusted());
     answer(ctx, intent(intent), null, false);
   }
 
   private void cardAction(RoutingContext ctx) {
-    CardIntent intent = CardActionPayload.toIntent(Bodies.object(ctx), trusted);
+    CardIntent intent = CardActionPayload.toIntent(Bodies.object(ctx), EdgeGuard.caller(ctx));
     answer(ctx, intent(intent), null, false);
   }
 
@@ -82,6 +88,12 @@ final class DemoRoutes {
       JsonObject view = r.getJsonObject("view");
       if (view == null) {
         ctx.fail(new HttpError(502, "the orchestrator replied without a view"));
+        return;
+      }
+      int refused = r.getInteger("refused", 0);
+      if (refused > 0) {
+        // A refusal (not allowed, not in this chat, a wrong pairing code): an error, with the view's sentence.
+        ctx.fail(new HttpError(refused >= 400 && refused <= 599 ? refused : 403, view.getString("body", "refused")));
         return;
       }
       JsonObject out = new JsonObject().put("ok", true);

@@ -4,13 +4,22 @@ import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Settings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 
-/** The HTTP edge's own settings, read once at start. */
-record EdgeConfig(String host, int port, int maxBodyBytes, boolean trustLocal) {
+/**
+ * The HTTP edge's own settings, read once at start.
+ *
+ * @param token the bearer token protected routes ask for, or null when none is configured
+ * @param tokenUser the demo user a request with the right token speaks for
+ * @param publicHosts extra names (host or host:port, lower case) the edge answers to besides loopback
+ */
+record EdgeConfig(String host, int port, int maxBodyBytes, boolean trustLocal, String token, String tokenUser,
+    List<String> publicHosts) {
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
   static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+  static final String DEFAULT_TOKEN_USER = "owner";
 
   static EdgeConfig from(Settings settings) {
     int port = settings.integer(ConfigKeys.HTTP_PORT, DEFAULT_PORT);
@@ -21,8 +30,11 @@ record EdgeConfig(String host, int port, int maxBodyBytes, boolean trustLocal) {
     if (maxBody < 1) {
       throw new IllegalArgumentException(ConfigKeys.HTTP_MAX_BODY + " must be at least 1, got " + maxBody);
     }
+    List<String> publicHosts = settings.list(ConfigKeys.HTTP_PUBLIC_HOST).stream()
+        .map(h -> h.toLowerCase(Locale.ROOT)).toList();
     return new EdgeConfig(settings.str(ConfigKeys.HTTP_HOST, DEFAULT_HOST), port, maxBody,
-        settings.bool(ConfigKeys.DEMO_TRUST_LOCAL, true));
+        settings.bool(ConfigKeys.DEMO_TRUST_LOCAL, true), settings.str(ConfigKeys.HTTP_TOKEN, null),
+        settings.str(ConfigKeys.HTTP_TOKEN_USER, DEFAULT_TOKEN_USER), publicHosts);
   }
 
   /** True only for a loopback literal or "localhost"; any other name counts as reachable from outside. */
@@ -41,4 +53,11 @@ record EdgeConfig(String host, int port, int maxBodyBytes, boolean trustLocal) {
 
   /** Whether the demo surface speaks for a trusted local user: it cannot be reached from outside this machine. */
   boolean trusted() { return trustLocal && loopback(); }
+
+  @Override
+  public String toString() {
+    // The record's generated toString would print the token.
+    return "EdgeConfig[" + host + ":" + port + ", trustLocal=" + trustLocal + ", token "
+        + (token == null ? "unset" : "set") + ", publicHosts=" + publicHosts + "]";
+  }
 }

@@ -4,22 +4,31 @@ import dev.poco.contract.Addresses;
 import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Settings;
+import dev.poco.contract.Platforms;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
-/** GET /health: the orchestrator's view of runners, state and tasks, plus what the edge knows from config. */
+/**
+ * GET /health: the orchestrator's view of runners, state and tasks, plus what the edge knows from config and from
+ * asking each configured platform's gateway. Callers the edge does not serve in full (no token off loopback, a
+ * foreign Host or Origin) get only {"status"}: enough for probes, nothing for anyone else.
+ */
 final class HealthRoute {
   // `poco status` and probes poll /health: answer "degraded" quickly rather than wait out Bus.TIMEOUT_MS.
   static final long ORCHESTRATOR_TIMEOUT_MS = 3_000;
   private static final List<String> EDGE_KEYS =
-      List.of("status", "mode", "feishu", "slack", "http", "missing", "warnings", "uptime_ms");
+      List.of("status", "reasons", "mode", "feishu", "slack", "http", "missing", "warnings", "uptime_ms");
 
   private final Vertx vertx;
   private final Settings settings;
@@ -43,13 +52,24 @@ final class HealthRoute {
   }
 
   private void health(RoutingContext ctx) {
-    Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_HEALTH, new JsonObject(), ORCHESTRATOR_TIMEOUT_MS)
-        .onComplete(ar -> responses.ok(ctx, compose(ar)));
+    Future<JsonObject> orchestrator =
+        Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_HEALTH, new JsonObject(), ORCHESTRATOR_TIMEOUT_MS);
+    Map<String, Future<JsonObject>> gateways = new LinkedHashMap<>();
+    for (String platform : platforms.configured()) {
+      gateways.put(platform, Bus.request(vertx.eventBus(), Addresses.gatewayHealth(platform), new JsonObject(),
+          ORCHESTRATOR_TIMEOUT_MS));
+    }
+    List<Future<JsonObject>> all = new ArrayList<>(gateways.values());
+    all.add(orchestrator);
+    Future.join(all).onComplete(done -> {
+      JsonObject full = compose(orchestrator, gateways);
+      responses.ok(ctx, EdgeGuard.fullHealth(ctx) ? full : new JsonObject().put("status", full.getString("status")));
+    });
   }
 
-  private JsonObject compose(AsyncResult<JsonObject> orchestrator) {
-    JsonObject out = new JsonObject().put("status", orchestrator.succeeded() ? "ok" : "degraded")
-        .put("mode", platforms.mode());
+  private JsonObject compose(AsyncResult<JsonObject> orchestrator, Map<String, Future<JsonObject>> gateways) {
+    JsonArray reasons = new JsonArray();
+    JsonObject out = new JsonObject().put("mode", platforms.mode());
     JsonArray missing = new JsonArray();
     JsonArray warnings = new JsonArray();
     if (orchestrator.succeeded()) {
@@ -62,12 +82,27 @@ final class HealthRoute {
       out.put("agent_backend", settings.str(ConfigKeys.AGENT_BACKEND, "codex")).put("agent_ready", false)
           .put("agent_detail", "unknown: the orchestrator is not answering").put("runners", new JsonArray());
       missing.add(orchestratorProblem(orchestrator.cause()));
+      reasons.add(orchestratorProblem(orchestrator.cause()));
     }
+    JsonObject feishu = platforms.feishu();
+    JsonObject slack = platforms.slack();
+    gateways.forEach((platform, reply) -> {
+      if (reply.succeeded()) {
+        boolean ready = reply.result().getBoolean("listener_ready", false);
+        (platform.equals(Platforms.FEISHU) ? feishu : slack).put("listener_ready", ready);
+      } else {
+        String problem = PlatformHealth.gatewayProblem(platform, reply.cause());
+        missing.add(problem);
+        reasons.add(problem);
+      }
+    });
     platforms.missing().forEach(missing::add);
     platforms.warnings().forEach(warnings::add);
-    return out.put("feishu", platforms.feishu()).put("slack", platforms.slack())
+    out.put("status", reasons.isEmpty() ? "ok" : "degraded");
+    if (!reasons.isEmpty()) out.put("reasons", reasons);
+    return out.put("feishu", feishu).put("slack", slack)
         // The 0.4 README tells users to look for this flat key.
-        .put("feishu_listener_ready", false)
+        .put("feishu_listener_ready", feishu.getBoolean("listener_ready"))
         .put("http", new JsonObject().put("host", edge.host()).put("port", port.getAsInt()))
         .put("missing", missing).put("warnings", warnings)
         .put("uptime_ms", System.currentTimeMillis() - startedAt);

@@ -5,7 +5,11 @@ import dev.poco.contract.Failures;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +19,9 @@ final class HttpErrors {
   private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
 
   static final String ORCHESTRATOR = "the orchestrator";
+  /** Vert.x's defaults (HttpServerOptions), named in the 414 and 431 answers. */
+  static final int MAX_INITIAL_LINE = io.vertx.core.http.HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH;
+  static final int MAX_HEADER_SIZE = io.vertx.core.http.HttpServerOptions.DEFAULT_MAX_HEADER_SIZE;
 
   private final Responses responses;
   private final int maxBodyBytes;
@@ -59,6 +66,30 @@ final class HttpErrors {
     }
   }
 
+  /**
+   * The HttpServer's invalidRequestHandler: requests the HTTP codec could not read never reach the router, and
+   * Vert.x's default answers them with an empty body. Same statuses as that default, as JSON errors.
+   */
+  static void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "request line too long: the URI must fit in " + MAX_INITIAL_LINE + " bytes";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "request headers too large: they must fit in " + MAX_HEADER_SIZE + " bytes";
+    } else {
+      status = 400;
+      message = "malformed HTTP request";
+    }
+    String body = new JsonObject().put("ok", false).put("error", message).put("code", status).encode();
+    req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Responses.JSON)
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE).end(body)
+        .onComplete(v -> req.connection().close());
+  }
+
   void notFound(RoutingContext ctx) {
     responses.error(ctx, 404, "no route for " + ctx.request().method() + " " + ctx.request().path());
   }
@@ -69,7 +100,7 @@ final class HttpErrors {
 
   private void tooLarge(RoutingContext ctx) {
     // The rest of the upload is never read, so the connection cannot be reused.
-    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    Responses.closeAfter(ctx);
     responses.error(ctx, 413, "body larger than " + maxBodyBytes + " bytes");
   }
 }

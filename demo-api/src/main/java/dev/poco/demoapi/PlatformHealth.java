@@ -10,6 +10,7 @@ import static dev.poco.contract.ConfigKeys.SLACK_BOT_TOKEN;
 import static dev.poco.contract.ConfigKeys.SLACK_DELIVERY_MODE;
 import static dev.poco.contract.ConfigKeys.SLACK_SIGNING_SECRET;
 
+import dev.poco.contract.Platforms;
 import dev.poco.contract.Settings;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -17,8 +18,6 @@ import java.util.List;
 
 /** What /health says about Feishu, Slack and the edge itself, from config alone (presence, never values). */
 final class PlatformHealth {
-  static final String FEISHU_GATEWAY_MISSING = "gateway-feishu is not deployed in this build";
-  static final String SLACK_GATEWAY_MISSING = "gateway-slack is not deployed in this build";
 
   private final Settings settings;
   private final EdgeConfig edge;
@@ -57,12 +56,29 @@ final class PlatformHealth {
         .put("signature_validation_enabled", settings.has(SLACK_SIGNING_SECRET));
   }
 
+  /** The platforms whose credentials are present: each needs its gateway running. */
+  List<String> configured() {
+    List<String> out = new ArrayList<>();
+    if (feishuConfigured()) out.add(Platforms.FEISHU);
+    if (slackConfigured()) out.add(Platforms.SLACK);
+    return out;
+  }
+
+  /** Why {@code platform}, configured, has no usable gateway, from its gateway's health request. */
+  static String gatewayProblem(String platform, Throwable err) {
+    HttpError e = HttpErrors.fromBus(err, "gateway-" + platform);
+    return switch (e.status()) {
+      case 503 -> platform + " configured but no gateway-" + platform + " is running";
+      case 504 -> platform + " configured but gateway-" + platform + " did not answer its health check";
+      default -> platform + " configured but gateway-" + platform + " failed its health check: " + e.getMessage();
+    };
+  }
+
+  /** The platforms that are off, and the keys that would turn them on. */
   List<String> missing() {
     List<String> out = new ArrayList<>();
-    if (feishuConfigured()) out.add(FEISHU_GATEWAY_MISSING);
-    else out.add("Feishu is off: set " + joined(feishuUnset()));
-    if (slackConfigured()) out.add(SLACK_GATEWAY_MISSING);
-    else out.add("Slack is off: set " + joined(slackUnset()));
+    if (!feishuConfigured()) out.add("Feishu is off: set " + joined(feishuUnset()));
+    if (!slackConfigured()) out.add("Slack is off: set " + joined(slackUnset()));
     return out;
   }
 
@@ -83,8 +99,8 @@ final class PlatformHealth {
       }
     }
     if (!edge.loopback()) {
-      out.add("the HTTP edge binds " + edge.host() + ", not loopback, with the demo surface on: "
-          + "/demo, /tasks and /debug are reachable from the network");
+      out.add("the HTTP edge binds " + edge.host() + ", not loopback: /demo, /tasks and /debug are reachable from the "
+          + "network " + (edge.token() == null ? "and answer 401 until POCO_HTTP_TOKEN is set" : "with the bearer token"));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.poco.demoapi;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,6 +22,13 @@ final class Responses {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) return;
     resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(redactor.apply(body).encode());
+  }
+
+  /** Asks HTTP/1.x to close the connection after this answer (HTTP/2 forbids the header: its streams are separate). */
+  static void closeAfter(RoutingContext ctx) {
+    if (ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
   }
 
   void error(RoutingContext ctx, int status, String message) {

@@ -34,9 +34,19 @@ final class WebhookRoutes {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     RawHttpRequest raw = new RawHttpRequest(req.method().name(), req.path(), headers(req.headers()),
         body == null ? "" : body.toString(), req.remoteAddress() == null ? null : req.remoteAddress().hostAddress());
+    String gateway = "the " + platform + " gateway";
     Bus.request(vertx.eventBus(), Addresses.gatewayWebhook(platform), raw.toJson())
-        .onFailure(err -> ctx.fail(HttpErrors.fromBus(err, "the " + platform + " gateway")))
-        .onSuccess(json -> write(ctx, RawHttpResponse.fromJson(json)));
+        .onFailure(err -> ctx.fail(HttpErrors.fromBus(err, gateway)))
+        .onSuccess(json -> {
+          RawHttpResponse resp;
+          try {
+            resp = RawHttpResponse.fromJson(json);
+          } catch (RuntimeException unreadable) { // thrown in a callback it would leave the request unanswered
+            ctx.fail(new HttpError(502, gateway + " answered something unreadable"));
+            return;
+          }
+          write(ctx, resp);
+        });
   }
 
   private static JsonObject headers(MultiMap headers) {

@@ -14,6 +14,7 @@ import dev.poco.contract.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
@@ -81,7 +82,7 @@ class DemoRoutesTest {
   }
 
   @Test
-  @DisplayName("uses the given chat and user and gives every command fresh message and event ids")
+  @DisplayName("uses the given chat, ignores a user_id in the body, and gives every command fresh message and event ids")
   void commandIds(Vertx vertx, VertxTestContext ctx) {
     FakeBus bus = orchestrator(vertx);
     start(vertx, bus, new JsonObject()).compose(edge -> edge.post("/demo/command", new JsonObject().put("text", "a"))
@@ -92,7 +93,8 @@ class DemoRoutesTest {
               .map(InboundMessage::fromJson).toList();
           assertThat(sent).hasSize(2);
           assertThat(sent.get(1).chatId()).isEqualTo("oc_x");
-          assertThat(sent.get(1).userId()).isEqualTo("ou_y");
+          assertThat(sent.get(1).userId()).isEqualTo("demo_user");
+          assertThat(sent.get(1).trusted()).isTrue();
           assertThat(sent.get(0).messageId()).isNotEqualTo(sent.get(1).messageId());
           assertThat(sent.get(0).eventId()).isNotEqualTo(sent.get(1).eventId());
           ctx.completeNow();
@@ -100,17 +102,42 @@ class DemoRoutesTest {
   }
 
   @Test
-  @DisplayName("does not trust the demo user when POCO_DEMO_TRUST_LOCAL is false or the edge binds beyond loopback")
+  @DisplayName("with POCO_DEMO_TRUST_LOCAL false, speaks for the token's user, access-checked, whatever user_id says")
   void untrusted(Vertx vertx, VertxTestContext ctx) {
     FakeBus bus = orchestrator(vertx);
-    JsonObject text = new JsonObject().put("text", "hi");
-    start(vertx, bus, new JsonObject().put(ConfigKeys.DEMO_TRUST_LOCAL, "false"))
-        .compose(edge -> edge.post("/demo/command", text))
-        .compose(r -> Edge.deploy(vertx, new JsonObject().put(ConfigKeys.HTTP_HOST, "0.0.0.0")))
-        .compose(edge -> edge.post("/demo/command", text))
+    JsonObject spoofed = new JsonObject().put("text", "hi").put("user_id", "ou_the_owner");
+    JsonObject action = action(new JsonObject().put("intent_key", Intents.HOME));
+    JsonObject config = new JsonObject().put(ConfigKeys.DEMO_TRUST_LOCAL, "false")
+        .put(ConfigKeys.HTTP_TOKEN, "tok-untrusted-123").put(ConfigKeys.HTTP_TOKEN_USER, "alice");
+    start(vertx, bus, config).compose(edge -> Future.all(
+            edge.request(HttpMethod.POST, "/demo/command").bearerTokenAuthentication("tok-untrusted-123")
+                .sendJsonObject(spoofed),
+            edge.request(HttpMethod.POST, "/demo/card-actions").bearerTokenAuthentication("tok-untrusted-123")
+                .sendJsonObject(action)))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          InboundMessage sent = InboundMessage.fromJson(bus.last(Addresses.ORCHESTRATOR_INBOUND));
+          assertThat(sent.userId()).isEqualTo("alice");
+          assertThat(sent.trusted()).isFalse();
+          CardIntent click = CardIntent.fromJson(bus.last(Addresses.ORCHESTRATOR_INTENT));
+          assertThat(click.userId()).isEqualTo("alice");
+          assertThat(click.trusted()).isFalse();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("off loopback, the token's holder is the trusted operator, named by POCO_HTTP_TOKEN_USER (default owner)")
+  void tokenOffLoopback(Vertx vertx, VertxTestContext ctx) {
+    FakeBus bus = orchestrator(vertx);
+    JsonObject config = new JsonObject().put(ConfigKeys.HTTP_HOST, "0.0.0.0").put(ConfigKeys.HTTP_TOKEN, "tok-wide-456");
+    start(vertx, bus, config).compose(edge -> edge.request(HttpMethod.POST, "/demo/command")
+            .bearerTokenAuthentication("tok-wide-456").sendJsonObject(new JsonObject().put("text", "hi")
+                .put("user_id", "mallory")))
         .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
-          assertThat(bus.received(Addresses.ORCHESTRATOR_INBOUND)).hasSize(2)
-              .allSatisfy(m -> assertThat(m.getBoolean("trusted")).isFalse());
+          assertThat(resp.statusCode()).isEqualTo(200);
+          InboundMessage sent = InboundMessage.fromJson(bus.last(Addresses.ORCHESTRATOR_INBOUND));
+          assertThat(sent.userId()).isEqualTo("owner");
+          assertThat(sent.trusted()).isTrue();
           ctx.completeNow();
         })));
   }
@@ -143,6 +170,22 @@ class DemoRoutesTest {
   }
 
   @Test
+  @DisplayName("a refusal from the orchestrator is an error with its code and sentence, never ok:true")
+  void refusal(Vertx vertx, VertxTestContext ctx) {
+    FakeBus bus = new FakeBus(vertx).reply(Addresses.ORCHESTRATOR_INBOUND, msg -> Reply.refusal(Failures.FORBIDDEN,
+        dev.poco.contract.View.notice("Not allowed", "Sorry, you are not allowed to use this PoCo."), "Not allowed")
+        .toJson());
+    start(vertx, bus, new JsonObject())
+        .compose(edge -> edge.post("/demo/command", new JsonObject().put("text", "/run hi")))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertThat(resp.statusCode()).isEqualTo(403);
+          assertThat(resp.bodyAsJsonObject()).isEqualTo(new JsonObject().put("ok", false)
+              .put("error", "Sorry, you are not allowed to use this PoCo.").put("code", 403));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("approves and rejects a task through card intents carrying the task id")
   void approveReject(Vertx vertx, VertxTestContext ctx) {
     FakeBus bus = orchestrator(vertx);
@@ -161,7 +204,8 @@ class DemoRoutesTest {
               .map(CardIntent::fromJson).toList();
           CardIntent approve = sent.get(0);
           assertThat(approve.platform()).isEqualTo("demo");
-          assertThat(approve.chatId()).isEqualTo("demo");
+          assertThat(approve.chatId()).as("without ?chat_id= the click comes from the DM").isEqualTo("demo_dm");
+          assertThat(approve.chatType()).isEqualTo("dm");
           assertThat(approve.userId()).isEqualTo("demo_user");
           assertThat(approve.intentKey()).isEqualTo(Intents.TASK_APPROVE);
           assertThat(approve.trusted()).isTrue();
@@ -170,6 +214,7 @@ class DemoRoutesTest {
               .put("request_id", approve.requestId()).put("task_id", "t7"));
           assertThat(sent.get(1).intentKey()).isEqualTo(Intents.TASK_REJECT);
           assertThat(sent.get(1).chatId()).isEqualTo("oc_group");
+          assertThat(sent.get(1).chatType()).isEqualTo("group");
           assertThat(sent.get(1).requestId()).isNotEqualTo(approve.requestId());
           ctx.completeNow();
         })));
@@ -210,7 +255,7 @@ class DemoRoutesTest {
           assertThat(resp.bodyAsJsonObject().getBoolean("ok")).isTrue();
           assertThat(resp.bodyAsJsonObject().getJsonObject("view").getString("kind")).isEqualTo("home");
           CardIntent sent = CardIntent.fromJson(bus.last(Addresses.ORCHESTRATOR_INTENT));
-          assertThat(sent).isEqualTo(new CardIntent("demo", "demo_dm", "dm", "ou_demo_user", "om_demo_card",
+          assertThat(sent).isEqualTo(new CardIntent("demo", "demo_dm", "dm", "demo_user", "om_demo_card",
               "project.create", "req_demo_project_create_1", payload.getJsonObject("event").getJsonObject("action")
               .getJsonObject("value"), new JsonObject().put("name", "PoCo").put("backend", "codex"), true));
           ctx.completeNow();

@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
@@ -32,8 +34,14 @@ final class Edge {
     return client.get(port, "127.0.0.1", path).send();
   }
 
+  /** A request to shape further (headers, Host, Origin) before sending. */
+  HttpRequest<Buffer> request(HttpMethod method, String path) {
+    return client.request(method, port, "127.0.0.1", path);
+  }
+
+  /** A POST with no body, still declared JSON as the edge asks of every state-changing request. */
   Future<HttpResponse<Buffer>> post(String path) {
-    return client.post(port, "127.0.0.1", path).send();
+    return client.post(port, "127.0.0.1", path).putHeader("Content-Type", "application/json").send();
   }
 
   Future<HttpResponse<Buffer>> post(String path, JsonObject body) {

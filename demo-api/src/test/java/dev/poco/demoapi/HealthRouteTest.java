@@ -6,6 +6,7 @@ import dev.poco.contract.Addresses;
 import dev.poco.contract.BackendInfo;
 import dev.poco.contract.ConfigKeys;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -73,7 +74,7 @@ class HealthRouteTest {
   }
 
   @Test
-  @DisplayName("reports both platforms, their undeployed gateways and relaxed webhook safety, without secret values")
+  @DisplayName("is degraded with both platforms configured and no gateway running, and shows no secret value")
   void platforms(Vertx vertx, VertxTestContext ctx) {
     JsonObject config = new JsonObject().put(ConfigKeys.FEISHU_APP_ID, "cli_app_id_123")
         .put(ConfigKeys.FEISHU_APP_SECRET, "feishu-app-secret-value").put(ConfigKeys.FEISHU_DELIVERY_MODE, "webhook")
@@ -85,13 +86,16 @@ class HealthRouteTest {
         .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
           JsonObject h = resp.bodyAsJsonObject();
           assertThat(h.getString("mode")).isEqualTo("feishu+slack");
+          assertThat(h.getString("status")).isEqualTo("degraded");
+          assertThat(strings(h, "reasons")).containsExactly("feishu configured but no gateway-feishu is running",
+              "slack configured but no gateway-slack is running");
           assertThat(h.getJsonObject("feishu").getMap()).containsEntry("configured", true)
               .containsEntry("delivery_mode", "webhook").containsEntry("listener_ready", false)
               .containsEntry("verification_token_enabled", false);
           assertThat(h.getJsonObject("slack").getMap()).containsEntry("configured", true)
               .containsEntry("signature_validation_enabled", true);
-          assertThat(strings(h, "missing")).contains(PlatformHealth.FEISHU_GATEWAY_MISSING,
-              PlatformHealth.SLACK_GATEWAY_MISSING);
+          assertThat(strings(h, "missing")).contains("feishu configured but no gateway-feishu is running",
+              "slack configured but no gateway-slack is running");
           assertThat(strings(h, "warnings"))
               .anyMatch(w -> w.startsWith(ConfigKeys.FEISHU_VERIFICATION_TOKEN + " is not set"));
           String raw = resp.bodyAsString();
@@ -147,14 +151,34 @@ class HealthRouteTest {
   }
 
   @Test
-  @DisplayName("warns when the edge binds a non-loopback host with the demo surface on")
+  @DisplayName("warns, to the token's holder, when the edge binds a non-loopback host")
   void nonLoopbackWarning(Vertx vertx, VertxTestContext ctx) {
-    Edge.deploy(vertx, new JsonObject().put(ConfigKeys.HTTP_HOST, "0.0.0.0")).compose(edge -> edge.get("/health"))
+    JsonObject config = new JsonObject().put(ConfigKeys.HTTP_HOST, "0.0.0.0").put(ConfigKeys.HTTP_TOKEN, "tok-health-1");
+    Edge.deploy(vertx, config)
+        .compose(edge -> edge.request(HttpMethod.GET, "/health").bearerTokenAuthentication("tok-health-1").send())
         .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
           JsonObject h = resp.bodyAsJsonObject();
           assertThat(h.getJsonObject("http").getString("host")).isEqualTo("0.0.0.0");
           assertThat(strings(h, "warnings"))
               .anyMatch(w -> w.startsWith("the HTTP edge binds 0.0.0.0, not loopback"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("is ok with Feishu configured once a gateway answers its health address, and shows its listener")
+  void gatewayRunning(Vertx vertx, VertxTestContext ctx) {
+    JsonObject config = new JsonObject().put(ConfigKeys.FEISHU_APP_ID, "cli_app_id_123")
+        .put(ConfigKeys.FEISHU_APP_SECRET, "feishu-app-secret-value");
+    FakeBus bus = new FakeBus(vertx).reply(Addresses.ORCHESTRATOR_HEALTH, body -> orchestratorHealth())
+        .reply(Addresses.gatewayHealth("feishu"), body -> new JsonObject().put("listener_ready", true));
+    bus.ready().compose(v -> Edge.deploy(vertx, config)).compose(edge -> edge.get("/health"))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          JsonObject h = resp.bodyAsJsonObject();
+          assertThat(h.getString("status")).isEqualTo("ok");
+          assertThat(h.containsKey("reasons")).isFalse();
+          assertThat(h.getJsonObject("feishu").getBoolean("listener_ready")).isTrue();
+          assertThat(h.getBoolean("feishu_listener_ready")).isTrue();
           ctx.completeNow();
         })));
   }

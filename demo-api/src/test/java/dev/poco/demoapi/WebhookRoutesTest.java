@@ -103,4 +103,18 @@ class WebhookRoutesTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  @DisplayName("answer 502 JSON, not silence, when the gateway's answer cannot be read")
+  void unreadableGatewayAnswer(Vertx vertx, VertxTestContext ctx) {
+    FakeBus bus = new FakeBus(vertx).reply(Addresses.gatewayWebhook("slack"),
+        req -> new JsonObject().put("status", "ok").put("body", "hi"));
+    bus.ready().compose(v -> Edge.deploy(vertx)).compose(edge -> edge.post("/platform/slack/events", new JsonObject()))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertThat(resp.statusCode()).isEqualTo(502);
+          assertThat(resp.bodyAsJsonObject()).isEqualTo(new JsonObject().put("ok", false)
+              .put("error", "the slack gateway answered something unreadable").put("code", 502));
+          ctx.completeNow();
+        })));
+  }
 }

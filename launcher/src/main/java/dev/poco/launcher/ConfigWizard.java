@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +44,10 @@ final class ConfigWizard {
     FEISHU.forEach(f -> ask(f, doc, current));
     out.println("Slack (optional, Enter skips):");
     SLACK.forEach(f -> ask(f, doc, current));
+    if (!current.has(ConfigKeys.HTTP_TOKEN) && !cli.env().containsKey(ConfigKeys.HTTP_TOKEN)) {
+      doc.put(ConfigKeys.HTTP_TOKEN, newToken());
+      out.println("Generated " + ConfigKeys.HTTP_TOKEN + ", the HTTP edge's bearer token off loopback (in the file).");
+    }
     OwnerOnly.write(file, doc.encodePrettily() + "\n");
     out.println("Saved " + file + " (readable by you only).");
     for (Field f : allFields()) {
@@ -61,6 +67,13 @@ final class ConfigWizard {
     removeSectioned(doc, f.key());
     if (answer.trim().equals(CLEAR)) doc.remove(f.key());
     else doc.put(f.key(), answer.trim());
+  }
+
+  /** 32 random bytes, base64url without padding: 43 characters that go into a header as they are. */
+  static String newToken() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** Drops {"feishu": {"app_secret": ...}} when the flat key replaces it, so no stale secret stays behind. */

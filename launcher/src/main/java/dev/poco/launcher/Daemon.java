@@ -54,9 +54,11 @@ final class Daemon {
         : START_TIMEOUT.plusSeconds(ClusterSettings.from(config).joinSeconds());
     Optional<ProcessHandle> running = pidFile.live();
     if (running.isPresent()) {
-      out.println("PoCo is already running (pid " + running.get().pid() + ")");
+      // exit 0: PoCo runs, as asked (the footer's "already in the asked state"); a stale file never gets here
+      out.println("PoCo is already running (pid " + running.get().pid() + "); nothing started");
       return OK;
     }
+    pidFile.staleNote().ifPresent(note -> out.println("Removing a stale pid file: " + note + "."));
     pidFile.delete();
     if (edge && !endpoint.anyPort() && endpoint.inUse()) {
       cli.err().println("Port " + endpoint.port() + " on " + endpoint.host() + " is already in use by another program."
@@ -64,10 +66,11 @@ final class Daemon {
       return FAILED;
     }
     OwnerOnly.directory(home.dir());
+    OwnerOnly.file(home.logFile()); // the log holds prompts and agent output
     long logStart = log.size();
     long t0 = System.nanoTime();
     Process server = spawn(clusterRoles);
-    pidFile.write(server.pid());
+    pidFile.write(server.toHandle());
     long deadline = System.nanoTime() + timeout.toNanos();
 
     Optional<HealthClient.Answer> answer = edge ? awaitHealth(server, endpoint, logStart, deadline) : Optional.empty();
@@ -96,10 +99,10 @@ final class Daemon {
 
   int status() {
     JsonObject config = PocoConfig.load(cli.env());
-    SecretMasking.install(config);
+    Endpoint endpoint = Endpoint.of(config); // a bad port is a configuration error, running or not
     Optional<ProcessHandle> running = pidFile.live();
     if (running.isEmpty()) {
-      out.println("PoCo is not running");
+      out.println("PoCo is not running" + pidFile.staleNote().map(n -> " (" + n + ": stale)").orElse(""));
       return FAILED;
     }
     Optional<Set<String>> node = recordedNode();
@@ -111,7 +114,7 @@ final class Daemon {
       out.println("  `poco status` where the demo-api role runs shows the whole cluster.");
       return OK;
     }
-    String url = url(Endpoint.of(config), 0);
+    String url = url(endpoint, 0);
     out.println("PoCo is running (pid " + running.get().pid() + ") on " + (url == null ? "an unknown port" : url));
     if (url == null) return UNHEALTHY;
     try {
@@ -128,8 +131,11 @@ final class Daemon {
   int shutdown() throws InterruptedException {
     Optional<ProcessHandle> running = pidFile.live();
     if (running.isEmpty()) {
+      // never signal what the file names unless it is PoCo's server: the pid may have been reused
+      Optional<String> stale = pidFile.staleNote();
       pidFile.delete();
-      out.println("PoCo is not running");
+      out.println("PoCo is not running" + stale.map(n -> "; " + n + ": it was stale and is removed, nothing signalled")
+          .orElse(""));
       return OK;
     }
     ProcessHandle p = running.get();

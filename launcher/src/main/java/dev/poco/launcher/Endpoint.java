@@ -15,11 +15,17 @@ record Endpoint(String host, int port) {
 
   static Endpoint of(JsonObject config) {
     Settings s = new Settings(config);
+    int port;
     try {
-      return new Endpoint(s.str(ConfigKeys.HTTP_HOST, DEFAULT_HOST), s.integer(ConfigKeys.HTTP_PORT, DEFAULT_PORT));
+      port = s.integer(ConfigKeys.HTTP_PORT, DEFAULT_PORT);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
+      throw new ConfigException(SecretMasking.mask(e.getMessage()) + " (a port from 0 to 65535; 0: any free port)");
     }
+    if (port < 0 || port > 65535) {
+      throw new ConfigException(ConfigKeys.HTTP_PORT + " must be a port from 0 to 65535 (0: any free port), got "
+          + port);
+    }
+    return new Endpoint(s.str(ConfigKeys.HTTP_HOST, DEFAULT_HOST), port);
   }
 
   static Endpoint parse(String url) {

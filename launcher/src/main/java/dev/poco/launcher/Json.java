@@ -18,6 +18,8 @@ final class Json {
     msg = msg.replaceFirst("^Failed to decode:\\s*", "");
     String first = msg.lines().findFirst().orElse(msg).trim();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("line: (\\d+), column: (\\d+)").matcher(msg);
+    // Jackson quotes the offending token, which may be the start of an unquoted secret
+    first = first.replaceAll("'[^']{4,}'", "'…'");
     return m.find() ? first + " (line " + m.group(1) + ", column " + m.group(2) + ")" : first;
   }
 

@@ -30,13 +30,24 @@ public final class Main implements Callable<Integer> {
     cmd.setErr(new java.io.PrintWriter(cli.err(), true));
     cmd.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof ConfigException) {
-        cli.err().println(e.getMessage());
+        cli.err().println(SecretMasking.mask(e.getMessage()));
         return USAGE;
       }
-      cli.err().println(SecretMasking.mask("poco " + String.join(" ", parsed.originalArgs()) + " failed: " + e));
+      cli.err().println(SecretMasking.mask("poco " + String.join(" ", parsed.originalArgs()) + " failed: "
+          + readable(e)));
       return Daemon.FAILED;
     });
     return cmd.execute(args);
+  }
+
+  /** A sentence for the terminal: the message, never a bare exception class; the log has the trace. */
+  static String readable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      boolean wrapper = t.getCause() != null && t.getCause().toString().equals(m); // new X(cause) copies its name
+      if (m != null && !m.isBlank() && !wrapper && !(t instanceof NullPointerException)) return m.strip();
+    }
+    return "an unexpected internal error (please report it, with the command you ran)";
   }
 
   @Override

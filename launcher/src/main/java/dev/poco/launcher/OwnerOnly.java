@@ -24,6 +24,39 @@ final class OwnerOnly {
     if (POSIX) Files.setPosixFilePermissions(dir, DIR);
   }
 
+  /**
+   * Refuses a file that group or others may read or write: the config file holds secrets, and whoever can write it
+   * chooses the command PoCo runs as its agent. Any value counts (an empty file or {} is never refused).
+   */
+  static void requirePrivate(Path file) {
+    if (!POSIX) return;
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+    } catch (IOException e) {
+      return; // it was just read; a vanished file is read again on the next load
+    }
+    if (perms.stream().noneMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) return;
+    throw new ConfigException("The config file " + file + " can be read or written by other users ("
+        + PosixFilePermissions.toString(perms) + "), and it may hold PoCo's secrets; PoCo will not use it."
+        + " Run: chmod 600 " + file);
+  }
+
+  /** Creates {@code file} empty and rw------- if absent, else narrows it to rw-------: before anyone appends. */
+  static void file(Path file) throws IOException {
+    directory(file.toAbsolutePath().getParent());
+    if (!Files.exists(file)) {
+      try {
+        if (POSIX) Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+        else Files.createFile(file);
+        return;
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // someone else created it: narrow it below
+      }
+    }
+    if (POSIX) Files.setPosixFilePermissions(file, FILE);
+  }
+
   /** Writes {@code text} to {@code file} atomically with rw------- from the first byte. */
   static void write(Path file, String text) throws IOException {
     Path dir = file.toAbsolutePath().getParent();

@@ -55,7 +55,7 @@ final class Server {
       cli.err().println("PoCo is already running (pid " + other.get().pid() + ")");
       return 1;
     }
-    pidFile.write(self);
+    pidFile.write(ProcessHandle.current());
     if (cluster) {
       OwnerOnly.write(home.nodeFile(), String.join(",", roles) + "\n");
     } else {
@@ -88,6 +88,7 @@ final class Server {
     try {
       Poco.deploy(vertx, config, roles, roleClasses).await();
       NodeInfoService.register(vertx, roles).await();
+      ConfigWatch.start(vertx, cli.env(), config).await();
     } catch (Exception e) {
       cli.err().println(SecretMasking.mask("PoCo failed to start: " + e.getMessage()));
       return 1; // exiting runs the hook, which closes Vert.x and removes the pid file

@@ -31,16 +31,18 @@ final class Warmup {
     Path home = Files.createTempDirectory("poco-warmup");
     try {
       int port = freePort();
-      JsonObject config = PocoConfig.load(Map.of(
+      Map<String, String> env = Map.of(
           ConfigKeys.HOME, home.toString(),
           ConfigKeys.STATE_BACKEND, "memory",
           ConfigKeys.AGENT_BACKEND, "stub",
           ConfigKeys.HTTP_HOST, "127.0.0.1",
-          ConfigKeys.HTTP_PORT, Integer.toString(port)));
+          ConfigKeys.HTTP_PORT, Integer.toString(port));
+      JsonObject config = PocoConfig.load(env);
       SecretMasking.install(config);
       Vertx vertx = Metrics.local(new VertxOptions()); // as the server builds it, so its classes are archived too
       try {
         Poco.deploy(vertx, config).await(DEPLOY_WAIT.toSeconds(), TimeUnit.SECONDS);
+        ConfigWatch.start(vertx, env, config).await(DEPLOY_WAIT.toSeconds(), TimeUnit.SECONDS); // its classes too
         int answered = exerciseHealth(new Endpoint("127.0.0.1", port).probe());
         cli.out().println("Warm-up done (" + answered + " /health answers)");
       } catch (Exception e) {

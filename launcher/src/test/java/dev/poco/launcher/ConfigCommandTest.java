@@ -96,4 +96,22 @@ class ConfigCommandTest {
     assertThat(r.err()).contains("is not valid JSON");
     assertThat(Files.readString(home().resolve("poco.config.json"))).isEqualTo("{nope");
   }
+
+  @Test
+  @DisplayName("a random POCO_HTTP_TOKEN is written once, never printed, and kept on later runs")
+  void generatesHttpToken() throws Exception {
+    Clis.Result first = Clis.poco(env(), "\n", "config");
+    String token = saved().getString(ConfigKeys.HTTP_TOKEN);
+    assertThat(token).matches("[A-Za-z0-9_-]{43}");
+    assertThat(first.out()).contains("Generated POCO_HTTP_TOKEN");
+    assertThat(first.all()).doesNotContain(token);
+
+    Clis.poco(env(), "\n", "config");
+    assertThat(saved().getString(ConfigKeys.HTTP_TOKEN)).isEqualTo(token);
+    Map<String, String> withEnv = Map.of(ConfigKeys.HOME, tmp.resolve("other").toString(),
+        ConfigKeys.HTTP_TOKEN, "token-from-env-1234");
+    Clis.poco(withEnv, "\n", "config");
+    assertThat(new JsonObject(Files.readString(tmp.resolve("other").resolve("poco.config.json")))
+        .containsKey(ConfigKeys.HTTP_TOKEN)).as("the environment's token is used, none generated").isFalse();
+  }
 }

@@ -7,6 +7,7 @@ import dev.poco.contract.ConfigKeys;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,9 @@ class PocoConfigTest {
     return env;
   }
 
+  /** Written rw------- as `poco config` writes it: PoCo refuses a config file others may read. */
   private void file(String json) throws Exception {
-    Files.writeString(home.resolve("poco.config.json"), json);
+    OwnerOnly.write(home.resolve("poco.config.json"), json);
   }
 
   @Test
@@ -126,5 +128,83 @@ class PocoConfigTest {
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("POCO_HTTP_PORT must be a whole number");
+  }
+
+  @Test
+  @DisplayName("a config file with values that group or others may read or write is refused, naming the chmod to run")
+  void sharedFileRefused() throws Exception {
+    Path f = home.resolve("poco.config.json");
+    Files.writeString(f, "{\"feishu\": {\"app_secret\": \"shh-secret-value\"}}");
+    for (String mode : new String[] {"rw-r--r--", "rw--w----", "rw-rw-rw-"}) {
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+      assertThatThrownBy(() -> PocoConfig.load(env())).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("can be read or written by other users (" + mode + ")")
+          .hasMessageContaining("Run: chmod 600 " + f)
+          .hasMessageNotContaining("shh-secret-value");
+    }
+    Clis.Result r = Clis.poco(env(), "", "status");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("chmod 600 " + f).doesNotContain("Exception");
+
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    assertThat(PocoConfig.load(env()).getString(ConfigKeys.FEISHU_APP_SECRET)).isEqualTo("shh-secret-value");
+    Files.writeString(f, "{}");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(PocoConfig.load(env()).getString(ConfigKeys.HOME)).as("an empty file holds nothing to protect")
+        .isEqualTo(home.toString());
+  }
+
+  @Test
+  @DisplayName("relative paths (database, pairing code, an agent's home) lie under POCO_HOME, not the caller's directory")
+  void relativePathsUnderHome() throws Exception {
+    file("{\"codex\": {\"home\": \"codex-home\"}}");
+    JsonObject config = PocoConfig.load(env(ConfigKeys.STATE_DB_PATH, "data/poco.db",
+        ConfigKeys.PAIRING_CODE_FILE, "./code", "POCO_CURSOR_HOME", "../cursor"));
+
+    assertThat(config.getString(ConfigKeys.STATE_DB_PATH)).isEqualTo(home.resolve("data/poco.db").toString());
+    assertThat(config.getString(ConfigKeys.PAIRING_CODE_FILE)).isEqualTo(home.resolve("code").toString());
+    assertThat(config.getString("POCO_CODEX_HOME")).isEqualTo(home.resolve("codex-home").toString());
+    assertThat(config.getString("POCO_CURSOR_HOME")).isEqualTo(home.getParent().resolve("cursor").toString());
+  }
+
+  @Test
+  @DisplayName("a bad POCO_HTTP_PORT (-1, abc, 70000) is a sentence and exit 2, never an exception's name")
+  void badPorts() {
+    for (String port : new String[] {"-1", "abc", "70000", ""}) {
+      for (String command : new String[] {"start", "status"}) {
+        Clis.Result r = Clis.poco(env(ConfigKeys.HTTP_PORT, port), "", command);
+        if (port.isEmpty()) continue; // unset: the default port
+        assertThat(r.code()).as(port + " " + command + ": " + r.all()).isEqualTo(2);
+        assertThat(r.err()).contains("POCO_HTTP_PORT must be").contains("0 to 65535")
+            .doesNotContain("Exception").doesNotContain("\tat ");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a secret's value in an error is masked")
+  void maskedInErrors() {
+    String secret = "xoxb-9f8e7d6c5b4a";
+    Clis.Result r = Clis.poco(env(ConfigKeys.SLACK_BOT_TOKEN, secret, ConfigKeys.HTTP_PORT, secret), "", "start");
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("POCO_HTTP_PORT must be a whole number, got '****'").doesNotContain(secret);
+  }
+
+  @Test
+  @DisplayName("an unquoted secret in a malformed file does not reach the error")
+  void malformedSecretNotEchoed() throws Exception {
+    file("{\"POCO_SLACK_BOT_TOKEN\": xoxbsecretvalue}");
+    assertThatThrownBy(() -> PocoConfig.load(env())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid JSON").hasMessageNotContaining("xoxbsecretvalue");
+  }
+
+  @Test
+  @DisplayName("an unexpected failure reads as a sentence, not an exception class")
+  void readableFailure() {
+    assertThat(Main.readable(new NullPointerException())).isEqualTo(
+        "an unexpected internal error (please report it, with the command you ran)");
+    assertThat(Main.readable(new java.io.IOException("disk full"))).isEqualTo("disk full");
+    assertThat(Main.readable(new RuntimeException(new IllegalStateException("port taken")))).isEqualTo("port taken");
   }
 }

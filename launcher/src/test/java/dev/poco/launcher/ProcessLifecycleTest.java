@@ -51,7 +51,7 @@ class ProcessLifecycleTest {
   }
 
   private long pidInFile() throws IOException {
-    return Long.parseLong(Files.readString(home.resolve("poco.pid")).trim());
+    return Long.parseLong(Files.readAllLines(home.resolve("poco.pid")).get(0).trim());
   }
 
   @Test
@@ -80,7 +80,7 @@ class ProcessLifecycleTest {
 
     Clis.Result again = Clis.poco(env, "", "start");
     assertThat(again.code()).isZero();
-    assertThat(again.out()).contains("PoCo is already running (pid " + pid + ")");
+    assertThat(again.out()).contains("PoCo is already running (pid " + pid + "); nothing started");
 
     Clis.Result stop = Clis.poco(env, "", "shutdown");
     assertThat(stop.code()).as(stop.all()).isZero();
@@ -99,6 +99,8 @@ class ProcessLifecycleTest {
     });
     assertThat(Files.readString(home.resolve("poco.log"))).contains("HTTP edge listening on http://127.0.0.1:" + port)
         .doesNotContain("xoxb-leaky-token-1");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        home.resolve("poco.log")))).as("the log holds prompts and output").isEqualTo("rw-------");
   }
 
   @Test
@@ -157,6 +159,61 @@ class ProcessLifecycleTest {
     assertThat(Clis.poco(env, "", "status").out()).contains("PoCo is not running");
     assertThat(Clis.poco(env, "", "shutdown").out()).contains("PoCo is not running");
     assertThat(home.resolve("poco.pid")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("a pid file naming a live process that is not PoCo: shutdown leaves it alone, status says not running,"
+      + " start starts")
+  void pidOfAnotherProcess() throws Exception {
+    Process other = new ProcessBuilder("sleep", "300").start();
+    try {
+      Files.writeString(home.resolve("poco.pid"), other.pid() + "\n");
+      Map<String, String> env = env(ConfigKeys.HTTP_PORT, Integer.toString(freePort()));
+
+      Clis.Result status = Clis.poco(env, "", "status");
+      assertThat(status.code()).isEqualTo(1);
+      assertThat(status.out()).contains("PoCo is not running (the pid file " + home.resolve("poco.pid") + " named pid "
+          + other.pid() + ", which is not a running PoCo server: stale)");
+
+      Clis.Result stop = Clis.poco(env, "", "shutdown");
+      assertThat(stop.code()).isZero();
+      assertThat(stop.out()).contains("PoCo is not running; the pid file").contains("named pid " + other.pid())
+          .contains("it was stale and is removed, nothing signalled");
+      assertThat(home.resolve("poco.pid")).doesNotExist();
+      assertThat(other.isAlive()).isTrue();
+
+      Files.writeString(home.resolve("poco.pid"), other.pid() + "\n");
+      Clis.Result start = Clis.poco(env, "", "start");
+      assertThat(start.code()).as(start.all()).isZero();
+      assertThat(start.out()).contains("Removing a stale pid file: the pid file " + home.resolve("poco.pid")
+          + " named pid " + other.pid());
+      Matcher m = STARTED.matcher(start.out());
+      assertThat(m.find()).as(start.out()).isTrue();
+      assertThat(pidInFile()).isEqualTo(Long.parseLong(m.group(1))).isNotEqualTo(other.pid());
+      assertThat(Files.readAllLines(home.resolve("poco.pid"))).hasSize(3).element(1).asString().startsWith("started=");
+      assertThat(Clis.poco(env, "", "shutdown").out()).contains("PoCo stopped");
+      assertThat(other.isAlive()).isTrue();
+    } finally {
+      other.destroyForcibly();
+    }
+  }
+
+  @Test
+  @DisplayName("the recorded start time decides: a pid file whose process started at another time is stale")
+  void startTimeMismatch() throws Exception {
+    Map<String, String> env = env(ConfigKeys.HTTP_PORT, Integer.toString(freePort()));
+    assertThat(Clis.poco(env, "", "start").code()).isZero();
+    long pid = pidInFile();
+    List<String> lines = Files.readAllLines(home.resolve("poco.pid"));
+    long started = Long.parseLong(lines.get(1).substring("started=".length()));
+    Files.writeString(home.resolve("poco.pid"), pid + "\nstarted=" + (started - 60_000) + "\n" + lines.get(2) + "\n");
+    try {
+      assertThat(new PidFile(home.resolve("poco.pid")).live()).isEmpty();
+      assertThat(Clis.poco(env, "", "shutdown").out()).contains("stale");
+      assertThat(ProcessHandle.of(pid).map(Processes::alive)).contains(true);
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 
   @Test

@@ -2,12 +2,12 @@ package dev.poco.orchestrator;
 
 import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Failures;
 import dev.poco.contract.InboundMessage;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
 import dev.poco.contract.StoreClient;
-import dev.poco.contract.Task;
 import dev.poco.contract.View;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
@@ -27,12 +27,15 @@ final class Inbound {
   private final TaskEngine engine;
   private final Access access;
   private final ProjectLifecycle lifecycle;
+  private final TaskScope scope;
   private final Map<String, Boolean> recentEvents = new LinkedHashMap<>(256, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) { return size() > RECENT_EVENTS; }
   };
 
-  Inbound(StoreClient store, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle) {
+  Inbound(StoreClient store, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle,
+      TaskScope scope) {
+    this.scope = scope;
     this.store = store;
     this.projects = projects;
     this.engine = engine;
@@ -51,15 +54,13 @@ final class Inbound {
   private Future<Reply> accept(InboundMessage m) {
     String text = m.text() == null ? "" : m.text().strip();
     String cmd = command(text);
-    String arg = cmd == null ? text : text.substring(cmd.length()).strip();
-    if ("/pair".equals(cmd)) {
-      return access.pair(m.platform(), m.userId(), arg).map(s -> Reply.of(View.notice("Pairing", s)));
-    }
+    String arg = cmd == null ? text : argument(text);
+    if ("/pair".equals(cmd)) return access.pair(m.platform(), m.userId(), arg);
     if (!access.allowed(m.platform(), m.userId(), m.trusted())) return Future.succeededFuture(refusal(m));
     if ("/help".equals(cmd)) return Future.succeededFuture(Reply.of(Views.help()));
-    if ("/status".equals(cmd) && !arg.isEmpty()) return taskReply(arg);
-    if ("/approve".equals(cmd)) return answer(arg, true);
-    if ("/reject".equals(cmd)) return answer(arg, false);
+    if ("/status".equals(cmd) && !arg.isEmpty()) return taskReply(m, arg);
+    if ("/approve".equals(cmd)) return answer(m, arg, true);
+    if ("/reject".equals(cmd)) return answer(m, arg, false);
     if (cmd != null && !cmd.equals("/run") && !cmd.equals("/status") && !cmd.equals("/stop")
         && !cmd.equals("/steer")) {
       return Future.succeededFuture(Reply.of(View.notice("Unknown command " + cmd, Views.HELP)));
@@ -79,7 +80,7 @@ final class Inbound {
       if ("/status".equals(cmd)) return Future.succeededFuture(Reply.of(Views.workspace(p, engine.latest(p.projectId()))));
       if ("/stop".equals(cmd)) {
         return engine.stopProject(p.projectId()).map(t -> t == null
-            ? Reply.of(View.notice("Nothing to stop", "No task of " + p.name() + " is running."))
+            ? Reply.of(View.notice("Nothing to stop", "No task of " + Views.plain(p.name()) + " is running."))
             : new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Stopping"));
       }
       if (arg.isEmpty()) {
@@ -106,20 +107,29 @@ final class Inbound {
     return lifecycle.demoChat(m.chatId(), m.userId());
   }
 
-  private Future<Reply> taskReply(String taskId) {
-    return engine.get(taskId).map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null))
-        .recover(err -> Future.succeededFuture(Reply.of(View.notice("No such task", "No task " + taskId + "."))));
+  /** A task of this chat's project (any reachable project in a DM); another chat's task is not found here. */
+  private Future<Reply> taskReply(InboundMessage m, String taskId) {
+    return scope.task(TaskScope.Caller.of(m), taskId)
+        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null))
+        .recover(err -> refused(err, "No such task"));
   }
 
-  private Future<Reply> answer(String taskId, boolean approve) {
+  private Future<Reply> answer(InboundMessage m, String taskId, boolean approve) {
     if (taskId.isEmpty()) {
       return Future.succeededFuture(Reply.of(View.notice("Which task?",
           "Usage: `/" + (approve ? "approve" : "reject") + " <task_id>`")));
     }
-    Future<Task> done = approve ? engine.approve(taskId, false) : engine.reject(taskId);
-    return done.map(t -> new Reply(TaskViews.task(t, 1, 0), t.taskId(), approve ? "Approved" : "Rejected"))
-        .recover(err -> Future.succeededFuture(Reply.of(View.notice("Cannot " + (approve ? "approve" : "reject"),
-            Bus.code(err) == 404 ? "No task " + taskId + "." : err.getMessage()))));
+    return scope.task(TaskScope.Caller.of(m), taskId)
+        .compose(found -> approve ? engine.approve(taskId, false) : engine.reject(taskId))
+        .map(t -> new Reply(TaskViews.task(t, 1, 0), t.taskId(), approve ? "Approved" : "Rejected"))
+        .recover(err -> refused(err, "Cannot " + (approve ? "approve" : "reject")));
+  }
+
+  /** A refusal the chat can show, carrying the failure's code; a server fault stays a failure. */
+  private static Future<Reply> refused(Throwable err, String title) {
+    int code = Bus.code(err);
+    if (code >= 500) return Future.failedFuture(err);
+    return Future.succeededFuture(Reply.refusal(code, View.notice(title, err.getMessage()), null));
   }
 
   private Reply refusal(InboundMessage m) {
@@ -127,7 +137,7 @@ final class Inbound {
     String body = "Sorry, you are not allowed to use this PoCo. Ask its owner to add `" + who + "` to "
         + ConfigKeys.ALLOWED_USERS + "."
         + (access.pairingPending() ? " If you are the owner, send `/pair <code>` with the code PoCo printed at start." : "");
-    return new Reply(View.notice("Not allowed", body), null, "Not allowed");
+    return Reply.refusal(Failures.FORBIDDEN, View.notice("Not allowed", body), "Not allowed");
   }
 
   private static Reply duplicate() {
@@ -137,10 +147,19 @@ final class Inbound {
   /** The leading /command in lower case, or null for plain text. */
   static String command(String text) {
     if (!text.startsWith("/")) return null;
-    int end = 0;
-    while (end < text.length() && !Character.isWhitespace(text.charAt(end))) end++;
-    String cmd = text.substring(0, end).toLowerCase(Locale.ROOT);
+    String cmd = text.substring(0, wordEnd(text)).toLowerCase(Locale.ROOT);
     // "/srv/api is broken" is a prompt, not a command.
     return cmd.indexOf('/', 1) >= 0 ? null : cmd;
+  }
+
+  /** What follows the leading word, stripped: cut where the word ends as typed (lower-casing "/İ" lengthens it). */
+  static String argument(String text) {
+    return text.substring(wordEnd(text)).strip();
+  }
+
+  private static int wordEnd(String text) {
+    int end = 0;
+    while (end < text.length() && !Character.isWhitespace(text.charAt(end))) end++;
+    return end;
   }
 }

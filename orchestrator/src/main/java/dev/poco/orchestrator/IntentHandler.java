@@ -21,11 +21,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Card actions → views. Every intent answers with the view to show in place of the card; a bad
@@ -41,13 +48,17 @@ final class IntentHandler {
   private final Access access;
   private final ProjectLifecycle lifecycle;
   private final RunnerRegistry runners;
-  private final Map<String, Future<Reply>> recent = new LinkedHashMap<>(64, 0.75f, false) {
+  private final TaskScope scope;
+  /** A request_id's first action, so a replay is answered only when it names the same action. */
+  private record Seen(String intentKey, String action, String form, Future<Reply> reply) {}
+  private final Map<String, Seen> recent = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Future<Reply>> e) { return size() > RECENT_REQUESTS; }
+    protected boolean removeEldestEntry(Map.Entry<String, Seen> e) { return size() > RECENT_REQUESTS; }
   };
 
   IntentHandler(Vertx vertx, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle,
-      RunnerRegistry runners) {
+      RunnerRegistry runners, TaskScope scope) {
+    this.scope = scope;
     this.vertx = vertx;
     this.projects = projects;
     this.engine = engine;
@@ -58,17 +69,68 @@ final class IntentHandler {
 
   Future<Reply> handle(CardIntent in) {
     if (!access.allowed(in.platform(), in.userId(), in.trusted())) {
-      return Future.succeededFuture(new Reply(View.notice("Not allowed", "Sorry, you are not allowed to use this PoCo."),
-          null, "Not allowed"));
+      return Future.succeededFuture(Reply.refusal(Failures.FORBIDDEN,
+          View.notice("Not allowed", "Sorry, you are not allowed to use this PoCo."), "Not allowed"));
     }
-    if (in.requestId() == null) return dispatch(in);
-    // The form is part of the key: a card's buttons keep their request_id when the user edits the form and retries.
-    String key = in.platform() + ":" + in.userId() + ":" + in.requestId() + ":" + in.form().encode();
-    Future<Reply> seen = recent.get(key);
-    if (seen != null) return seen;
-    Future<Reply> reply = dispatch(in);
-    recent.put(key, reply);
-    return reply.onFailure(err -> recent.remove(key));
+    if (in.requestId() == null) return safeDispatch(in);
+    String key = in.platform() + ":" + in.userId() + ":" + in.requestId();
+    String action = digest(action(in));
+    // The form is not part of the action: a card's buttons keep their request_id when the user edits the form and retries.
+    String form = digest(canonical(in.form()));
+    Seen seen = recent.get(key);
+    if (seen != null && !seen.action().equals(action)) {
+      return Future.failedFuture(Bus.error(Failures.CONFLICT, "request_id '" + TaskViews.snippet(in.requestId(), 64)
+          + "' was already used for another action (" + seen.intentKey() + "); this " + in.intentKey()
+          + " was not done. Send it with a request_id of its own."));
+    }
+    if (seen != null && seen.form().equals(form)) return seen.reply();
+    Future<Reply> reply = safeDispatch(in);
+    Seen mine = new Seen(in.intentKey(), action, form, reply);
+    recent.put(key, mine);
+    return reply.onFailure(err -> recent.remove(key, mine));
+  }
+
+  /** What a click names, whatever form came with it: intent, chat and every parameter of the button. */
+  private static String action(CardIntent in) {
+    JsonObject value = in.value().copy();
+    value.remove("request_id");
+    return in.intentKey() + "\u0000" + in.chatType() + "\u0000" + in.chatId() + "\u0000" + canonical(value);
+  }
+
+  /** A short stand-in for a long text: the recent-request memory holds digests, not megabyte forms. */
+  private static String digest(String text) {
+    try {
+      return Base64.getEncoder().encodeToString(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every JVM has SHA-256
+    }
+  }
+
+  /** JSON with object keys sorted, so the same content always reads the same. */
+  static String canonical(Object v) {
+    if (v instanceof JsonObject o) {
+      StringBuilder sb = new StringBuilder("{");
+      for (String k : new TreeSet<>(o.fieldNames())) {
+        if (sb.length() > 1) sb.append(',');
+        sb.append(Json.encode(k)).append(':').append(canonical(o.getValue(k)));
+      }
+      return sb.append('}').toString();
+    }
+    if (v instanceof JsonArray a) {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < a.size(); i++) sb.append(i > 0 ? "," : "").append(canonical(a.getValue(i)));
+      return sb.append(']').toString();
+    }
+    return Json.encode(v);
+  }
+
+  private Future<Reply> safeDispatch(CardIntent in) {
+    try {
+      return dispatch(in);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<Reply> dispatch(CardIntent in) {
@@ -79,7 +141,7 @@ final class IntentHandler {
       case Intents.PROJECT_NEW:
         return ok(Views.newProject(backends(), lifecycle.defaultBackend(), null));
       case Intents.PROJECT_CREATE:
-        return lifecycle.create(in.param("name"), in.param("backend"), in.platform(), in.userId())
+        return lifecycle.create(text(in, "name"), text(in, "backend"), in.platform(), in.userId())
             .map(p -> new Reply(Views.projectConfig(p), null, "Created " + p.name()));
       case Intents.PROJECT_MANAGE:
         return ok(Views.manage(projects.all()));
@@ -103,22 +165,22 @@ final class IntentHandler {
       case Intents.WORKSPACE_OPEN:
         return ok(Views.workspace(p, engine.latest(p.projectId())));
       case Intents.WORKDIR_OPEN:
-        return browse(p, in.param("path"));
+        return browse(p, text(in, "path"));
       case Intents.WORKDIR_DEFAULT:
         return projects.saveWorkspace(p, p.workspace().withWorkdir(null, "default"))
             .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null, "Working dir: default"));
       case Intents.WORKDIR_MANUAL:
-        return setWorkdir(p, in.param("path"), "manual");
+        return setWorkdir(p, text(in, "path"), "manual");
       case Intents.WORKDIR_PRESET:
-        return setWorkdir(p, in.param("path"), "preset");
+        return setWorkdir(p, text(in, "path"), "preset");
       case Intents.WORKDIR_RECENT:
-        return setWorkdir(p, in.param("path"), "recent");
+        return setWorkdir(p, text(in, "path"), "recent");
       case Intents.WORKDIR_CHOOSE:
-        return setWorkdir(p, in.param("path"), "browse");
+        return setWorkdir(p, text(in, "path"), "browse");
       case Intents.PRESET_ADD:
         return addPreset(p, in);
       case Intents.AGENT_OPEN: {
-        String shown = in.param("backend");
+        String shown = text(in, "backend");
         return ok(Views.agent(p, backends(), shown == null ? p.workspace().backend() : shown, null));
       }
       case Intents.AGENT_APPLY:
@@ -128,7 +190,7 @@ final class IntentHandler {
             ? new Reply(Views.workspace(p, engine.latest(p.projectId())), null, "Nothing is running")
             : new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Stopping"));
       case Intents.TASK_SUBMIT: {
-        String prompt = in.form().getString("prompt", in.value().getString("prompt", "")).strip();
+        String prompt = text(in.form(), "prompt", text(in.value(), "prompt", "")).strip();
         if (prompt.isEmpty()) return bad("The prompt is empty.");
         return engine.submit(p, prompt, in.target(), in.userId())
             .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null));
@@ -139,15 +201,16 @@ final class IntentHandler {
   }
 
   private Future<Reply> taskIntent(CardIntent in, String key) {
-    String taskId = in.param("task_id");
+    String taskId = text(in, "task_id");
     if (taskId == null) return bad("Field 'task_id' is required for " + key + ".");
+    Future<Task> reachable = scope.task(TaskScope.Caller.of(in), taskId);
     switch (key) {
       case Intents.TASK_APPROVE:
-        return engine.approve(taskId, false).map(t -> taskReply(t, 1, "Approved"));
+        return reachable.compose(x -> engine.approve(taskId, false)).map(t -> taskReply(t, 1, "Approved"));
       case Intents.TASK_APPROVE_SESSION:
-        return engine.approve(taskId, true).map(t -> taskReply(t, 1, "Approved for this session"));
+        return reachable.compose(x -> engine.approve(taskId, true)).map(t -> taskReply(t, 1, "Approved for this session"));
       case Intents.TASK_REJECT:
-        return engine.reject(taskId).map(t -> taskReply(t, 1, "Rejected"));
+        return reachable.compose(x -> engine.reject(taskId)).map(t -> taskReply(t, 1, "Rejected"));
       case Intents.TASK_PAGE: {
         int page;
         try {
@@ -155,7 +218,7 @@ final class IntentHandler {
         } catch (NumberFormatException e) {
           return bad("Field 'page' must be a number.");
         }
-        return engine.get(taskId).map(t -> taskReply(t, page, null));
+        return reachable.map(t -> taskReply(t, page, null));
       }
       default:
         return bad("Unknown intent '" + key + "'.");
@@ -168,12 +231,8 @@ final class IntentHandler {
 
   /** The project named by the action, else the one bound to the chat it came from. */
   private Future<Project> project(CardIntent in) {
-    String id = in.param("project_id");
-    if (id != null) {
-      Project p = projects.get(id);
-      return p != null ? Future.succeededFuture(p)
-          : Future.failedFuture(Bus.error(Failures.NOT_FOUND, "No project " + id + "."));
-    }
+    String id = text(in, "project_id");
+    if (id != null) return scope.project(TaskScope.Caller.of(in), id);
     Project p = in.chatId() == null ? null : projects.byChat(in.platform(), in.chatId());
     if (p != null) return Future.succeededFuture(p);
     if (Platforms.DEMO.equals(in.platform()) && in.chatId() != null && !Platforms.CHAT_DM.equals(in.chatType())) {
@@ -206,12 +265,12 @@ final class IntentHandler {
   }
 
   private Future<Reply> addPreset(Project p, CardIntent in) {
-    String path = in.param("path");
+    String path = text(in, "path");
     if (path == null || path.isBlank()) return bad("Field 'path' is required.");
     Heartbeat r = fsRunner(p, path.strip());
     if (r == null) return noRunner();
     return fs(r, FsRequest.RESOLVE, path.strip()).compose(listing -> {
-      String label = in.form().getString("label", "").strip();
+      String label = text(in.form(), "label", "").strip();
       if (label.isEmpty()) {
         String real = listing.path();
         label = real.substring(real.lastIndexOf('/') + 1);
@@ -223,7 +282,7 @@ final class IntentHandler {
   }
 
   private Future<Reply> applyAgent(Project p, CardIntent in) {
-    String backend = in.form().getString("backend", in.value().getString("backend"));
+    String backend = text(in.form(), "backend", text(in.value(), "backend", null));
     try {
       backend = lifecycle.checkBackend(backend);
     } catch (IllegalArgumentException e) {
@@ -233,8 +292,8 @@ final class IntentHandler {
     JsonObject chosen = new JsonObject();
     if (info != null) {
       for (BackendInfo.SettingSpec s : info.settings()) {
-        Object v = in.form().getValue(s.key());
-        if (v == null || v.toString().isBlank()) continue;
+        String v = text(in.form(), s.key(), null);
+        if (v == null || v.isBlank()) continue;
         if (!s.options().isEmpty() && !s.options().contains(v.toString())) {
           return bad("'" + v + "' is not a valid " + s.label() + " (choose from " + String.join(", ", s.options()) + ").");
         }
@@ -298,6 +357,20 @@ final class IntentHandler {
       all.putIfAbsent(name, new BackendInfo(name, false, null, "no connected runner offers it", false, null));
     }
     return all.values();
+  }
+
+  /** A text parameter from the action value, else the form; null when absent, a 400 when not text. */
+  static String text(CardIntent in, String key) {
+    return in.value().getValue(key) != null ? text(in.value(), key, null) : text(in.form(), key, null);
+  }
+
+  static String text(JsonObject from, String key, String def) {
+    Object v = from.getValue(key);
+    if (v == null) return def;
+    if (v instanceof String s) return s;
+    String kind = v instanceof Number ? "a number" : v instanceof Boolean ? "true/false"
+        : v instanceof JsonArray ? "a list" : v instanceof JsonObject ? "an object" : "not text";
+    throw Bus.error(Failures.BAD_REQUEST, "Field '" + key + "' must be text, got " + kind + ".");
   }
 
   private static Future<Reply> ok(View v) { return Future.succeededFuture(Reply.of(v)); }

@@ -71,8 +71,9 @@ public class OrchestratorVerticle extends VerticleBase {
     engine = new TaskEngine(vertx, store, projects, runners, settings, cards, meters);
     access = new Access(vertx, store, settings);
     lifecycle = new ProjectLifecycle(vertx, projects, engine, runners, settings, cards);
-    inbound = new Inbound(store, projects, engine, access, lifecycle);
-    intents = new IntentHandler(vertx, projects, engine, access, lifecycle, runners);
+    TaskScope scope = new TaskScope(projects, access, engine);
+    inbound = new Inbound(store, projects, engine, access, lifecycle, scope);
+    intents = new IntentHandler(vertx, projects, engine, access, lifecycle, runners, scope);
     clusterView = new ClusterView(vertx, settings);
 
     consume(Addresses.RUNNER_HEARTBEAT, this::onHeartbeat);

@@ -14,11 +14,14 @@ import dev.poco.contract.Workspace;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +30,6 @@ final class ProjectLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ProjectLifecycle.class);
   /** Backends PoCo knows even before a runner reports them. */
   static final List<String> KNOWN_BACKENDS = List.of("codex", "claude_code", "cursor_agent", "coco", "capo", "stub");
-  static final int MAX_NAME = 64;
 
   private final Vertx vertx;
   private final Projects projects;
@@ -35,6 +37,10 @@ final class ProjectLifecycle {
   private final RunnerRegistry runners;
   private final Settings settings;
   private final Cards cards;
+  /** Normalised names of projects being created, so two at once cannot both take a name. */
+  private final Set<String> creatingNames = new HashSet<>();
+  /** Demo chats whose project is being created, and the creation their other messages wait for. */
+  private final Map<String, Future<Project>> creatingChats = new HashMap<>();
 
   ProjectLifecycle(Vertx vertx, Projects projects, TaskEngine engine, RunnerRegistry runners, Settings settings,
       Cards cards) {
@@ -74,37 +80,73 @@ final class ProjectLifecycle {
    * If the project cannot be stored, the new chat is dissolved again.
    */
   Future<Project> create(String rawName, String rawBackend, String platform, String userId) {
-    String name = rawName == null ? "" : rawName.strip();
-    if (name.isEmpty()) return Future.failedFuture(Bus.error(Failures.BAD_REQUEST, "Project name is required."));
-    if (name.length() > MAX_NAME) {
-      return Future.failedFuture(Bus.error(Failures.BAD_REQUEST, "Project name is longer than " + MAX_NAME + " characters."));
-    }
-    for (Project p : projects.all()) {
-      if (p.name().equalsIgnoreCase(name)) {
-        return Future.failedFuture(Bus.error(Failures.CONFLICT, "A project named '" + p.name() + "' already exists."));
-      }
-    }
+    String name;
     String backend;
     try {
+      name = ProjectNames.check(rawName);
       backend = checkBackend(rawBackend);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(Bus.error(Failures.BAD_REQUEST, e.getMessage()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
     if (Platforms.DEMO.equals(platform)) {
-      return store(name, backend, platform, userId, "demo-" + slug(name), false);
+      return reserve(name, () -> store(name, backend, platform, userId, "demo-" + slug(name), false));
     }
     JsonObject ask = new JsonObject().put("op", "create").put("name", name).put("user_id", userId);
-    return Bus.request(vertx.eventBus(), Addresses.gatewayChat(platform), ask)
+    return reserve(name, () -> Bus.request(vertx.eventBus(), Addresses.gatewayChat(platform), ask)
         .recover(err -> Future.failedFuture(Bus.error(Bus.code(err) == Failures.UNAVAILABLE ? Failures.UNAVAILABLE
             : Failures.INTERNAL, "Could not create the " + platform + " group: " + err.getMessage())))
-        .compose(reply -> store(name, backend, platform, userId, reply.getString("chat_id"), true));
+        .compose(reply -> store(name, backend, platform, userId, reply.getString("chat_id"), true)));
   }
 
-  /** The project of a demo chat, created on first use: every demo chat id is its own project. */
+  /**
+   * The project of a demo chat, created on first use: every demo chat id is its own project, named after it.
+   * Messages that race to a new chat share one creation, so the chat gets exactly one project.
+   */
   Future<Project> demoChat(String chatId, String userId) {
     Project p = projects.byChat(Platforms.DEMO, chatId);
     if (p != null) return Future.succeededFuture(p);
-    return store("demo " + chatId, defaultBackend(), Platforms.DEMO, userId, chatId, false);
+    Future<Project> pending = creatingChats.get(chatId);
+    if (pending != null) return pending;
+    String name;
+    try {
+      name = ProjectNames.check("demo " + chatId);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(Bus.error(Bus.code(e), "A demo chat names its project 'demo <chat_id>': "
+          + e.getMessage()));
+    }
+    Future<Project> created = reserve(name, () -> store(name, defaultBackend(), Platforms.DEMO, userId, chatId, false));
+    creatingChats.put(chatId, created);
+    created.onComplete(ar -> creatingChats.remove(chatId));
+    return created;
+  }
+
+  /**
+   * Runs {@code create} while {@code name} is taken: refused when a project, or one being created, has a name
+   * equal to it after normalisation and case folding.
+   */
+  private Future<Project> reserve(String name, Supplier<Future<Project>> create) {
+    String key = ProjectNames.key(name);
+    boolean taken = creatingNames.contains(key);
+    String existing = name;
+    for (Project p : projects.all()) {
+      if (ProjectNames.key(p.name()).equals(key)) {
+        taken = true;
+        existing = p.name();
+      }
+    }
+    if (taken) {
+      return Future.failedFuture(Bus.error(Failures.CONFLICT, "A project named '" + existing + "' already exists."));
+    }
+    creatingNames.add(key);
+    Future<Project> f;
+    try {
+      f = create.get();
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    return f.onComplete(ar -> creatingNames.remove(key));
   }
 
   private Future<Project> store(String name, String backend, String platform, String userId, String chatId,

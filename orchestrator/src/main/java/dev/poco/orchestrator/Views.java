@@ -62,8 +62,8 @@ final class Views {
     List<View.Action> actions = new ArrayList<>();
     if (projects.isEmpty()) body.append("No projects yet.");
     for (Project p : projects) {
-      body.append("- **").append(p.name()).append("** · ").append(backend(p)).append(" · ")
-          .append(workdir(p.workspace())).append('\n');
+      body.append("- **").append(plain(p.name())).append("** · ").append(plain(backend(p))).append(" · ")
+          .append(plain(workdir(p.workspace()))).append('\n');
       actions.add(Actions.button("Open " + p.name(), Intents.PROJECT_OPEN, "project_id", p.projectId()));
       actions.add(Actions.danger("Delete " + p.name(), Intents.PROJECT_DELETE, "project_id", p.projectId()));
     }
@@ -209,6 +209,25 @@ final class Views {
 
   private static String backendLabel(BackendInfo b) {
     return b.name() + (b.ready() ? "" : " (not ready)");
+  }
+
+  /**
+   * {@code text} shown as itself in Markdown: every character that could start a link, emphasis, code,
+   * a heading or HTML is backslash-escaped, and line breaks become spaces.
+   */
+  static String plain(String text) {
+    if (text == null) return "";
+    StringBuilder sb = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r') {
+        sb.append(' ');
+      } else {
+        if ("\\`*_{}[]()<>|~&".indexOf(c) >= 0) sb.append('\\');
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private static JsonObject refs(Project p) { return new JsonObject().put("project_id", p.projectId()); }

@@ -15,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,7 +91,7 @@ final class Ownership {
   /** Takes {@code <db>.lock}; blocking file I/O, so call it off the event loop. */
   static FileChannel lockFile(String dbPath) throws IOException {
     Path lockPath = Path.of(dbPath + ".lock");
-    FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel ch = DbFiles.openLock(lockPath);
     FileLock lock;
     try {
       lock = ch.tryLock();

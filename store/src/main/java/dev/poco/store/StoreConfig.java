@@ -30,8 +30,8 @@ record StoreConfig(String backend, String path, String jdbcUrl) {
     if (!backend.equals(SQLITE)) {
       throw new IllegalArgumentException(ConfigKeys.STATE_BACKEND + " must be sqlite or memory, got '" + backend + "'");
     }
-    String home = settings.str(ConfigKeys.HOME, "~/.poco");
-    String path = expand(settings.str(ConfigKeys.STATE_DB_PATH, home + "/poco.db"));
+    String home = expand(settings.str(ConfigKeys.HOME, "~/.poco"), null);
+    String path = expand(settings.str(ConfigKeys.STATE_DB_PATH, "poco.db"), home);
     // sqlite-jdbc reads everything after the first '?' as pragmas.
     if (path.contains("?")) throw new IllegalArgumentException(ConfigKeys.STATE_DB_PATH + " must not contain '?'");
     return new StoreConfig(SQLITE, path, "jdbc:sqlite:" + path + "?" + PRAGMAS);
@@ -39,10 +39,13 @@ record StoreConfig(String backend, String path, String jdbcUrl) {
 
   boolean memory() { return backend.equals(MEMORY); }
 
-  static String expand(String path) {
+  /** "~/x" under the user's home; a relative path under {@code base} (POCO_HOME), never the working directory. */
+  static String expand(String path, String base) {
     String home = System.getProperty("user.home");
     if (path.equals("~")) path = home;
     else if (path.startsWith("~/")) path = home + path.substring(1);
-    return Path.of(path).toAbsolutePath().normalize().toString();
+    Path p = Path.of(path);
+    if (!p.isAbsolute() && base != null) p = Path.of(base).resolve(p);
+    return p.toAbsolutePath().normalize().toString();
   }
 }

@@ -107,8 +107,7 @@ public class StoreVerticle extends VerticleBase {
   private Future<Void> lockFile() {
     if (cfg.memory()) return Future.succeededFuture();
     return vertx.executeBlocking(() -> {
-      Path parent = Path.of(cfg.path()).getParent();
-      if (parent != null) java.nio.file.Files.createDirectories(parent);
+      DbFiles.prepare(Path.of(cfg.path()));
       fileLock = Ownership.lockFile(cfg.path());
       return null;
     });

@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,43 @@ class StoreLifecycleTest {
     assertThat(store.task("t1").await()).isEqualTo(t);
     assertThat(store.accessList().await()).containsExactly(new AccessEntry("feishu", "ou_1", "owner", 9));
     assertThat(store.markEvent("evt-1").await()).isFalse();
+  }
+
+  @Test
+  @DisplayName("the database, its WAL, SHM and lock files are rw------- and a folder the store makes is rwx------")
+  void ownerOnlyFiles(Vertx vertx) throws Exception {
+    Path db = dir.resolve("outside-home/state/poco.db");
+    Fixtures.deploy(vertx, Fixtures.config(db));
+    new StoreClient(vertx.eventBus()).createProject(project("p1", "feishu", "oc_1")).await();
+
+    for (String suffix : List.of("", "-wal", "-shm", ".lock")) {
+      Path f = Path.of(db + suffix);
+      assertThat(f).exists();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+          .isEqualTo("rw-------");
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent().getParent())))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  @DisplayName("a database left world-readable by an older version is tightened on start")
+  void tightensExisting(Vertx vertx) throws Exception {
+    Path db = dir.resolve("old.db");
+    Files.createFile(db, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+    Fixtures.deploy(vertx, Fixtures.config(db));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-------");
+  }
+
+  @Test
+  @DisplayName("a relative POCO_STATE_DB_PATH lies under POCO_HOME, not the working directory")
+  void relativePath(Vertx vertx) {
+    JsonObject config = new JsonObject().put(ConfigKeys.HOME, dir.toString()).put(ConfigKeys.STATE_DB_PATH, "data/x.db");
+    Fixtures.deploy(vertx, config);
+    assertThat(new StoreClient(vertx.eventBus()).info().await().getString("path"))
+        .isEqualTo(dir.resolve("data/x.db").toString());
+    assertThat(dir.resolve("data/x.db")).exists();
   }
 
   @Test

@@ -13,6 +13,7 @@ public final class Demo {
     return http.post("/demo/command", new JsonObject().put("text", text).put("chat_id", chatId));
   }
 
+  /** Sends {@code user_id} too, which the edge ignores: it speaks for the trusted local user or the token's user. */
   public Http.Result command(String chatId, String userId, String text) {
     return http.post("/demo/command", new JsonObject().put("text", text).put("chat_id", chatId).put("user_id", userId));
   }
@@ -22,7 +23,7 @@ public final class Demo {
     return created(command(chatId, text), text);
   }
 
-  /** Sends a prompt as {@code userId} and returns its task id. */
+  /** Sends a prompt claiming to be {@code userId} (ignored by the edge) and returns its task id. */
   public String run(String chatId, String userId, String text) {
     return created(command(chatId, userId, text), text);
   }

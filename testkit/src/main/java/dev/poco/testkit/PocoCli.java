@@ -36,7 +36,7 @@ public final class PocoCli extends PocoProcess {
     try {
       Path pidFile = home.resolve("poco.pid");
       if (!Files.exists(pidFile)) return;
-      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim()); // the pid is the first line
       ProcessHandle.of(pid).ifPresent(p -> {
         p.destroyForcibly();
         p.onExit().orTimeout(10, TimeUnit.SECONDS).join();

@@ -101,13 +101,18 @@ class DemoFlowIT {
   @Test
   @DisplayName("three prompts to one chat run one after another while another chat runs in parallel")
   void queueing() {
-    String a1 = demo.run("c-queue-a", "Reply with exactly: A1");
+    // A1 holds its project at a confirm: checkpoint, so the order below does not depend on how fast the stub is.
+    String a1 = demo.run("c-queue-a", "/run confirm: Reply with exactly: A1");
+    demo.awaitStatus(a1, "waiting_confirmation", 5_000);
     String b1 = demo.run("c-queue-b", "Reply with exactly: B1");
     String a2 = demo.run("c-queue-a", "Reply with exactly: A2");
     String a3 = demo.run("c-queue-a", "Reply with exactly: A3");
-    assertThat(demo.task(a3).getString("status")).isEqualTo("queued");
-    List<JsonObject> a = List.of(demo.awaitDone(a1, 10), demo.awaitDone(a2, 10), demo.awaitDone(a3, 10));
     JsonObject b = demo.awaitDone(b1, 10);
+    assertThat(b.getString("result")).as("chat B runs while chat A waits").isEqualTo("B1");
+    assertThat(demo.task(a2).getString("status")).isEqualTo("queued");
+    assertThat(demo.task(a3).getString("status")).isEqualTo("queued");
+    assertThat(demo.command("c-queue-a", "/approve " + a1).status()).isEqualTo(200);
+    List<JsonObject> a = List.of(demo.awaitDone(a1, 10), demo.awaitDone(a2, 10), demo.awaitDone(a3, 10));
     for (int i = 0; i < 3; i++) {
       assertThat(a.get(i).getString("status")).isEqualTo("completed");
       assertThat(a.get(i).getString("result")).isEqualTo("A" + (i + 1));
@@ -116,7 +121,7 @@ class DemoFlowIT {
       assertThat(time(a.get(i), "started_at")).as("A%d starts after A%d finished", i + 1, i)
           .isAfterOrEqualTo(time(a.get(i - 1), "finished_at"));
     }
-    assertThat(time(b, "started_at")).as("chat B ran while chat A's first task ran")
+    assertThat(time(b, "finished_at")).as("chat B finished while chat A's first task waited")
         .isBefore(time(a.get(0), "finished_at"));
   }
 
