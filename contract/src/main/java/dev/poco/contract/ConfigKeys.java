@@ -63,6 +63,8 @@ public final class ConfigKeys {
   public static final String CLUSTER_NAME = "POCO_CLUSTER_NAME";
   /** Cluster mode: how long a node tries to reach the listed members before giving up (default 5). */
   public static final String CLUSTER_JOIN_SECONDS = "POCO_CLUSTER_JOIN_SECONDS";
+  /** Cluster mode: a member silent this long is dropped from the cluster (default 5; more on a crowded host). */
+  public static final String CLUSTER_HEARTBEAT_SECONDS = "POCO_CLUSTER_HEARTBEAT_SECONDS";
   /**
    * Cluster mode: the event-bus port, where nodes send each other messages (default 0: any free port,
    * advertised through Hazelcast). Fix it when a firewall sits between machines.

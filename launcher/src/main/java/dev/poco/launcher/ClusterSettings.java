@@ -7,7 +7,7 @@ import java.util.List;
 
 /** How this node joins the cluster, read from the merged config before the clustered Vertx exists. */
 record ClusterSettings(String host, int port, boolean exactPort, List<String> members, String name, int joinSeconds,
-    int busPort) {
+    int busPort, int heartbeatSeconds) {
   static final int DEFAULT_PORT = 5701;
 
   static ClusterSettings from(JsonObject config) {
@@ -24,8 +24,10 @@ record ClusterSettings(String host, int port, boolean exactPort, List<String> me
     for (String m : members) checkMember(m);
     int join = s.integer(ConfigKeys.CLUSTER_JOIN_SECONDS, 5);
     if (join < 1) throw new ConfigException(ConfigKeys.CLUSTER_JOIN_SECONDS + " must be at least 1");
+    int heartbeat = s.integer(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS, 5);
+    if (heartbeat < 2) throw new ConfigException(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS + " must be at least 2");
     return new ClusterSettings(host, port, exact, members, s.str(ConfigKeys.CLUSTER_NAME, "poco").trim(), join,
-        busPort);
+        busPort, heartbeat);
   }
 
   private static int port(Settings s, String key, int fallback, int min) {

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.hazelcast.config.Config;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,29 +25,33 @@ class ClusterSettingsTest {
   @DisplayName("defaults: loopback, 5701 and up, no members (the first node), cluster poco")
   void defaults() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject());
-    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5, 0));
+    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5, 0, 5));
   }
 
   @Test
   @DisplayName("a set port is taken exactly; members are trimmed; the Hazelcast config uses them without multicast")
   void explicit() {
-    ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "10.0.0.5")
+    ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "127.0.0.1")
         .put("POCO_CLUSTER_PORT", "5801").put("POCO_CLUSTER_MEMBERS", " 10.0.0.1:5701, node-b ")
-        .put("POCO_CLUSTER_NAME", "team").put("POCO_CLUSTER_BUS_PORT", "5802"));
+        .put("POCO_CLUSTER_NAME", "team").put("POCO_CLUSTER_BUS_PORT", "5802")
+        .put("POCO_CLUSTER_HEARTBEAT_SECONDS", "15"));
     assertThat(cs.exactPort()).isTrue();
     assertThat(cs.busPort()).isEqualTo(5802);
     assertThat(cs.members()).containsExactly("10.0.0.1:5701", "node-b");
-    Config hz = ClusterNode.hazelcast(cs, new KnownMembers(home));
+    Config hz = ClusterNode.hazelcast(cs, resolved(cs, Map.of("127.0.0.1", "127.0.0.1", "10.0.0.1", "10.0.0.1")),
+        new KnownMembers(home));
     assertThat(hz.getClusterName()).isEqualTo("team");
     assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(hz.getNetworkConfig().isPortAutoIncrement()).isFalse();
-    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.0.5");
+    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
     assertThat(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-    // a bare host is that host on this node's cluster port: Hazelcast scans no port range
+    // a bare host is that host on this node's cluster port: Hazelcast scans no port range; a name that does
+    // not resolve yet goes to Hazelcast as it is, which looks it up again while joining
     assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
         .containsExactly("10.0.0.1:5701", "node-b:5801");
     assertThat(hz.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
     assertThat(hz.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+    assertThat(hz.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("15");
   }
 
   @Test
@@ -51,14 +60,68 @@ class ClusterSettingsTest {
   void firstNodeJoinsThroughKnownMembers() throws Exception {
     ClusterSettings first = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_PORT", "5701")
         .put("POCO_CLUSTER_BUS_PORT", "5702").put("POCO_HTTP_PORT", "5703"));
-    assertThat(ClusterNode.hazelcast(first, new KnownMembers(home)).getNetworkConfig().getJoin().getTcpIpConfig()
-        .getMembers()).isEmpty();
+    ClusterAddresses addresses = ClusterAddresses.resolve(first, ClusterAddresses.DNS, Duration.ZERO);
+    assertThat(ClusterNode.hazelcast(first, addresses, new KnownMembers(home)).getNetworkConfig().getJoin()
+        .getTcpIpConfig().getMembers()).isEmpty();
 
     Files.writeString(home.resolve(KnownMembers.FILE),
         "# peers\n127.0.0.1:5701\n10.0.0.2:5701\n\n127.0.0.1:5710\n10.0.0.2:5701\n");
     assertThat(new KnownMembers(home).read()).containsExactly("127.0.0.1:5701", "10.0.0.2:5701", "127.0.0.1:5710");
-    assertThat(ClusterNode.hazelcast(first, new KnownMembers(home)).getNetworkConfig().getJoin().getTcpIpConfig()
-        .getMembers()).containsExactly("10.0.0.2:5701", "127.0.0.1:5710"); // not itself
+    assertThat(ClusterNode.hazelcast(first, addresses, new KnownMembers(home)).getNetworkConfig().getJoin()
+        .getTcpIpConfig().getMembers()).containsExactly("10.0.0.2:5701", "127.0.0.1:5710"); // not itself
+  }
+
+  @Test
+  @DisplayName("host names become addresses: Hazelcast's interface and the event bus get the address this node binds,"
+      + " members their addresses; a node finds itself in the member list (a seed) by address or by name")
+  void namesResolve() {
+    ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "localhost")
+        .put("POCO_CLUSTER_PORT", "5801").put("POCO_CLUSTER_MEMBERS", "localhost,127.0.0.1:5802"));
+    ClusterAddresses addresses = ClusterAddresses.resolve(cs, ClusterAddresses.DNS, Duration.ofSeconds(1));
+    assertThat(addresses.bind()).isEqualTo("127.0.0.1");
+    assertThat(addresses.listed("127.0.0.1:5801")).isTrue();
+    assertThat(addresses.listed("127.0.0.1:5802")).isTrue();
+    assertThat(addresses.listed("127.0.0.1:5803")).isFalse(); // same machine, not a listed port: not a seed
+    Config hz = ClusterNode.hazelcast(cs, addresses, new KnownMembers(home));
+    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5802");
+  }
+
+  @Test
+  @DisplayName("a member name that compose's DNS learns late is looked up again until it resolves")
+  void lateName() {
+    ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "127.0.0.1")
+        .put("POCO_CLUSTER_MEMBERS", "store"));
+    long t0 = System.nanoTime();
+    ClusterAddresses.Resolver lateDns = host -> {
+      if (System.nanoTime() - t0 < 600_000_000L) throw new UnknownHostException(host);
+      return List.of(InetAddress.getByName("127.0.0.7"));
+    };
+    ClusterAddresses addresses = ClusterAddresses.resolve(cs, lateDns, Duration.ofSeconds(5));
+    assertThat(addresses.members()).containsEntry("store:5701", Set.of("127.0.0.7:5701"));
+    assertThat(addresses.joinAddresses("127.0.0.1:5701")).containsExactly("127.0.0.7:5701");
+  }
+
+  @Test
+  @DisplayName("an advertised host that is not an address of this machine, or does not resolve, is refused clearly")
+  void hostNotHere() {
+    ClusterSettings elsewhere = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "192.0.2.1"));
+    assertThatThrownBy(() -> ClusterAddresses.resolve(elsewhere, ClusterAddresses.DNS, Duration.ZERO))
+        .isInstanceOf(ClusterNode.JoinException.class)
+        .hasMessageContaining("POCO_CLUSTER_HOST '192.0.2.1' is 192.0.2.1, which is not an address of this machine");
+    ClusterSettings unknown = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "node.invalid"));
+    assertThatThrownBy(() -> ClusterAddresses.resolve(unknown, host -> {
+      throw new UnknownHostException(host);
+    }, Duration.ofMillis(300))).isInstanceOf(ClusterNode.JoinException.class)
+        .hasMessageContaining("POCO_CLUSTER_HOST 'node.invalid' does not resolve");
+  }
+
+  /** Resolves through a fixed table: names not in it do not resolve. */
+  private static ClusterAddresses resolved(ClusterSettings cs, Map<String, String> table) {
+    return ClusterAddresses.resolve(cs, host -> {
+      if (!table.containsKey(host)) throw new UnknownHostException(host);
+      return List.of(InetAddress.getByName(table.get(host)));
+    }, Duration.ZERO);
   }
 
   @Test

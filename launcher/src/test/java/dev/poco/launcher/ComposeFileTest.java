@@ -58,13 +58,35 @@ class ComposeFileTest {
     // --scale needs replicas that do not fight over a name, a host port or an advertised address.
     assertThat(runner.has("container_name")).isFalse();
     assertThat(runner.has("ports")).isFalse();
-    assertThat(runner.get("environment").has("POCO_CLUSTER_HOST")).isFalse();
+    // each replica advertises its own container name, resolved to its address at start
+    assertThat(runner.get("environment").get("POCO_CLUSTER_HOST").asText()).isEqualTo(ClusterAddresses.HOSTNAME);
     assertThat(volumeSources(runner)).contains("agent-state");
     assertThat(volumeSources(services.get(Poco.STORE))).contains("poco-db");
     assertThat(services.get(Poco.STORE).get("environment").get("POCO_STATE_DB_PATH").asText())
         .startsWith("/var/lib/poco/");
     assertThat(doc.get("volumes").fieldNames()).toIterable().contains("poco-db", "agent-state");
     assertThat(services.get(Poco.DEMO_API).get("healthcheck").get("test").toString()).contains("status");
+  }
+
+  @Test
+  @DisplayName("runs under Debian's docker-compose 1.29 too (no top-level name:), every node carries the same seed"
+      + " list, each seed advertises the name it is listed under, and the edge asks for a token from the environment")
+  void portable() throws IOException {
+    JsonNode doc = compose(Files.readString(COMPOSE));
+    assertThat(doc.has("name")).as("1.29 refuses a top-level name: (Compose v2 only)").isFalse();
+    JsonNode services = doc.get("services");
+    String seeds = services.get(Poco.STORE).get("environment").get("POCO_CLUSTER_MEMBERS").asText();
+    services.fields().forEachRemaining(e -> assertThat(e.getValue().get("environment").get("POCO_CLUSTER_MEMBERS")
+        .asText()).as(e.getKey()).isEqualTo(seeds));
+    for (String seed : seeds.split(",")) {
+      JsonNode s = services.get(seed);
+      assertThat(s).as(seed).isNotNull();
+      assertThat(s.get("hostname").asText()).isEqualTo(seed);
+      assertThat(s.get("environment").get("POCO_CLUSTER_HOST").asText()).isEqualTo(seed);
+    }
+    JsonNode edge = services.get(Poco.DEMO_API).get("environment");
+    assertThat(edge.get("POCO_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
+    assertThat(edge.get("POCO_HTTP_TOKEN").asText()).startsWith("${POCO_HTTP_TOKEN:?");
   }
 
   private static List<String> volumeSources(JsonNode service) {

@@ -38,6 +38,13 @@ final class Projects {
 
   Collection<Project> all() { return byId.values(); }
 
+  /** How many projects are pinned to each runner, by runner id: placement spreads new projects by it. */
+  Map<String, Integer> pinnedPerRunner() {
+    Map<String, Integer> out = new HashMap<>();
+    for (Project p : byId.values()) if (p.runnerId() != null) out.merge(p.runnerId(), 1, Integer::sum);
+    return out;
+  }
+
   Future<Project> create(Project p) { return store.createProject(p).map(this::put); }
 
   Future<Boolean> delete(String projectId) {

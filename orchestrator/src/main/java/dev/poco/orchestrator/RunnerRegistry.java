@@ -96,13 +96,20 @@ final class RunnerRegistry {
     return place(backend, null, pinned, load, now).runner();
   }
 
+  /** {@link #place} without counts of pinned projects: ties between runners go to the first. */
+  Placement place(String backend, String workdir, String pinned, Map<String, Integer> load, long now) {
+    return place(backend, workdir, pinned, load, Map.of(), now);
+  }
+
   /**
    * The runner for a task of {@code backend} in {@code workdir}: the pinned one while it is alive,
    * ready and serves the dir, else the live runner with the backend ready, the dir under its roots and
-   * the most free slots. {@code load} counts the tasks the orchestrator has placed on each runner,
-   * fresher than any heartbeat.
+   * the fewest projects pinned to it ({@code pinnedProjects}, by runner id), then the most free slots: a
+   * project stays on its runner, so new ones spread over the fleet even when every runner is idle.
+   * {@code load} counts the tasks the orchestrator has placed on each runner, fresher than any heartbeat.
    */
-  Placement place(String backend, String workdir, String pinned, Map<String, Integer> load, long now) {
+  Placement place(String backend, String workdir, String pinned, Map<String, Integer> load,
+      Map<String, Integer> pinnedProjects, long now) {
     List<Heartbeat> alive = alive(now);
     if (alive.isEmpty()) return Placement.WAIT;
     List<Heartbeat> ready = new ArrayList<>();
@@ -127,7 +134,13 @@ final class RunnerRegistry {
     Heartbeat best = null;
     for (Heartbeat hb : serving) {
       if (free(hb, load) <= 0) continue;
-      if (best == null || free(hb, load) > free(best, load)) best = hb;
+      if (best == null) {
+        best = hb;
+        continue;
+      }
+      int projects = pinnedProjects.getOrDefault(hb.runnerId(), 0);
+      int bestProjects = pinnedProjects.getOrDefault(best.runnerId(), 0);
+      if (projects < bestProjects || projects == bestProjects && free(hb, load) > free(best, load)) best = hb;
     }
     return best == null ? Placement.WAIT : new Placement(best, null);
   }

@@ -251,7 +251,8 @@ final class TaskEngine {
       return;
     }
     long now = System.currentTimeMillis();
-    RunnerRegistry.Placement placed = runners.place(t.backend(), t.workdir(), p.runnerId(), load, now);
+    RunnerRegistry.Placement placed = runners.place(t.backend(), t.workdir(), p.runnerId(), load,
+        projects.pinnedPerRunner(), now);
     if (placed.refusal() != null) {
       lane.queue.poll();
       lane.activeId = id;

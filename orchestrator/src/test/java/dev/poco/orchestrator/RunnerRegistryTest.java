@@ -55,6 +55,39 @@ class RunnerRegistryTest {
   }
 
   @Test
+  @DisplayName("idle runners and instant tasks: six new projects spread 3/3 over two runners and 2/2/2 over"
+      + " three (ties go to the runner with fewer pinned projects, not to the first)")
+  void spreadsProjects() {
+    for (int runners : new int[] {2, 3}) {
+      RunnerRegistry reg = new RunnerRegistry();
+      for (int r = 1; r <= runners; r++) reg.beat(beat("r" + r, "n" + r), SEEN);
+      Map<String, Integer> pinned = new java.util.HashMap<>();
+      for (int project = 0; project < 6; project++) {
+        // each task ends before the next project's first one: no load, only the pins tell the runners apart
+        String runner = runnerOf(reg.place("stub", null, null, RunnerRegistry.emptyLoad(), pinned, NOW));
+        pinned.merge(runner, 1, Integer::sum);
+      }
+      assertThat(pinned).as("%d runners", runners).hasSize(runners).allSatisfy((r, n) -> assertThat(n)
+          .isEqualTo(6 / runners));
+    }
+  }
+
+  @Test
+  @DisplayName("fewer pinned projects wins over more free slots only among runners with a slot free")
+  void pinnedThenFree() {
+    RunnerRegistry reg = new RunnerRegistry();
+    reg.beat(beat("r1", "n1"), SEEN);
+    reg.beat(beat("r2", "n2"), SEEN);
+    Map<String, Integer> load = new java.util.HashMap<>(Map.of("r1", 4));
+    // r1 has fewer projects but no free slot: r2 takes it
+    assertThat(runnerOf(reg.place("stub", null, null, load, Map.of("r1", 1, "r2", 5), NOW))).isEqualTo("r2");
+    load.put("r1", 3);
+    assertThat(runnerOf(reg.place("stub", null, null, load, Map.of("r1", 1, "r2", 5), NOW))).isEqualTo("r1");
+    // same number of projects: the freer runner
+    assertThat(runnerOf(reg.place("stub", null, null, load, Map.of("r1", 2, "r2", 2), NOW))).isEqualTo("r2");
+  }
+
+  @Test
   @DisplayName("a working dir goes only to a runner whose roots hold it, even when another one is freer")
   void placesByWorkdir() {
     RunnerRegistry reg = new RunnerRegistry();

@@ -34,6 +34,37 @@ class ClusterJoinIT {
   }
 
   @Test
+  @DisplayName("every node carries the same member list (as in docker-compose.yml): a listed node may start first,"
+      + " in either order, and the others join it; a node not listed still refuses to start alone")
+  void seedMayStartFirst() {
+    int a = Ports.free();
+    int b = Ports.free();
+    String members = "localhost:" + a + ",127.0.0.1:" + b; // a name and an address, as a user may write them
+    for (boolean aFirst : new boolean[] {true, false}) {
+      String name = cluster + (aFirst ? "-a" : "-b");
+      Map<String, String> nodeA = seedEnv(name, a, members);
+      Map<String, String> nodeB = seedEnv(name, b, members);
+      ClusterNode first = ClusterNode.start(dir.resolve(name + "-1"), aFirst ? "store,orchestrator" : "agent-runner",
+          aFirst ? nodeA : nodeB);
+      assertThat(first.output()).contains("alone so far (a listed member, so it may start first)");
+      ClusterNode second = ClusterNode.start(dir.resolve(name + "-2"), aFirst ? "agent-runner" : "store,orchestrator",
+          aFirst ? nodeB : nodeA);
+      assertThat(second.output()).contains(", 2 nodes");
+      second.kill();
+      first.kill();
+    }
+    ClusterNode stranger = ClusterNode.launch(dir.resolve("stranger"), "agent-runner",
+        seedEnv(cluster + "-c", Ports.free(), members));
+    assertThat(stranger.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+    assertThat(stranger.output()).contains("no member answered", "is not one of them", "Not starting alone");
+  }
+
+  private static Map<String, String> seedEnv(String cluster, int port, String members) {
+    return Map.of("POCO_CLUSTER_NAME", cluster, "POCO_CLUSTER_PORT", String.valueOf(port),
+        "POCO_CLUSTER_MEMBERS", members, "POCO_AGENT_BACKEND", "stub", "POCO_CLUSTER_JOIN_SECONDS", "2");
+  }
+
+  @Test
   @DisplayName("the cluster port already taken: a clear message, exit 1")
   void portTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
