@@ -1,5 +1,7 @@
 package dev.poco.launcher;
 
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Settings;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -118,7 +120,8 @@ final class Daemon {
     out.println("PoCo is running (pid " + running.get().pid() + ") on " + (url == null ? "an unknown port" : url));
     if (url == null) return UNHEALTHY;
     try {
-      HealthClient.Answer answer = new HealthClient().get(Endpoint.parse(url).probe(), Duration.ofSeconds(3));
+      HealthClient.Answer answer = new HealthClient(new Settings(config).str(ConfigKeys.HTTP_TOKEN, null))
+          .get(Endpoint.parse(url).probe(), Duration.ofSeconds(3));
       out.println(HealthReport.summary(answer));
       HealthReport.lines(answer).forEach(out::println);
       return answer.healthy() ? OK : UNHEALTHY;

@@ -18,6 +18,13 @@ import java.time.Duration;
 final class HealthClient {
   private static final int CONNECT_TIMEOUT_MS = 500;
 
+  /** POCO_HTTP_TOKEN, sent so an edge beyond loopback (compose) answers the full /health; null: none. */
+  private final String token;
+
+  HealthClient() { this(null); }
+
+  HealthClient(String token) { this.token = token == null || token.isBlank() ? null : token; }
+
   /** The answer of the edge; {@code body} is null when it was not a JSON object. */
   record Answer(int status, JsonObject body) {
     /** 2xx, and the body does not call itself anything but "ok" (the edge answers "degraded" with a 200). */
@@ -32,6 +39,7 @@ final class HealthClient {
     c.setConnectTimeout(CONNECT_TIMEOUT_MS);
     c.setReadTimeout((int) timeout.toMillis());
     c.setUseCaches(false);
+    if (token != null) c.setRequestProperty("Authorization", "Bearer " + token);
     int status = c.getResponseCode();
     try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
       return new Answer(status, parse(in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8)));
