@@ -206,7 +206,11 @@ class ClusterIT {
       assertThat(moved.getString("output")).contains("Runner r2 held the session")
           .contains("does not serve " + elsewhere).contains("new session on r1");
 
-      // A default-dir project on r1 (the freer): one slow task running, one queued behind it.
+      // New projects go first to the runner with the fewest pinned projects: p is on r1 now, so z goes to r2.
+      JsonObject z = demo.awaitDone(demo.run("z", "Reply with exactly: Z"), 20);
+      assertThat(z.getString("runner_id")).as("fewest pinned projects first").isEqualTo("r2");
+
+      // Pins even (one each), so the freer r1 takes the next default-dir project: a slow task, one queued behind.
       String slowQ = demo.run("q", "SLOW work");
       assertThat(running(demo, slowQ).getString("runner_id")).isEqualTo("r1");
       String queued = demo.run("q", "Reply with exactly: AFTER");
