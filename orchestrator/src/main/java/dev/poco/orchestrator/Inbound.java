@@ -78,6 +78,11 @@ final class Inbound {
             "This chat is not bound to a PoCo project. Create one from a DM with the bot (**New**).")));
       }
       if ("/status".equals(cmd)) return Future.succeededFuture(Reply.of(Views.workspace(p, engine.latest(p.projectId()))));
+      if ("/stop".equals(cmd) && !arg.isEmpty()) {
+        return scope.task(TaskScope.Caller.of(m), arg).compose(engine::stopTask)
+            .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), IntentHandler.stopToast(t)))
+            .recover(err -> refused(err, "Cannot stop"));
+      }
       if ("/stop".equals(cmd)) {
         return engine.stopProject(p.projectId()).map(t -> t == null
             ? Reply.of(View.notice("Nothing to stop", "No task of " + Views.plain(p.name()) + " is running."))

@@ -148,7 +148,9 @@ final class IntentHandler {
       default:
         break;
     }
-    if (key.startsWith("task.") && !key.equals(Intents.TASK_STOP) && !key.equals(Intents.TASK_SUBMIT)) {
+    // Stop names its task when pressed on a task's card; without one it stops the project's running task.
+    boolean namedStop = key.equals(Intents.TASK_STOP) && text(in, "task_id") != null;
+    if (key.startsWith("task.") && (namedStop || !key.equals(Intents.TASK_STOP)) && !key.equals(Intents.TASK_SUBMIT)) {
       return taskIntent(in, key);
     }
     return project(in).compose(p -> projectIntent(in, key, p));
@@ -211,6 +213,8 @@ final class IntentHandler {
         return reachable.compose(x -> engine.approve(taskId, true)).map(t -> taskReply(t, 1, "Approved for this session"));
       case Intents.TASK_REJECT:
         return reachable.compose(x -> engine.reject(taskId)).map(t -> taskReply(t, 1, "Rejected"));
+      case Intents.TASK_STOP:
+        return reachable.compose(engine::stopTask).map(t -> taskReply(t, 1, stopToast(t)));
       case Intents.TASK_PAGE: {
         int page;
         try {
@@ -223,6 +227,11 @@ final class IntentHandler {
       default:
         return bad("Unknown intent '" + key + "'.");
     }
+  }
+
+  /** What a Stop did to the named task: a queued one is gone at once, a running one is being cancelled. */
+  static String stopToast(Task t) {
+    return t.status().terminal() ? "Stopped" : "Stopping";
   }
 
   private Reply taskReply(Task t, int page, String toast) {

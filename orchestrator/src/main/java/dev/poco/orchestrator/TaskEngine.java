@@ -561,6 +561,15 @@ final class TaskEngine {
     return t == null ? Future.succeededFuture(null) : stop(t);
   }
 
+  /**
+   * Stops the task named by id, as this engine holds it: a queued one leaves its lane's queue (cancelled,
+   * stored, never run, also not after a restart), the active one is cancelled; others in the lane go on.
+   */
+  Future<Task> stopTask(Task found) {
+    Task live = active.get(found.taskId());
+    return stop(live != null ? live : found);
+  }
+
   /** Stops one task: a queued one leaves the queue, an active one is cancelled on its runner. */
   Future<Task> stop(Task t) {
     if (t.status().terminal()) return Future.succeededFuture(t);
