@@ -83,6 +83,13 @@ class RedeliveryIT {
       assertThat(demo.awaitDone(taskId, 10).getString("result")).isEqualTo("ONCE");
       assertThat(BusGateway.duplicate(gw.message(chat, ALICE, "Reply with exactly: ONCE", "evt-once"))).isTrue();
       assertThat(tasks(poco, "Reply with exactly: ONCE")).hasSize(1);
+
+      // two deliveries of one event in flight together (two gateway instances): one runs, the other waits for it
+      List<JsonObject> racing = List.of(gw.messageAsync(chat, ALICE, "Reply with exactly: RACE", "evt-race"),
+          gw.messageAsync(chat, ALICE, "Reply with exactly: RACE", "evt-race")).stream().map(f -> f.await()).toList();
+      assertThat(racing.stream().filter(BusGateway::duplicate).count()).as(racing.toString()).isOne();
+      assertThat(racing.stream().filter(r -> r.getString("task_id") != null).count()).isOne();
+      assertThat(tasks(poco, "Reply with exactly: RACE")).hasSize(1);
     }
   }
 
