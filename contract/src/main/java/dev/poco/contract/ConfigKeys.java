@@ -43,6 +43,8 @@ public final class ConfigKeys {
   public static final String CONFIG_SCAN_MS = "POCO_CONFIG_SCAN_MS";
   /** The claude_code backend's Anthropic API key (given to the agent as ANTHROPIC_API_KEY). */
   public static final String CLAUDE_API_KEY = "POCO_CLAUDE_API_KEY";
+  /** How long the orchestrator retries a store call while the store is away, in ms (default 30000). */
+  public static final String STORE_RETRY_MS = "POCO_STORE_RETRY_MS";
   /** Event-loop threads of a PoCo JVM (default 1: nothing blocks a loop, fewer hand-offs). */
   public static final String EVENT_LOOPS = "POCO_EVENT_LOOPS";
   /** This runner's name on the bus; default "local" embedded, the host name in cluster mode. */

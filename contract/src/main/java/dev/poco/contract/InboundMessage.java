@@ -3,10 +3,13 @@ package dev.poco.contract;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A chat message from any platform, already acked and de-duplicated by its gateway.
+ * A chat message from any platform, already acked by its gateway. De-duplication is the orchestrator's, through the
+ * store: a gateway passes every delivery on, redeliveries included.
  *
  * @param chatType {@link Platforms#CHAT_DM} or {@link Platforms#CHAT_GROUP}
- * @param eventId the platform's event id; the orchestrator drops a repeat
+ * @param eventId the platform's event id: marked with the work it caused (a task's first save, one transaction), so a
+ *     redelivery after a failed delivery runs once and one after a success is answered with a {@link Reply}
+ *     marked {@code duplicate}, doing nothing
  * @param trusted set only by a surface that cannot be reached from outside (the demo API on loopback):
  *     its user is allowed without being on the access list
  */

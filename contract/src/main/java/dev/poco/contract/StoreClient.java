@@ -221,8 +221,12 @@ public final class StoreClient {
   }
 
   /** Whole-row upsert: saves of one task go in order, and one still queued gives way to a newer. */
-  public Future<Void> saveTask(Task t) {
+  public Future<Void> saveTask(Task t) { return saveTask(t, null); }
+
+  /** A task's save that also marks {@code eventKey} (may be null) in the same transaction: see TASK_SAVE. */
+  public Future<Void> saveTask(Task t, String eventKey) {
     JsonObject body = new JsonObject().put("task", t.toJson());
+    if (eventKey != null) body.put("event_key", eventKey);
     return ordered("task:" + t.taskId(), true, () -> call(StoreOp.TASK_SAVE, body));
   }
 
@@ -253,6 +257,11 @@ public final class StoreClient {
    * True the first time {@code key} is seen: the caller acts only then. When an attempt that got no answer may
    * have marked it, "already seen" is our own mark: acting on it again beats dropping the message.
    */
+  /** Whether {@code key} was marked, by {@link #markEvent} or with a task's save. */
+  public Future<Boolean> eventSeen(String key) {
+    return call(StoreOp.EVENT_CHECK, new JsonObject().put("key", key)).map(j -> j.getBoolean("seen", false));
+  }
+
   public Future<Boolean> markEvent(String key) {
     Call c = new Call(StoreOp.EVENT_MARK, new JsonObject().put("key", key));
     return c.run().map(j -> j.getBoolean("fresh", false) || c.maybeApplied);

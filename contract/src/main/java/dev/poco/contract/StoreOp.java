@@ -36,7 +36,9 @@ public enum StoreOp {
   RECENT_TOUCH("recent.touch"),
   /**
    * {task: Task} → {}. Upsert by task id. A prompt longer than a summary is kept whole on the first save and
-   * never replaced; the row keeps its summary, the output tail and the lengths.
+   * never replaced; the row keeps its summary, the output tail and the lengths. With {@code event_key} (the first
+   * save of a task a platform event created) the key is marked in the same transaction: a key already marked by
+   * another task fails it with CONFLICT and nothing is written, so an event creates at most one task.
    */
   TASK_SAVE("task.save"),
   /** {task_id} → Task with its whole prompt and its output tail. */
@@ -52,6 +54,8 @@ public enum StoreOp {
   TASK_OUTPUT_PAGE("task.output.page"),
   /** {key} → {fresh}: true the first time a key (platform event id, card request id) is seen. */
   EVENT_MARK("event.mark"),
+  /** {key} → {seen}: whether a key was marked (by EVENT_MARK or by a TASK_SAVE that carried it). */
+  EVENT_CHECK("event.check"),
   /** {} → {entries: [AccessEntry]}. */
   ACCESS_LIST("access.list"),
   /** {entry: AccessEntry} → {added}. */

@@ -7,51 +7,39 @@ import dev.poco.contract.InboundMessage;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.View;
 import io.vertx.core.Future;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Chat messages: dedupe, access, then the text commands. In a DM the bot is the control plane
  * (home card); in a project's chat plain text is a prompt.
  */
 final class Inbound {
-  /** Recent event ids kept in memory; the store keeps platform event ids across restarts. */
-  private static final int RECENT_EVENTS = 10_000;
-
-  private final StoreClient store;
+  private final EventMarks events;
   private final Projects projects;
   private final TaskEngine engine;
   private final Access access;
   private final ProjectLifecycle lifecycle;
   private final TaskScope scope;
-  private final Map<String, Boolean> recentEvents = new LinkedHashMap<>(256, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) { return size() > RECENT_EVENTS; }
-  };
 
-  Inbound(StoreClient store, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle,
+  Inbound(EventMarks events, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle,
       TaskScope scope) {
     this.scope = scope;
-    this.store = store;
+    this.events = events;
     this.projects = projects;
     this.engine = engine;
     this.access = access;
     this.lifecycle = lifecycle;
   }
 
+  /** Once per platform event id: the demo's ids are fresh per request, so only memory keeps them. */
   Future<Reply> handle(InboundMessage m) {
-    if (m.eventId() == null) return accept(m);
-    String key = m.platform() + ":" + m.eventId();
-    if (recentEvents.put(key, Boolean.TRUE) != null) return Future.succeededFuture(duplicate());
-    if (Platforms.DEMO.equals(m.platform())) return accept(m);
-    return store.markEvent(key).compose(fresh -> fresh ? accept(m) : Future.succeededFuture(duplicate()));
+    if (m.eventId() == null) return accept(m, null);
+    return events.once(m.platform() + ":" + m.eventId(), !Platforms.DEMO.equals(m.platform()), mark -> accept(m, mark));
   }
 
-  private Future<Reply> accept(InboundMessage m) {
+  private Future<Reply> accept(InboundMessage m, EventMarks.Mark mark) {
     String text = m.text() == null ? "" : m.text().strip();
     String cmd = command(text);
     String arg = cmd == null ? text : argument(text);
@@ -78,6 +66,11 @@ final class Inbound {
             "This chat is not bound to a PoCo project. Create one from a DM with the bot (**New**).")));
       }
       if ("/status".equals(cmd)) return Future.succeededFuture(Reply.of(Views.workspace(p, engine.latest(p.projectId()))));
+      if ("/stop".equals(cmd) && !arg.isEmpty()) {
+        return scope.task(TaskScope.Caller.of(m), arg).compose(engine::stopTask)
+            .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), IntentHandler.stopToast(t)))
+            .recover(err -> refused(err, "Cannot stop"));
+      }
       if ("/stop".equals(cmd)) {
         return engine.stopProject(p.projectId()).map(t -> t == null
             ? Reply.of(View.notice("Nothing to stop", "No task of " + Views.plain(p.name()) + " is running."))
@@ -89,16 +82,20 @@ final class Inbound {
       if ("/steer".equals(cmd)) {
         return engine.steer(p.projectId(), arg).compose(t -> t != null
             ? Future.succeededFuture(new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Sent to the running turn"))
-            : submit(p, arg, m, "Nothing was running: queued as a task"))
-            .recover(err -> submit(p, arg, m, "This agent cannot be steered mid-turn: queued as a task"));
+            : submit(p, arg, m, mark, "Nothing was running: queued as a task"))
+            .recover(err -> submit(p, arg, m, mark, "This agent cannot be steered mid-turn: queued as a task"));
       }
-      return submit(p, arg, m, null);
+      return submit(p, arg, m, mark, null);
     });
   }
 
-  private Future<Reply> submit(Project p, String prompt, InboundMessage m, String toast) {
-    return engine.submit(p, prompt, m.target(), m.userId())
-        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), toast));
+  private Future<Reply> submit(Project p, String prompt, InboundMessage m, EventMarks.Mark mark, String toast) {
+    String eventKey = mark == null ? null : mark.claim();
+    return engine.submit(p, prompt, m.target(), m.userId(), eventKey)
+        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), toast))
+        // another task holds this event (stored by an earlier run of this orchestrator): handled already
+        .recover(err -> eventKey != null && Bus.code(err) == Failures.CONFLICT
+            ? Future.succeededFuture(EventMarks.duplicate()) : Future.failedFuture(err));
   }
 
   private Future<Project> project(InboundMessage m) {
@@ -138,10 +135,6 @@ final class Inbound {
         + ConfigKeys.ALLOWED_USERS + "."
         + (access.pairingPending() ? " If you are the owner, send `/pair <code>` with the code PoCo printed at start." : "");
     return Reply.refusal(Failures.FORBIDDEN, View.notice("Not allowed", body), "Not allowed");
-  }
-
-  private static Reply duplicate() {
-    return new Reply(View.notice("Already handled", "This message was delivered twice; it was handled once."), null, null);
   }
 
   /** The leading /command in lower case, or null for plain text. */

@@ -49,6 +49,7 @@ final class IntentHandler {
   private final ProjectLifecycle lifecycle;
   private final RunnerRegistry runners;
   private final TaskScope scope;
+  private final EventMarks events;
   /** A request_id's first action, so a replay is answered only when it names the same action. */
   private record Seen(String intentKey, String action, String form, Future<Reply> reply) {}
   private final Map<String, Seen> recent = new LinkedHashMap<>(64, 0.75f, false) {
@@ -57,8 +58,9 @@ final class IntentHandler {
   };
 
   IntentHandler(Vertx vertx, Projects projects, TaskEngine engine, Access access, ProjectLifecycle lifecycle,
-      RunnerRegistry runners, TaskScope scope) {
+      RunnerRegistry runners, TaskScope scope, EventMarks events) {
     this.scope = scope;
+    this.events = events;
     this.vertx = vertx;
     this.projects = projects;
     this.engine = engine;
@@ -72,7 +74,13 @@ final class IntentHandler {
       return Future.succeededFuture(Reply.refusal(Failures.FORBIDDEN,
           View.notice("Not allowed", "Sorry, you are not allowed to use this PoCo."), "Not allowed"));
     }
-    if (in.requestId() == null) return safeDispatch(in);
+    if (in.eventId() == null) return byRequest(in, null);
+    // A platform's callback redelivered (also after a restart of this orchestrator) is done once: see EventMarks.
+    return events.once(in.platform() + ":card:" + in.eventId(), true, mark -> byRequest(in, mark));
+  }
+
+  private Future<Reply> byRequest(CardIntent in, EventMarks.Mark mark) {
+    if (in.requestId() == null) return safeDispatch(in, mark);
     String key = in.platform() + ":" + in.userId() + ":" + in.requestId();
     String action = digest(action(in));
     // The form is not part of the action: a card's buttons keep their request_id when the user edits the form and retries.
@@ -84,7 +92,7 @@ final class IntentHandler {
           + " was not done. Send it with a request_id of its own."));
     }
     if (seen != null && seen.form().equals(form)) return seen.reply();
-    Future<Reply> reply = safeDispatch(in);
+    Future<Reply> reply = safeDispatch(in, mark);
     Seen mine = new Seen(in.intentKey(), action, form, reply);
     recent.put(key, mine);
     return reply.onFailure(err -> recent.remove(key, mine));
@@ -125,15 +133,15 @@ final class IntentHandler {
     return Json.encode(v);
   }
 
-  private Future<Reply> safeDispatch(CardIntent in) {
+  private Future<Reply> safeDispatch(CardIntent in, EventMarks.Mark mark) {
     try {
-      return dispatch(in);
+      return dispatch(in, mark);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private Future<Reply> dispatch(CardIntent in) {
+  private Future<Reply> dispatch(CardIntent in, EventMarks.Mark mark) {
     String key = in.intentKey();
     switch (key) {
       case Intents.HOME:
@@ -148,13 +156,15 @@ final class IntentHandler {
       default:
         break;
     }
-    if (key.startsWith("task.") && !key.equals(Intents.TASK_STOP) && !key.equals(Intents.TASK_SUBMIT)) {
+    // Stop names its task when pressed on a task's card; without one it stops the project's running task.
+    boolean namedStop = key.equals(Intents.TASK_STOP) && text(in, "task_id") != null;
+    if (key.startsWith("task.") && (namedStop || !key.equals(Intents.TASK_STOP)) && !key.equals(Intents.TASK_SUBMIT)) {
       return taskIntent(in, key);
     }
-    return project(in).compose(p -> projectIntent(in, key, p));
+    return project(in).compose(p -> projectIntent(in, key, p, mark));
   }
 
-  private Future<Reply> projectIntent(CardIntent in, String key, Project p) {
+  private Future<Reply> projectIntent(CardIntent in, String key, Project p, EventMarks.Mark mark) {
     switch (key) {
       case Intents.PROJECT_OPEN:
         return ok(Views.projectConfig(p));
@@ -192,8 +202,11 @@ final class IntentHandler {
       case Intents.TASK_SUBMIT: {
         String prompt = text(in.form(), "prompt", text(in.value(), "prompt", "")).strip();
         if (prompt.isEmpty()) return bad("The prompt is empty.");
-        return engine.submit(p, prompt, in.target(), in.userId())
-            .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null));
+        String eventKey = mark == null ? null : mark.claim();
+        return engine.submit(p, prompt, in.target(), in.userId(), eventKey)
+            .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), null))
+            .recover(err -> eventKey != null && Bus.code(err) == Failures.CONFLICT
+                ? Future.succeededFuture(EventMarks.duplicate()) : Future.failedFuture(err));
       }
       default:
         return bad("Unknown intent '" + key + "'.");
@@ -211,6 +224,8 @@ final class IntentHandler {
         return reachable.compose(x -> engine.approve(taskId, true)).map(t -> taskReply(t, 1, "Approved for this session"));
       case Intents.TASK_REJECT:
         return reachable.compose(x -> engine.reject(taskId)).map(t -> taskReply(t, 1, "Rejected"));
+      case Intents.TASK_STOP:
+        return reachable.compose(engine::stopTask).map(t -> taskReply(t, 1, stopToast(t)));
       case Intents.TASK_PAGE: {
         int page;
         try {
@@ -223,6 +238,11 @@ final class IntentHandler {
       default:
         return bad("Unknown intent '" + key + "'.");
     }
+  }
+
+  /** What a Stop did to the named task: a queued one is gone at once, a running one is being cancelled. */
+  static String stopToast(Task t) {
+    return t.status().terminal() ? "Stopped" : "Stopping";
   }
 
   private Reply taskReply(Task t, int page, String toast) {

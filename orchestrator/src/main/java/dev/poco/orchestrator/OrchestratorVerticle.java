@@ -6,6 +6,7 @@ import dev.poco.contract.Bus;
 import dev.poco.contract.CardBound;
 import dev.poco.contract.CardIntent;
 import dev.poco.contract.ChatBinding;
+import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Failures;
 import dev.poco.contract.Heartbeat;
 import dev.poco.contract.InFlight;
@@ -65,7 +66,8 @@ public class OrchestratorVerticle extends VerticleBase {
     startedAt = System.currentTimeMillis();
     Settings settings = new Settings(config());
     EventBus bus = vertx.eventBus();
-    store = new StoreClient(vertx, storeCalls);
+    store = new StoreClient(vertx, storeCalls,
+        settings.integer(ConfigKeys.STORE_RETRY_MS, (int) StoreClient.RETRY_FOR_MS));
     runners = new RunnerRegistry();
     projects = new Projects(store);
     Cards cards = new Cards(bus);
@@ -74,8 +76,9 @@ public class OrchestratorVerticle extends VerticleBase {
     access = new Access(vertx, store, settings);
     lifecycle = new ProjectLifecycle(vertx, projects, engine, runners, settings, cards);
     TaskScope scope = new TaskScope(projects, access, engine);
-    inbound = new Inbound(store, projects, engine, access, lifecycle, scope);
-    intents = new IntentHandler(vertx, projects, engine, access, lifecycle, runners, scope);
+    EventMarks events = new EventMarks(store);
+    inbound = new Inbound(events, projects, engine, access, lifecycle, scope);
+    intents = new IntentHandler(vertx, projects, engine, access, lifecycle, runners, scope, events);
     clusterView = new ClusterView(vertx, settings);
 
     consume(Addresses.RUNNER_HEARTBEAT, this::onHeartbeat);

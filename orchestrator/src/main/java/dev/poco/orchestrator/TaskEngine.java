@@ -87,6 +87,8 @@ final class TaskEngine {
   private final Map<String, Task> latest = new HashMap<>();
   /** The write that made a task's newest state durable, taken by submit so its reply waits for it. */
   private final Map<String, Future<Void>> firstSave = new HashMap<>();
+  /** The platform event a new task came from, marked in the store by the task's first save (same transaction). */
+  private final Map<String, String> eventKeys = new HashMap<>();
   /** Final states being written: a runner's FINISHED is acknowledged once its task's is durable. */
   private final Map<String, Future<Void>> finalSaves = new HashMap<>();
   /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
@@ -109,6 +111,15 @@ final class TaskEngine {
 
   /** Creates a task (durable before this completes) and queues it behind the project's active one. */
   Future<Task> submit(Project p, String prompt, ReplyTarget target, String userId) {
+    return submit(p, prompt, target, userId, null);
+  }
+
+  /**
+   * As {@link #submit(Project, String, ReplyTarget, String)}, the task's first save also marking {@code eventKey}
+   * (may be null): when that save fails the task is dropped unstored and unrun, for the platform's redelivery to
+   * create it; CONFLICT means another task holds the event.
+   */
+  Future<Task> submit(Project p, String prompt, ReplyTarget target, String userId, String eventKey) {
     long now = System.currentTimeMillis();
     Workspace ws = p.workspace();
     String workdir = ws.workdir() != null ? ws.workdir()
@@ -116,19 +127,53 @@ final class TaskEngine {
     Task t = new Task.Builder().taskId(Ids.task()).projectId(p.projectId()).prompt(prompt).status(QUEUED)
         .backend(ws.backend()).workdir(workdir).origin(target, userId).createdAt(now).updatedAt(now).build();
     put(t);
+    if (eventKey != null) eventKeys.put(t.taskId(), eventKey);
     lane(p.projectId()).queue.add(t.taskId());
     pump(p.projectId());
     // Durable before the reply. When the task started at once, its one write is the running state.
     Future<Void> saved = firstSave.remove(t.taskId());
-    if (saved == null) saved = store.saveTask(active.get(t.taskId()));
+    if (saved == null) saved = saveFirst(active.get(t.taskId()));
     return saved.map(v -> {
       summarizePrompt(t.taskId());
       return active.getOrDefault(t.taskId(), t);
     }).recover(err -> {
       Task cur = active.get(t.taskId());
-      if (cur != null && !cur.status().terminal()) stop(cur);
+      if (eventKey != null) abandon(t.taskId(), err);
+      else if (cur != null && !cur.status().terminal()) stop(cur);
       return Future.failedFuture(err);
     });
+  }
+
+  /** A task's first write, carrying the event it came from when there is one. */
+  private Future<Void> saveFirst(Task t) {
+    return store.saveTask(t, eventKeys.remove(t.taskId()));
+  }
+
+  /**
+   * Drops a new task whose first save failed: nothing of it was stored (the save and its event mark stand or fall
+   * together), so the platform's redelivery of its event creates it again. Its card says so; its lane goes on.
+   */
+  private void abandon(String id, Throwable err) {
+    eventKeys.remove(id);
+    Task t = active.get(id);
+    if (t == null || t.status().terminal()) return;
+    Lane lane = lanes.get(t.projectId());
+    if (lane != null) {
+      if (id.equals(lane.activeId)) lane.activeId = null;
+      else lane.queue.remove(id);
+    }
+    boolean freedSlot = placement.containsKey(id);
+    confirmed.remove(id);
+    recovering.remove(id);
+    forget(id);
+    if (latest.get(t.projectId()) != null && id.equals(latest.get(t.projectId()).taskId())) latest.remove(t.projectId());
+    Task gone = t.toBuilder().status(CANCELLED).error("PoCo could not store this task (" + err.getMessage()
+        + "); it was not run. It is created when the message is delivered again.").build();
+    cards.task(gone, 0, true);
+    wake(gone);
+    log.warn("task {} was not stored ({}): dropped, for its event's redelivery", id, err.getMessage());
+    if (freedSlot) pumpWaiting();
+    pump(t.projectId());
   }
 
   /**
@@ -247,7 +292,7 @@ final class TaskEngine {
       JsonObject ask = new JsonObject().put("kind", "checkpoint").put("title", "Confirm before the agent runs")
           .put("detail", "> " + TaskText.summary(stripConfirm(t.prompt()))).put("options", new JsonArray().add("approve").add("reject"));
       Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
-      firstSave.put(id, store.saveTask(waiting).onFailure(err -> dirty.add(id)));
+      firstSave.put(id, saveFirst(waiting).onFailure(err -> dirty.add(id)));
       return;
     }
     long now = System.currentTimeMillis();
@@ -295,7 +340,8 @@ final class TaskEngine {
     if (!runner.runnerId().equals(p.runnerId())) {
       projects.pin(p, runner.runnerId()).onFailure(err -> log.warn("pin {}: {}", p.projectId(), err.getMessage()));
     }
-    Future<Void> saved = store.saveTask(running);
+    boolean fromEvent = eventKeys.containsKey(t.taskId());
+    Future<Void> saved = saveFirst(running);
     firstSave.put(t.taskId(), saved);
     String session = sessionId;
     saved
@@ -303,7 +349,10 @@ final class TaskEngine {
         .compose(prompt -> runners.request(vertx.eventBus(), runner.runnerId(),
             Addresses.runnerStart(runner.runnerId()), new StartTask(t.taskId(), p.projectId(), t.backend(),
                 stripConfirm(prompt), workdir, session, p.workspace().settings()).toJson()))
-        .onFailure(err -> startFailed(t.taskId(), err));
+        .onFailure(err -> {
+          if (fromEvent && saved.failed()) return; // never stored: submit drops it for the event's redelivery
+          startFailed(t.taskId(), err);
+        });
   }
 
   /** Why the project's session cannot go on, said on the card of the task that starts a new one. */
@@ -560,6 +609,15 @@ final class TaskEngine {
     Lane lane = lanes.get(projectId);
     Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
     return t == null ? Future.succeededFuture(null) : stop(t);
+  }
+
+  /**
+   * Stops the task named by id, as this engine holds it: a queued one leaves its lane's queue (cancelled,
+   * stored, never run, also not after a restart), the active one is cancelled; others in the lane go on.
+   */
+  Future<Task> stopTask(Task found) {
+    Task live = active.get(found.taskId());
+    return stop(live != null ? live : found);
   }
 
   /** Stops one task: a queued one leaves the queue, an active one is cancelled on its runner. */

@@ -27,7 +27,7 @@ final class Views {
       "`/run <prompt>`: run a task (`confirm: …` waits for your approval first)",
       "`/status <task_id>`: show a task",
       "`/approve <task_id>` · `/reject <task_id>`: answer a task that waits",
-      "`/stop`: stop the running task (queued ones go on)",
+      "`/stop`: stop the running task (queued ones go on); `/stop <task_id>`: stop that task, queued or running",
       "`/steer <text>`: add a message to the running turn instead of queueing it (Codex)",
       "`/help`: this text",
       "In a DM with the bot: New creates a project and its group; Manage lists and deletes projects.");

@@ -20,6 +20,11 @@ final class AccessRows {
         n -> new JsonObject().put("fresh", n > 0));
   }
 
+  static Future<JsonObject> eventSeen(Pool reads, String key) {
+    return reads.preparedQuery("SELECT 1 FROM processed_events WHERE key = ?").execute(Tuple.of(key))
+        .map(rows -> new JsonObject().put("seen", rows.size() > 0));
+  }
+
   static Write pruneEvents(long now) {
     return Write.counted("DELETE FROM processed_events WHERE seen_at < ?", Tuple.of(now - EVENT_TTL_MS),
         n -> new JsonObject().put("pruned", n));

@@ -201,7 +201,8 @@ public class StoreVerticle extends VerticleBase {
           queue.submit(ProjectParts.deletePreset(Bodies.required(b, "project_id"), Bodies.required(b, "path")));
       case RECENT_TOUCH -> queue.submit(
           ProjectParts.touchRecent(Bodies.required(b, "project_id"), Bodies.required(b, "path"), nextTouch()));
-      case TASK_SAVE -> queue.submit(TaskRows.save(Bodies.task(b), now()));
+      case TASK_SAVE -> queue.submit(b.getString("event_key") == null ? TaskRows.save(Bodies.task(b), now())
+          : TaskRows.saveMarking(Bodies.task(b), b.getString("event_key"), now()));
       case TASK_GET -> TaskRows.get(reads, Bodies.required(b, "task_id"));
       case TASK_LIST -> TaskRows.list(reads, TaskQuery.fromJson(b));
       case TASK_OUTPUT_APPEND -> queue.submit(TaskRows.appendOutput(Bodies.required(b, "task_id"),
@@ -209,6 +210,7 @@ public class StoreVerticle extends VerticleBase {
       case TASK_OUTPUT_PAGE -> TaskRows.outputPage(reads, Bodies.required(b, "task_id"), b.getLong("offset", 0L),
           b.getInteger("limit", TaskText.PAGE_MAX_CHARS));
       case EVENT_MARK -> queue.submit(AccessRows.markEvent(Bodies.required(b, "key"), now()));
+      case EVENT_CHECK -> AccessRows.eventSeen(reads, Bodies.required(b, "key"));
       case ACCESS_LIST -> AccessRows.list(reads);
       case ACCESS_ADD -> queue.submit(AccessRows.add(AccessEntry.fromJson(Bodies.object(b, "entry")), now()));
       case ACCESS_REMOVE ->

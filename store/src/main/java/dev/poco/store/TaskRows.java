@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,6 +84,28 @@ final class TaskRows {
         .compose(r -> prompt.length() <= TaskText.SUMMARY_MAX_CHARS ? Future.succeededFuture()
             : conn.preparedQuery(PROMPT_INSERT).execute(Tuple.of(t.taskId(), prompt)).mapEmpty())
         .map(r -> new JsonObject()), SqlErrors.projectMustExist(t.projectId()));
+  }
+
+  /**
+   * A task's first save together with the mark of the platform event that created it: both or neither, so a
+   * redelivered event finds its task or nothing at all. A key marked without this task means the event was handled
+   * already (CONFLICT, nothing written); with this task stored it was our own earlier attempt that got no answer.
+   */
+  static Write saveMarking(Task t, String eventKey, long now) {
+    Write save = save(t, now);
+    return new Write.Unit(conn -> conn.preparedQuery("INSERT OR IGNORE INTO processed_events (key, seen_at) VALUES (?, ?)")
+        .execute(Tuple.of(eventKey, now))
+        .compose(marked -> marked.rowCount() > 0 ? Future.succeededFuture(true)
+            : conn.preparedQuery("SELECT 1 FROM tasks WHERE task_id = ?").execute(Tuple.of(t.taskId()))
+                .map(rows -> rows.size() > 0))
+        .compose(ours -> ours ? apply(conn, save) : Future.failedFuture(Bus.error(Failures.CONFLICT,
+            "event '" + eventKey + "' was already handled; task " + t.taskId() + " was not stored"))),
+        save.errors());
+  }
+
+  private static Future<JsonObject> apply(SqlConnection conn, Write w) {
+    if (w instanceof Write.Stmt s) return conn.preparedQuery(s.sql()).execute(s.args()).map(r -> new JsonObject());
+    return ((Write.Unit) w).work().apply(conn);
   }
 
   static Write appendOutput(String taskId, long offset, String text) {

@@ -3,6 +3,8 @@ package dev.poco.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poco.contract.AccessEntry;
+import dev.poco.contract.Failures;
+import dev.poco.contract.TaskStatus;
 import dev.poco.contract.StoreClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +34,28 @@ class EventAccessStoreTest {
     db = dir.resolve("poco.db");
     deployment = Fixtures.deploy(vertx, Fixtures.config(db));
     store = new StoreClient(vertx.eventBus());
+  }
+
+  @Test
+  @DisplayName("a task's save that carries an event key marks it in the same transaction: a second task for the same"
+      + " event is refused and not stored, a replay of the same save is ours and succeeds")
+  void taskSaveMarksItsEvent() throws Exception {
+    store.createProject(Fixtures.project("p1", "feishu", "oc_1")).await();
+    assertThat(store.eventSeen("feishu:evt-t").await()).isFalse();
+    store.saveTask(Fixtures.task("t1", "p1", TaskStatus.QUEUED, 1), "feishu:evt-t").await();
+    assertThat(store.eventSeen("feishu:evt-t").await()).isTrue();
+    store.saveTask(Fixtures.task("t1", "p1", TaskStatus.QUEUED, 1), "feishu:evt-t").await(); // a retried attempt
+
+    Future<Void> second = store.saveTask(Fixtures.task("t2", "p1", TaskStatus.QUEUED, 2), "feishu:evt-t");
+    assertThat(Fixtures.code(second)).isEqualTo(Failures.CONFLICT);
+    assertThat(store.task("t2").transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
+    assertThat(store.markEvent("feishu:evt-t").await()).isFalse();
+
+    // a save refused for another reason (no such project) leaves the event unmarked, for the redelivery to run
+    assertThat(Fixtures.code(store.saveTask(Fixtures.task("t3", "nope", TaskStatus.QUEUED, 3), "feishu:evt-u")))
+        .isEqualTo(Failures.NOT_FOUND);
+    assertThat(store.eventSeen("feishu:evt-u").await()).isFalse();
+    assertThat(Fixtures.count(db, "SELECT count(*) FROM tasks")).isEqualTo(1);
   }
 
   @Test

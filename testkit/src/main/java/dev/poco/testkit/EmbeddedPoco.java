@@ -23,8 +23,10 @@ public final class EmbeddedPoco implements AutoCloseable {
   public final Http http;
   public final JsonObject config;
   public final Path home;
+  private String storeDeployment;
 
-  private EmbeddedPoco(Vertx vertx, Http http, JsonObject config, Path home) {
+  private EmbeddedPoco(Vertx vertx, Http http, JsonObject config, Path home, String storeDeployment) {
+    this.storeDeployment = storeDeployment;
     this.vertx = vertx;
     this.http = http;
     this.config = config;
@@ -48,9 +50,10 @@ public final class EmbeddedPoco implements AutoCloseable {
     extra.forEach(config::put);
     // One event loop and metrics on, as `poco start` runs it (POCO_EVENT_LOOPS default), so tests and bench see what users get.
     Vertx vertx = Metrics.local(new VertxOptions().setEventLoopPoolSize(1));
+    String store;
     try {
       DeploymentOptions options = new DeploymentOptions().setConfig(config);
-      vertx.deployVerticle(new StoreVerticle(), options).await();
+      store = vertx.deployVerticle(new StoreVerticle(), options).await();
       vertx.deployVerticle(new RunnerVerticle(), options).await();
       vertx.deployVerticle(new OrchestratorVerticle(), options).await();
       vertx.deployVerticle(new DemoApiVerticle(), options).await();
@@ -58,7 +61,17 @@ public final class EmbeddedPoco implements AutoCloseable {
       vertx.close().await();
       throw e;
     }
-    return new EmbeddedPoco(vertx, new Http(vertx, port), config, home);
+    return new EmbeddedPoco(vertx, new Http(vertx, port), config, home, store);
+  }
+
+  /** Takes the store away (its verticle undeployed, the SQLite file closed), as an outage would. */
+  public void stopStore() {
+    vertx.undeploy(storeDeployment).await();
+  }
+
+  /** Brings the store back on the same SQLite file. */
+  public void startStore() {
+    storeDeployment = vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config)).await();
   }
 
   @Override

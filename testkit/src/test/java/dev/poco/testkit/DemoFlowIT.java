@@ -141,6 +141,32 @@ class DemoFlowIT {
   }
 
   @Test
+  @DisplayName("Stop on a queued task's card stops that task only; the running one goes on until it is the one named")
+  void stopQueuedByTaskId() {
+    String a = demo.run("c-stop-named", "/run SLOW task");
+    demo.awaitStatus(a, "running", 5_000);
+    String b = demo.run("c-stop-named", "Reply with exactly: NEVER");
+    assertThat(demo.task(b).getString("status")).isEqualTo("queued");
+
+    Http.Result r = demo.cardAction("group", "c-stop-named", "task.stop", new JsonObject().put("task_id", b), null);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.str("task_id")).isEqualTo(b);
+    assertThat(r.str("toast")).isEqualTo("Stopped");
+    assertThat(r.json().getJsonObject("view").getString("title")).startsWith("[Cancelled]");
+    assertThat(demo.task(b).getString("status")).isEqualTo("cancelled");
+    assertThat(demo.task(a).getString("status")).as("the running task was not the one named").isEqualTo("running");
+
+    Http.Result stopA = demo.command("c-stop-named", "/stop " + a);
+    assertThat(stopA.status()).isEqualTo(200);
+    assertThat(demo.awaitDone(a, 5).getString("status")).isEqualTo("cancelled");
+    String c = demo.run("c-stop-named", "Reply with exactly: AFTER");
+    assertThat(demo.awaitDone(c, 10).getString("result")).isEqualTo("AFTER");
+    JsonObject never = demo.task(b);
+    assertThat(never.getString("status")).isEqualTo("cancelled");
+    assertThat(never.getString("output")).doesNotContain("NEVER");
+  }
+
+  @Test
   @DisplayName("/steer adds a message to the running turn; with nothing running it queues a task")
   void steer() {
     String slow = demo.run("c-steer", "/run SLOW task");
