@@ -29,7 +29,7 @@ public final class MemoryBench {
     Path home = Files.createTempDirectory("poco-memory");
     int port = Ports.free();
     StartupBench.poco(jar, home, port, "start");
-    long pid = Long.parseLong(Files.readString(home.resolve("poco.pid")).strip());
+    long pid = Long.parseLong(Files.readAllLines(home.resolve("poco.pid")).get(0).strip()); // line 1: the pid
     Vertx vertx = Vertx.vertx();
     try (Http http = new Http(vertx, port)) {
       Thread.sleep(3_000);
