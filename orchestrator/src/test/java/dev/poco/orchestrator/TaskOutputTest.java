@@ -55,6 +55,26 @@ class TaskOutputTest {
   }
 
   @Test
+  @DisplayName("a short output (up to the row's 1,000 characters) writes no piece: the final save's row holds it all;"
+      + " one character more is stored as a piece")
+  void shortOutputStaysInTheRow() throws Exception {
+    StoreClient store = store();
+    TaskOutput.Backlog backlog = new TaskOutput.Backlog(1 << 20, 1 << 22);
+    String exact = "x".repeat(TaskText.LIST_OUTPUT_CHARS);
+    TaskOutput shortOne = onContext(() -> new TaskOutput("t_short", store, backlog, "", 0, 0));
+    onContext(() -> { shortOne.add(exact); return shortOne.close(); }).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertThat(appended).isEmpty();
+    assertThat(shortOne.tail()).isEqualTo(exact);
+
+    TaskOutput longer = onContext(() -> new TaskOutput("t_longer", store, backlog, "", 0, 0));
+    onContext(() -> { longer.add(exact + "y"); return longer.close(); }).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertThat(appended).hasSize(1);
+    assertThat(appended.get(0).getString("text")).isEqualTo(exact + "y");
+  }
+
+  @Test
   @DisplayName("keeps only the tail, sends pieces no bigger than one message at their offsets, and they add up to "
       + "exactly what the agent said")
   void tailAndPieces() throws Exception {
