@@ -10,7 +10,13 @@ public final class Addresses {
 
   /** Request/reply, served by the orchestrator. Body: InboundMessage. Reply: Reply. */
   public static final String ORCHESTRATOR_INBOUND = "poco.orchestrator.inbound";
-  /** Request/reply, served by the orchestrator. Body: CardIntent. Reply: Reply. */
+  /**
+   * Request/reply, served by the orchestrator. Body: CardIntent. Reply: Reply.
+   * <p>The 3-second rule: Feishu and Slack give a card callback 3 s. A gateway waits at most
+   * {@link Bus#PLATFORM_ANSWER_MS} for this reply; past that it answers the platform itself (an empty answer or a
+   * toast) and, when the reply comes, applies it by updating the card (placement REPLACE) or posting it. A
+   * redelivered callback carries the same event_id and is answered as a duplicate.
+   */
   public static final String ORCHESTRATOR_INTENT = "poco.orchestrator.intent";
   /**
    * Send, served by the orchestrator. Body: TaskEvent, ordered per task by its seq. FINISHED comes as a
@@ -30,8 +36,10 @@ public final class Addresses {
   public static final String ORCHESTRATOR_TASK_LIST = "poco.orchestrator.task.list";
   /** Request/reply, served by the orchestrator. Body: {}. Reply: OrchestratorHealth JSON (runners, backends, store, access). */
   public static final String ORCHESTRATOR_HEALTH = "poco.orchestrator.health";
-  /** Send, served by the orchestrator. Body: CardBound. A gateway says which message now shows a task or workspace. */
+  /** Send, served by the orchestrator. Body: CardBound. A gateway re-posted a card that could no longer be updated. */
   public static final String ORCHESTRATOR_CARD_BOUND = "poco.orchestrator.card.bound";
+  /** Publish, from a gateway instance that is ready (see GatewayReady). Served by the orchestrator. */
+  public static final String GATEWAY_READY = "poco.gateway.ready";
 
   /** Publish, from every runner every few seconds and on start. Body: Heartbeat. */
   public static final String RUNNER_HEARTBEAT = "poco.runner.heartbeat";
@@ -51,21 +59,37 @@ public final class Addresses {
    */
   public static String nodeInfo(String nodeId) { return "poco.node." + nodeId + ".info"; }
 
-  /** Send, served by the gateway of {@code platform}. Body: RenderRequest. The gateway posts or patches a card. */
-  public static String gatewayRender(String platform) { return "poco.gateway." + platform + ".render"; }
   /**
-   * Request/reply, served by the gateway of {@code platform}: manage the project's chat. Body:
-   * {op: "create", name, user_id} → {chat_id} (a group/channel with that user in it), or
-   * {op: "dissolve", chat_id} → {} (undoes a create when the project could not be stored).
+   * Request/reply, served by every instance of the gateway of {@code platform}. Body: RenderRequest of a card no
+   * instance renders yet (unbound, or its renderer is gone). Reply: RenderAck. See RenderRequest for the rules.
+   */
+  public static String gatewayRender(String platform) { return "poco.gateway." + platform + ".render"; }
+  /** Request/reply, served by one gateway instance: renders of the cards it renders. Body: RenderRequest. Reply: RenderAck. */
+  public static String gatewayInstanceRender(String platform, String gatewayId) {
+    return "poco.gateway." + platform + ".instance." + gatewayId + ".render";
+  }
+  /**
+   * Request/reply, served by the gateway of {@code platform}: create or dissolve a project's chat, idempotent by
+   * project id. Body: ChatRequest. Reply: ChatReply. Timeout: Bus.CHAT_TIMEOUT_MS.
    */
   public static String gatewayChat(String platform) { return "poco.gateway." + platform + ".chat"; }
-  /** Request/reply, served by the gateway of {@code platform}. Body: RawHttpRequest. Reply: RawHttpResponse. */
+  /**
+   * Request/reply, served by the gateway of {@code platform}. Body: RawHttpRequest. Reply: RawHttpResponse.
+   * <p>The 3-second rule: the platform waits 3 s for the HTTP answer. The edge waits at most
+   * {@link Bus#PLATFORM_ANSWER_MS}; the gateway answers within that (verify, ack) and does the work after.
+   */
   public static String gatewayWebhook(String platform) { return "poco.gateway." + platform + ".webhook"; }
   /**
    * Request/reply, served by the gateway of {@code platform}. Body: {}. Reply: {"listener_ready": bool, ...}.
    * No handler means no such gateway runs: the edge's /health says degraded when the platform is configured.
    */
   public static String gatewayHealth(String platform) { return "poco.gateway." + platform + ".health"; }
+  /**
+   * Request/reply, served by the gateway of {@code platform}. Body: {limit?}. Reply: the gateway's debug ring, newest
+   * first: {gateway_id, entries: [{at, kind: inbound|reply|outbound|error, ...}]}, secrets redacted. The edge's
+   * /debug/feishu and /debug/slack ask it.
+   */
+  public static String gatewayDebug(String platform) { return "poco.gateway." + platform + ".debug"; }
 
   /**
    * Publish, local to one JVM: the launcher's config retriever saw the configuration change (file edited).

@@ -26,6 +26,19 @@ public final class Bus {
   public static final long EDGE_TIMEOUT_MS = StoreClient.RETRY_FOR_MS + 10_000;
   /** Calls to a runner: it answers at once and streams the rest as events. */
   public static final long RUNNER_TIMEOUT_MS = 5_000;
+  /**
+   * Creating or dissolving a project's chat: a platform call or two, slower than a bus hop. A create that times out
+   * is sent again with the same project id, which the gateway answers with the chat it made (see ChatRequest).
+   */
+  public static final long CHAT_TIMEOUT_MS = 20_000;
+  /** A render: the gateway acks once the platform has the view, which its pacing may delay by a few seconds. */
+  public static final long RENDER_TIMEOUT_MS = 15_000;
+  /**
+   * A platform gives a card callback, a slash command or a webhook 3 s. The edge waits at most this for a gateway's
+   * answer to a forwarded webhook, and a gateway waits at most this for the orchestrator before it answers the
+   * platform on its own (an ack or a toast) and applies the orchestrator's later reply by updating the card.
+   */
+  public static final long PLATFORM_ANSWER_MS = 2_500;
 
   private static final DeliveryOptions DEFAULT = new DeliveryOptions().setSendTimeout(TIMEOUT_MS);
 

@@ -45,6 +45,8 @@ public final class ConfigKeys {
   public static final String CLAUDE_API_KEY = "POCO_CLAUDE_API_KEY";
   /** How long the orchestrator retries a store call while the store is away, in ms (default 30000). */
   public static final String STORE_RETRY_MS = "POCO_STORE_RETRY_MS";
+  /** Least time between two renders of one card that need not be shown (live output); must-show ones go at once. */
+  public static final String RENDER_INTERVAL_MS = "POCO_RENDER_INTERVAL_MS";
   /** Event-loop threads of a PoCo JVM (default 1: nothing blocks a loop, fewer hand-offs). */
   public static final String EVENT_LOOPS = "POCO_EVENT_LOOPS";
   /** This runner's name on the bus; default "local" embedded, the host name in cluster mode. */

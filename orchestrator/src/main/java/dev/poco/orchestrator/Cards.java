@@ -30,7 +30,8 @@ final class Cards {
     if (t == null || t.originPlatform() == null || Platforms.DEMO.equals(t.originPlatform())) return;
     try {
       View view = TaskViews.task(t, 1, ahead);
-      send(new RenderRequest(t.target(), t.cardMessageId(), view, t.taskId(), t.projectId(), last));
+      send(new RenderRequest(t.target(), t.cardMessageId(), view, t.taskId(), t.projectId(), last, 0,
+          RenderRequest.taskKey(t.taskId())));
     } catch (RuntimeException | Error e) {
       log.warn("could not render the card of task {}: {}", t.taskId(), e.toString());
     }
@@ -41,7 +42,7 @@ final class Cards {
       for (ChatBinding b : p.bindings()) {
         if (Platforms.DEMO.equals(b.platform())) continue;
         send(new RenderRequest(new ReplyTarget(b.platform(), b.chatId(), null), b.workspaceMessageId(),
-            Views.workspace(p, latest), null, p.projectId(), true));
+            Views.workspace(p, latest), null, p.projectId(), true, 0, RenderRequest.workspaceKey(b.platform(), b.chatId())));
       }
     } catch (RuntimeException | Error e) {
       log.warn("could not render the workspace card of {}: {}", p.projectId(), e.toString());
@@ -51,7 +52,8 @@ final class Cards {
   /** Posts a view as a new message in a chat (e.g. the first workspace card of a new group). */
   void post(ReplyTarget target, View view, String projectId) {
     if (Platforms.DEMO.equals(target.platform())) return;
-    send(new RenderRequest(target, null, view, null, projectId, true));
+    send(new RenderRequest(target, null, view, null, projectId, true, 0,
+        RenderRequest.workspaceKey(target.platform(), target.chatId())));
   }
 
   private void send(RenderRequest r) { bus.send(Addresses.gatewayRender(r.target().platform()), r.toJson()); }
