@@ -6,7 +6,6 @@ import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Failures;
 import dev.poco.contract.Reply;
 import dev.poco.contract.Settings;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.View;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -16,7 +16,6 @@ import dev.poco.contract.PocoMetrics;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
 import dev.poco.contract.Settings;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.TaskEvent;
 import dev.poco.contract.TaskQuery;
 import dev.poco.contract.TaskText;

@@ -17,7 +17,6 @@ import dev.poco.contract.Project;
 import dev.poco.contract.ReplyTarget;
 import dev.poco.contract.Settings;
 import dev.poco.contract.StartTask;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskControl;
 import dev.poco.contract.TaskEvent;
