@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poco.contract.Bus;
-import dev.poco.contract.InFlight;
 import dev.poco.contract.Project;
 import dev.poco.contract.StoreOp;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskStatus;
+import dev.poco.runtime.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
