@@ -172,9 +172,16 @@ final class IntentHandler {
         return ok(Views.home(projects.all().size()));
       case Intents.PROJECT_NEW:
         return ok(Views.newProject(backends(), lifecycle.defaultBackend(), null));
-      case Intents.PROJECT_CREATE:
-        return lifecycle.create(text(in, "name"), text(in, "backend"), in.platform(), in.userId())
-            .map(p -> new Reply(Views.projectConfig(p), null, "Created " + p.name()));
+      case Intents.PROJECT_CREATE: {
+        String eventKey = mark == null ? null : mark.claim();
+        return lifecycle.create(text(in, "name"), text(in, "backend"), in.platform(), in.userId(), eventKey)
+            .map(p -> new Reply(Views.projectConfig(p), null, "Created " + p.name()))
+            // the event is marked by another delivery's project: handled already
+            .recover(err -> eventKey != null && Bus.code(err) == Failures.CONFLICT
+                ? events.seen(eventKey).compose(seen -> seen ? Future.succeededFuture(EventMarks.duplicate())
+                    : Future.failedFuture(err))
+                : Future.failedFuture(err));
+      }
       case Intents.PROJECT_MANAGE:
         return ok(Views.manage(projects.all()));
       default:
