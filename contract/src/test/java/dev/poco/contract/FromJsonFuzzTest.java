@@ -63,7 +63,7 @@ class FromJsonFuzzTest {
           "usage", "approval", "runner_id", "session_id", "diff", "created_at", "updated_at", "started_at",
           "finished_at")),
       new Decoder("TaskQuery", TaskQuery::fromJson, List.of("project_id", "statuses", "limit")),
-      new Decoder("RawHttpRequest", RawHttpRequest::fromJson, List.of("method", "path", "headers", "body",
+      new Decoder("RawHttpRequest", RawHttpRequest::fromJson, List.of("method", "path", "headers", "body_base64",
           "remote_address")),
       new Decoder("RawHttpResponse", RawHttpResponse::fromJson, List.of("status", "content_type", "body")),
       new Decoder("Reply", Reply::fromJson, List.of("view", "task_id", "toast", "kind", "title", "status", "body",
