@@ -34,6 +34,8 @@ final class BenchGateway {
   final AtomicLong firstDeltaNanos = new AtomicLong();
   final AtomicLong lastDeltaNanos = new AtomicLong();
   final AtomicLong lastFinalNanos = new AtomicLong();
+  /** When any task event last crossed the bus: quiet means the runner's FINISHED events were all acknowledged. */
+  final AtomicLong lastTaskEventNanos = new AtomicLong();
   private final AtomicLong chatSeq = new AtomicLong();
   private final AtomicLong messageSeq = new AtomicLong();
   private long[] renderTimes = new long[1 << 16];
@@ -45,8 +47,9 @@ final class BenchGateway {
     vertx.eventBus().<JsonObject>consumer(Addresses.gatewayInstanceRender(platform, GATEWAY_ID), this::render)
         .completion().await();
     vertx.eventBus().addOutboundInterceptor(ctx -> {
-      if (Addresses.ORCHESTRATOR_TASK_EVENT.equals(ctx.message().address()) && ctx.message().body() instanceof JsonObject j
-          && TaskEvent.DELTA.equals(j.getString("type"))) {
+      boolean taskEvent = Addresses.ORCHESTRATOR_TASK_EVENT.equals(ctx.message().address());
+      if (taskEvent) lastTaskEventNanos.set(System.nanoTime());
+      if (taskEvent && ctx.message().body() instanceof JsonObject j && TaskEvent.DELTA.equals(j.getString("type"))) {
         long now = System.nanoTime();
         deltaEvents.incrementAndGet();
         firstDeltaNanos.compareAndSet(0, now);

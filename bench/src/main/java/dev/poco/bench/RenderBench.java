@@ -45,6 +45,8 @@ public final class RenderBench {
     System.out.printf("PoCo render bench: %d cores, java %s, heap max %d MB; %d tasks × STREAM:%d, a delta every %d ms%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20, tasks, lines, deltaMs);
+    // A small unprinted run first, so neither measured run pays for the JIT warming up.
+    run("warm-up", Math.max(1, tasks / 5), lines, deltaMs, "0", false);
     Figures before = run("before (POCO_RENDER_INTERVAL_MS=0)", tasks, lines, deltaMs, "0", true);
     Figures after = run("after (POCO_RENDER_INTERVAL_MS default)", tasks, lines, deltaMs, null, false);
     System.out.println();
@@ -60,6 +62,7 @@ public final class RenderBench {
         f.streamSecs(), f.medianPerSec(), f.peakPerSec());
     System.out.printf("  renders %d (live %d, task must-show %d, workspace %d) for %d stub deltas (%d runner DELTA events)%n",
         f.renders(), f.live(), f.taskMustShow(), f.other(), f.stubDeltas(), f.deltaEvents());
+    System.out.printf("  live renders per task: %.1f%n", (double) f.live() / Math.max(1, f.finished()));
     System.out.printf("  %d tasks ended; last delta → last terminal render: %.0f ms; prompts sent → all ended: %.1f s%n",
         f.finished(), f.lastDeltaToFinalMs(), f.wallSecs());
     System.out.printf("  heap used after the run (after GC): %d MB%n", f.heapUsedMb());
@@ -99,7 +102,12 @@ public final class RenderBench {
       long deadline = System.nanoTime() + 150_000_000_000L;
       while (gateway.finished.size() < tasks - refused && System.nanoTime() < deadline) Thread.sleep(50);
       long ended = System.nanoTime();
-      Thread.sleep(500); // renders still in flight after the last terminal one are counted too
+      // Renders still in flight after the last terminal one are counted too; and the final saves are let finish (the
+      // runner repeats FINISHED until they do), so closing does not cut them off.
+      long quietBy = System.nanoTime() + 30_000_000_000L;
+      do {
+        Thread.sleep(250);
+      } while (System.nanoTime() - gateway.lastTaskEventNanos.get() < 1_000_000_000L && System.nanoTime() < quietBy);
 
       long first = gateway.firstDeltaNanos.get();
       long last = gateway.lastDeltaNanos.get();
