@@ -93,7 +93,7 @@ class StubTurnTest {
       };
       JsonObject settings = new JsonObject().put(dev.poco.contract.ConfigKeys.STUB_DELTA_MS, String.valueOf(deltaMs));
       CompletableFuture<TurnOutcome> done = new CompletableFuture<>();
-      vertx.runOnContext(v -> new StubBackend(vertx, new dev.poco.contract.Settings(settings))
+      vertx.runOnContext(v -> new StubBackend(vertx, new dev.poco.runtime.Settings(settings))
           .start(new TurnRequest("t1", "p1", "STREAM:" + n, Path.of("/tmp"), null, null), sink)
           .compose(AgentTurn::outcome).onComplete(ar -> {
             if (ar.succeeded()) done.complete(ar.result());
