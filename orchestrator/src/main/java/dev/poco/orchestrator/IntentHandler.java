@@ -198,7 +198,7 @@ final class IntentHandler {
         return ok(Views.agent(p, backends(), shown == null ? p.workspace().backend() : shown, null));
       }
       case Intents.AGENT_APPLY:
-        return applyAgent(p, in);
+        return applyAgent(p, in).recover(err -> agentRefused(p, in, err));
       case Intents.TASK_STOP:
         return engine.stopProject(p.projectId()).map(t -> t == null
             ? new Reply(Views.workspace(p, engine.latest(p.projectId())), null, "Nothing is running")
@@ -526,5 +526,35 @@ final class IntentHandler {
               TaskViews.snippet(err.getMessage(), 150)));
         })
         .map(r -> r.placed(Placement.TOAST));
+  }
+
+  /**
+   * Agent settings refused for what was chosen: the picker again with the chosen values and the error on the input
+   * it concerns (an unknown agent on the agent select, a value not among a setting's options on that setting).
+   */
+  private Future<Reply> agentRefused(Project p, CardIntent in, Throwable err) {
+    if (Bus.code(err) != Failures.BAD_REQUEST) return Future.failedFuture(err);
+    String backend = text(in.form(), "backend", text(in.value(), "backend", null));
+    Map<String, String> typed = new LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
+    String shown;
+    try {
+      shown = lifecycle.checkBackend(backend);
+      BackendInfo info = runners.backend(shown, System.currentTimeMillis());
+      for (BackendInfo.SettingSpec s : info == null ? List.<BackendInfo.SettingSpec>of() : info.settings()) {
+        Object v = in.form().getValue(s.key());
+        if (v == null) continue;
+        typed.put(s.key(), v.toString());
+        if (!(v instanceof String) || (!s.options().isEmpty() && !s.options().contains(v.toString()))) {
+          errors.put(s.key(), err.getMessage());
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      shown = p.workspace().backend();
+      errors.put("backend", err.getMessage());
+    }
+    String note = errors.isEmpty() ? err.getMessage() : null; // not about one input: the body says it
+    return Future.succeededFuture(new Reply(Views.agent(p, backends(), shown, note, typed, errors), null,
+        TaskViews.snippet(err.getMessage(), 120)).placed(Placement.REPLACE));
   }
 }

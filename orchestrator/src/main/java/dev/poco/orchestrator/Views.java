@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The control-plane and workspace cards. Kept free of state: callers pass in what to show. */
 final class Views {
@@ -242,6 +243,15 @@ final class Views {
 
   /** The agent picker: every backend with its readiness, and the settings of {@code shown}. */
   static View agent(Project p, Collection<BackendInfo> backends, String shown, String note) {
+    return agent(p, backends, shown, note, Map.of(), Map.of());
+  }
+
+  /**
+   * As {@link #agent(Project, Collection, String, String)}, the inputs showing the values the user {@code typed}
+   * (by input name) and {@code errors} on the inputs they concern (by input name: "backend" or a setting key).
+   */
+  static View agent(Project p, Collection<BackendInfo> backends, String shown, String note, Map<String, String> typed,
+      Map<String, String> errors) {
     String current = backend(p);
     StringBuilder body = new StringBuilder();
     if (note != null) body.append("**").append(note).append("**\n\n");
@@ -261,14 +271,14 @@ final class Views {
       }
     }
     List<View.Input> inputs = new ArrayList<>();
-    inputs.add(View.Input.select("backend", "Agent", shown, options));
+    inputs.add(View.Input.select("backend", "Agent", shown, options).withError(errors.get("backend")));
     if (shownInfo != null) {
       JsonObject settings = shown.equals(current) ? p.workspace().settings() : new JsonObject();
       for (BackendInfo.SettingSpec s : shownInfo.settings()) {
-        String value = settings.getString(s.key(), s.defaultValue());
-        inputs.add(s.options().isEmpty() ? View.Input.text(s.key(), s.label(), s.defaultValue(), value)
+        String value = typed.getOrDefault(s.key(), settings.getString(s.key(), s.defaultValue()));
+        inputs.add((s.options().isEmpty() ? View.Input.text(s.key(), s.label(), s.defaultValue(), value)
             : View.Input.select(s.key(), s.label(), value,
-                s.options().stream().map(o -> new View.Option(o, o)).toList()));
+                s.options().stream().map(o -> new View.Option(o, o)).toList())).withError(errors.get(s.key())));
       }
     }
     actions.add(0, Actions.submit("Apply", Intents.AGENT_APPLY, "project_id", p.projectId(), "backend", shown));

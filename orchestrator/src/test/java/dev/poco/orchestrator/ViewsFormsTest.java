@@ -56,6 +56,18 @@ class ViewsFormsTest {
   }
 
   @Test
+  @DisplayName("agent settings: the error on the setting it concerns, the chosen value kept")
+  void agentSettingError() {
+    List<BackendInfo> backends = List.of(new BackendInfo("codex", true, "1", null, true,
+        List.of(new BackendInfo.SettingSpec("model", "Model", "gpt-5", List.of("gpt-5", "o3")))));
+    View v = ViewLimits.check(Views.agent(ViewsPagingTest.project(1, 10, null, null), backends, "codex", null,
+        java.util.Map.of("model", "gpt-9"), java.util.Map.of("model", "'gpt-9' is not a valid Model.")));
+    assertThat(input(v, "model").error()).contains("not a valid");
+    assertThat(input(v, "model").value()).isEqualTo("gpt-9");
+    assertThat(input(v, "backend").error()).isNull();
+  }
+
+  @Test
   @DisplayName("the workspace card offers a multi-line prompt and a Run button that submits it")
   void workspacePromptForm() {
     View v = ViewLimits.check(Views.workspace(ViewsPagingTest.project(1, 10, null, null), null));

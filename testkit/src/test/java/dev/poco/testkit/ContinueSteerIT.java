@@ -143,7 +143,8 @@ class ContinueSteerIT {
   }
 
   @Test
-  @DisplayName("a taken project name: the New form again with the typed name and the error on the name input")
+  @DisplayName("a taken project name, a refused typed dir, an unknown agent: the form again, the typed value kept, the"
+      + " error on its input")
   void takenNameOnItsInput() {
     try (EmbeddedPoco poco = EmbeddedPoco.start(home, config())) {
       List<String> chats = serveChats(poco);
@@ -158,6 +159,22 @@ class ContinueSteerIT {
       assertThat(name.getString("value")).isEqualTo("twice");
       assertThat(name.getString("error")).contains("already exists");
       assertThat(chats).hasSize(1);
+
+      // A typed working dir the runner refuses, and an unknown agent: each form again, the error on its input.
+      String chat = chats.get(0);
+      JsonObject dir = gw.click(chat, ALICE, Intents.WORKDIR_MANUAL,
+          new JsonObject().put("path", "/no/such/dir/outside/the/roots"));
+      assertThat(BusGateway.refused(dir)).as(dir.encode()).isZero();
+      assertThat(dir.getJsonObject("view").getString("kind")).isEqualTo("workdir");
+      JsonObject path = dir.getJsonObject("view").getJsonArray("inputs").getJsonObject(0);
+      assertThat(path.getString("name")).isEqualTo("path");
+      assertThat(path.getString("value")).isEqualTo("/no/such/dir/outside/the/roots");
+      assertThat(path.getString("error")).isNotBlank();
+      JsonObject agent = gw.click(chat, ALICE, Intents.AGENT_APPLY, new JsonObject().put("backend", "nope"));
+      assertThat(BusGateway.refused(agent)).as(agent.encode()).isZero();
+      JsonObject select = agent.getJsonObject("view").getJsonArray("inputs").getJsonObject(0);
+      assertThat(select.getString("name")).isEqualTo("backend");
+      assertThat(select.getString("error")).contains("Unknown agent backend 'nope'");
     }
   }
 }
