@@ -131,4 +131,20 @@ class ViewsFormsTest {
       for (int page = 2; page <= first.pages(); page++) ViewLimits.check(TaskViews.task(t, page, 3));
     }
   }
+
+  @Test
+  @DisplayName("the other views keep the limits too: home, help, delete, a config with 40 presets, the agent picker")
+  void otherViewsInLimits() {
+    java.util.List<dev.poco.contract.DirPreset> presets = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) presets.add(new dev.poco.contract.DirPreset("p1", "preset " + i, "/srv/" + i));
+    Project p = ViewsPagingTest.project(1, 64, presets, List.of("/a", "/b"));
+    ViewLimits.check(Views.home(300));
+    ViewLimits.check(Views.help());
+    ViewLimits.check(Views.confirmDelete(p));
+    ViewLimits.check(Views.projectConfig(p));
+    List<BackendInfo> many = new java.util.ArrayList<>();
+    for (String b : ProjectLifecycle.KNOWN_BACKENDS) many.add(new BackendInfo(b, false, null, "x".repeat(200), false, null));
+    ViewLimits.check(Views.agent(p, many, "codex", "n".repeat(500)));
+    ViewLimits.check(Views.newProject(many, "stub", "n".repeat(64), "stub", "name", "e".repeat(2_000)));
+  }
 }
