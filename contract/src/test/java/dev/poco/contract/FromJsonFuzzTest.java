@@ -70,7 +70,7 @@ class FromJsonFuzzTest {
           "fields", "inputs", "actions", "page", "pages", "refs")),
       new Decoder("ReplyTarget", ReplyTarget::fromJson, List.of("platform", "chat_id", "thread_id")),
       new Decoder("View", View::fromJson, List.of("kind", "title", "status", "body", "fields", "inputs", "actions",
-          "page", "pages", "refs", "label", "value", "name", "type", "placeholder", "options", "style",
+          "page", "pages", "refs", "label", "value", "name", "type", "placeholder", "options", "error", "style",
           "submits_form")));
 
   record Case(Decoder decoder, JsonObject json) {
