@@ -79,6 +79,13 @@ public final class Markdown {
     return i < 0 || out.charAt(i) == '\n';
   }
 
+  /** A ``` fence line as CommonMark reads it: at most three spaces of indent (more is an indented code line). */
+  static boolean isFenceLine(String line) {
+    int i = 0;
+    while (i < line.length() && i < 4 && line.charAt(i) == ' ') i++;
+    return i <= 3 && line.startsWith(FENCE, i);
+  }
+
   // ---- View Markdown -> Slack mrkdwn ----
 
   /**
@@ -94,7 +101,7 @@ public final class Markdown {
     for (int n = 0; n < lines.length; n++) {
       if (n > 0) out.append('\n');
       String line = lines[n];
-      if (line.stripLeading().startsWith(FENCE)) {
+      if (isFenceLine(line)) {
         inFence = !inFence;
         // an opener's language tag would show as text in Slack; a closer may carry nothing else anyway
         String indent = line.substring(0, line.indexOf(FENCE));
@@ -278,7 +285,7 @@ public final class Markdown {
 
     private void add(String seg, boolean last) {
       String body = seg.endsWith("\n") ? seg.substring(0, seg.length() - 1) : seg;
-      boolean fenceLine = fenceAware && body.stripLeading().startsWith(FENCE);
+      boolean fenceLine = fenceAware && isFenceLine(body);
       boolean after = fenceLine != inFence;
       // room for the closing fence a break after this line would need (a last line is followed by no break)
       int closeNeed = after && !last ? FENCE.length() : 0;
@@ -288,7 +295,7 @@ public final class Markdown {
           fresh = false;
           if (fenceLine) {
             inFence = after;
-            if (inFence) opener = body.strip().length() <= MAX_FENCE_OPENER ? body.strip() : FENCE;
+            if (inFence) opener = seg.strip().length() <= MAX_FENCE_OPENER ? seg.strip() : FENCE;
           }
           return;
         }
@@ -296,18 +303,29 @@ public final class Markdown {
           flush();
           continue;
         }
-        // the line alone does not fit a page: cut it, as much as fits, at a code-point boundary
-        int room = max - cur.length() - (inFence && fenceAware ? FENCE.length() + 1 : 0);
+        // the line alone does not fit a page: cut it, as much as fits, at a code-point boundary. A fence line that
+        // long still opens or closes its fence (its head carries the ```); the rest of it is text.
+        boolean inFenceAfterHead = fenceLine ? after : inFence;
+        int room = max - cur.length() - (inFenceAfterHead && fenceAware ? FENCE.length() + 1 : 0);
         String head = truncateChars(seg, Math.max(1, room));
+        if (head.isEmpty()) head = seg.substring(0, Character.charCount(seg.codePointAt(0)));
+        // a cut must not leave a rest that starts like a fence line (it would open a fence on the next page)
+        while (fenceAware && head.length() > 1 && isFenceLine(seg.substring(head.length()))) {
+          head = truncateChars(head, head.length() - 1);
+        }
         if (head.isEmpty()) head = seg.substring(0, Character.charCount(seg.codePointAt(0)));
         cur.append(head);
         fresh = false;
+        if (fenceLine) {
+          inFence = after;
+          if (inFence) opener = FENCE;
+        }
         seg = seg.substring(head.length());
         flush();
         if (seg.isEmpty()) return;
-        // the rest of a cut line is text, never a fence line
-        fenceLine = false;
-        after = inFence;
+        // the rest is text, unless no cut could avoid its looking like a fence line: then it acts as one
+        fenceLine = fenceAware && isFenceLine(seg);
+        after = fenceLine != inFence;
         closeNeed = after && !last ? FENCE.length() : 0;
       }
     }
