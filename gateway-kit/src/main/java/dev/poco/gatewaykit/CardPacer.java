@@ -49,6 +49,7 @@ public final class CardPacer<T> {
   private int recentHead;
   private int recentCount;
   private long budgetTimer = -1;
+  private boolean closed;
 
   private long emitted;
   private long coalesced;
@@ -90,6 +91,10 @@ public final class CardPacer<T> {
   public Future<Void> offer(String key, T item, boolean mustShow) {
     Promise<Void> done = Promise.promise();
     onContext(() -> {
+      if (closed) {
+        done.fail(new IllegalStateException("card pacer closed"));
+        return;
+      }
       KeyState<T> s = keys.computeIfAbsent(key, k -> new KeyState<>());
       if (s.held != null) coalesced++;
       s.held = item;
@@ -100,8 +105,28 @@ public final class CardPacer<T> {
     return done.future();
   }
 
+  /**
+   * Stops pacing (a gateway undeploying): cancels the timers and fails the offers still waiting, so their renders
+   * are not acked and the orchestrator sends them again (to another instance). Writes in flight finish as they do.
+   */
+  public void close() {
+    onContext(() -> {
+      closed = true;
+      if (budgetTimer >= 0) vertx.cancelTimer(budgetTimer);
+      waitingForBudget.clear();
+      IllegalStateException err = new IllegalStateException("card pacer closed");
+      for (KeyState<T> s : keys.values()) {
+        if (s.timer >= 0) vertx.cancelTimer(s.timer);
+        for (Promise<Void> w : s.heldWaiters) w.tryFail(err);
+        s.held = null;
+        s.heldWaiters = new ArrayList<>();
+      }
+      keys.clear();
+    });
+  }
+
   private void schedule(String key, KeyState<T> s) {
-    if (s.held == null || s.inFlight || s.timer >= 0 || s.inBudgetQueue) return;
+    if (closed || s.held == null || s.inFlight || s.timer >= 0 || s.inBudgetQueue) return;
     long wait = s.lastEmitAt + minIntervalMs - now();
     if (wait > 0) {
       s.timer = vertx.setTimer(wait, id -> {

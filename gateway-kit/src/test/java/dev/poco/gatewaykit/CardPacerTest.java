@@ -210,4 +210,21 @@ class CardPacerTest {
       ctx.completeNow();
     })));
   }
+
+  @Test
+  void closingFailsWhatStillWaitsAndTakesNoMore(Vertx vertx, VertxTestContext ctx) {
+    Platform platform = new Platform(vertx, 0, false);
+    CardPacer<String> pacer = new CardPacer<>(vertx, 200, 0, platform);
+    Future<Void> first = pacer.offer("a", "a1", false);
+    Future<Void> waiting = pacer.offer("a", "a2", true);
+    pacer.close();
+    Future<Void> after = pacer.offer("a", "a3", true);
+    Future.join(first, waiting, after).onComplete(ar -> vertx.setTimer(250, id -> ctx.verify(() -> {
+      assertThat(first.succeeded()).isTrue();
+      assertThat(waiting.failed()).isTrue();
+      assertThat(after.failed()).isTrue();
+      assertThat(platform.items("a")).containsExactly("a1");
+      ctx.completeNow();
+    })));
+  }
 }
