@@ -8,8 +8,9 @@ import io.vertx.core.json.JsonObject;
  * posts and updates it with {@link RenderRequest}s, so a prompt gives exactly one card.
  *
  * @param refused 0 when the request was done; else the {@link Failures} code of a refusal (not allowed,
- *     no such task in this chat, a wrong pairing code). The view still says why, for a chat to show (to the acting
- *     user only: placement EPHEMERAL); the HTTP edge answers it as that error code.
+ *     no such task in this chat, a wrong pairing code, a form with a field in error). The view still says why, for a
+ *     chat to show: to the acting user only (EPHEMERAL), or a form shown again over itself with the error on its
+ *     input (REPLACE); the HTTP edge answers it as that error code.
  * @param duplicate true when this answers a redelivery of an event (same platform event id) that was already
  *     handled: nothing was done again, and a gateway shows nothing for it.
  * @param placement one of {@link Placement}; null in a Reply being built, set before it leaves the orchestrator

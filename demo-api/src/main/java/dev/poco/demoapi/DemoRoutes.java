@@ -8,6 +8,7 @@ import dev.poco.contract.Intents;
 import dev.poco.contract.Platforms;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -83,6 +84,18 @@ final class DemoRoutes {
    * @param taskId the task the request was about, when the reply names none
    * @param withStatus true to always include "status" (null when the view shows no task)
    */
+  /** What a refusal says: the error of the form field it concerns (a form shown again), else the view's text. */
+  static String refusalText(JsonObject view) {
+    JsonArray inputs = view.getJsonArray("inputs");
+    if (inputs != null) {
+      for (int i = 0; i < inputs.size(); i++) {
+        Object in = inputs.getValue(i);
+        if (in instanceof JsonObject j && j.getString("error") != null) return j.getString("error");
+      }
+    }
+    return view.getString("body", "refused");
+  }
+
   private void answer(RoutingContext ctx, Future<JsonObject> reply, String taskId, boolean withStatus) {
     reply.onFailure(err -> ctx.fail(HttpErrors.fromBus(err, HttpErrors.ORCHESTRATOR))).onSuccess(r -> {
       JsonObject view = r.getJsonObject("view");
@@ -93,7 +106,7 @@ final class DemoRoutes {
       int refused = r.getInteger("refused", 0);
       if (refused > 0) {
         // A refusal (not allowed, not in this chat, a wrong pairing code): an error, with the view's sentence.
-        ctx.fail(new HttpError(refused >= 400 && refused <= 599 ? refused : 403, view.getString("body", "refused")));
+        ctx.fail(new HttpError(refused >= 400 && refused <= 599 ? refused : 403, refusalText(view)));
         return;
       }
       JsonObject out = new JsonObject().put("ok", true);

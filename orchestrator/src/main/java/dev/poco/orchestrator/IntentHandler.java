@@ -92,13 +92,15 @@ final class IntentHandler {
       Intents.WORKDIR_PRESET, Intents.WORKDIR_RECENT, Intents.WORKDIR_CHOOSE, Intents.AGENT_APPLY);
 
   /**
-   * Where the answer to a click goes: a task's and the workspace card's own changes come by render (a toast only);
+   * Where the answer to a click goes: a task's and the workspace card's own changes come by render (a toast only;
+   * settings applied from a working-dir or agent card too, so that card never turns into a stale workspace copy);
    * Working Dir and Agent opened from one of those cards open a new message, never over the live card; everything
    * else (the DM control plane, navigation inside a working-dir or agent card) replaces the clicked card.
    */
   static String placement(CardIntent in) {
     String key = in.intentKey();
-    if (SHOWN_ON_RENDERED_CARD.contains(key)) return Placement.TOAST;
+    // A setting applied shows on the workspace card (rendered again); the chooser it came from stays as it is.
+    if (SHOWN_ON_RENDERED_CARD.contains(key) || WORKSPACE_CHANGES.contains(key)) return Placement.TOAST;
     String surface = in.value().getString(Actions.SURFACE);
     boolean fromRenderedCard = Actions.SURFACE_TASK.equals(surface) || Actions.SURFACE_WORKSPACE.equals(surface);
     if (fromRenderedCard && (key.equals(Intents.WORKDIR_OPEN) || key.equals(Intents.AGENT_OPEN))) return Placement.NEW;
@@ -492,9 +494,10 @@ final class IntentHandler {
       field = "name";
     }
     String why = err.getMessage();
+    // A refusal (its code: the HTTP edge answers with it) shown as the form again, over the form.
     return Future.succeededFuture(new Reply(
         Views.newProject(backends(), lifecycle.defaultBackend(), name, backend, field, why), null,
-        TaskViews.snippet(why, 120)).placed(Placement.REPLACE));
+        TaskViews.snippet(why, 120), Bus.code(err), false, Placement.REPLACE));
   }
 
   /**
@@ -512,7 +515,7 @@ final class IntentHandler {
     Future<FsListing> listing = r == null ? Future.succeededFuture(null)
         : fs(r, FsRequest.LIST, current).recover(e -> fs(r, FsRequest.LIST, null)).otherwise((FsListing) null);
     return listing.map(l -> new Reply(Views.workdir(p, l, l == null ? null : r.runnerId(), null, 1, typed), null,
-        TaskViews.snippet(why, 120)).placed(Placement.REPLACE));
+        TaskViews.snippet(why, 120), Bus.code(err), false, Placement.REPLACE));
   }
 
   /** Continue: a new task in the ended task's project (its session goes on) told what the ended one delivered. */
@@ -587,6 +590,6 @@ final class IntentHandler {
     }
     String note = errors.isEmpty() ? err.getMessage() : null; // not about one input: the body says it
     return Future.succeededFuture(new Reply(Views.agent(p, backends(), shown, note, typed, errors), null,
-        TaskViews.snippet(err.getMessage(), 120)).placed(Placement.REPLACE));
+        TaskViews.snippet(err.getMessage(), 120), Bus.code(err), false, Placement.REPLACE));
   }
 }

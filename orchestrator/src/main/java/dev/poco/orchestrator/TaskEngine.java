@@ -88,6 +88,11 @@ final class TaskEngine {
   private final Map<String, Future<Void>> firstSave = new HashMap<>();
   /** The platform event a new task came from, marked in the store by the task's first save (same transaction). */
   private final Map<String, String> eventKeys = new HashMap<>();
+  /**
+   * New tasks whose first save is not yet confirmed: no other write may store them first (a card binding, live
+   * output), or a task whose first save is lost would exist without its event mark and run twice.
+   */
+  private final Set<String> unsaved = new HashSet<>();
   /** Final states being written: a runner's FINISHED is acknowledged once its task's is durable. */
   private final Map<String, Future<Void>> finalSaves = new HashMap<>();
   /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
@@ -126,6 +131,7 @@ final class TaskEngine {
     Task t = new Task.Builder().taskId(Ids.task()).projectId(p.projectId()).prompt(prompt).status(QUEUED)
         .backend(ws.backend()).workdir(workdir).origin(target, userId).createdAt(now).updatedAt(now).build();
     put(t);
+    unsaved.add(t.taskId());
     if (eventKey != null) eventKeys.put(t.taskId(), eventKey);
     lane(p.projectId()).queue.add(t.taskId());
     pump(p.projectId());
@@ -133,9 +139,11 @@ final class TaskEngine {
     Future<Void> saved = firstSave.remove(t.taskId());
     if (saved == null) saved = saveFirst(active.get(t.taskId()));
     return saved.map(v -> {
+      unsaved.remove(t.taskId());
       summarizePrompt(t.taskId());
       return active.getOrDefault(t.taskId(), t);
     }).recover(err -> {
+      unsaved.remove(t.taskId());
       Task cur = active.get(t.taskId());
       if (eventKey != null) abandon(t.taskId(), err);
       else if (cur != null && !cur.status().terminal()) stop(cur);
@@ -717,6 +725,7 @@ final class TaskEngine {
 
   private void forget(String id) {
     firstSave.remove(id);
+    unsaved.remove(id);
     outputs.remove(id);
     active.remove(id);
     gates.remove(id);
@@ -766,7 +775,8 @@ final class TaskEngine {
     dirty.clear();
     for (String id : ids) {
       Task t = active.get(id);
-      if (t != null && !t.status().terminal()) store.saveTask(t).onFailure(err -> dirty.add(id));
+      if (unsaved.contains(id)) dirty.add(id); // after its first save
+      else if (t != null && !t.status().terminal()) store.saveTask(t).onFailure(err -> dirty.add(id));
     }
   }
 
@@ -776,6 +786,10 @@ final class TaskEngine {
     if (t != null) {
       Task bound = t.toBuilder().cardMessageId(messageId).build();
       put(bound);
+      if (unsaved.contains(taskId)) { // stored with its next save, never before its first
+        dirty.add(taskId);
+        return Future.succeededFuture();
+      }
       return store.saveTask(bound);
     }
     return store.task(taskId).compose(s -> store.saveTask(s.toBuilder().cardMessageId(messageId).build()));

@@ -151,7 +151,9 @@ class ContinueSteerIT {
       BusGateway gw = new BusGateway(poco.vertx, PLATFORM);
       createProject(gw, chats, "twice");
       JsonObject again = gw.click(null, ALICE, Intents.PROJECT_CREATE, new JsonObject().put("name", "twice"));
-      assertThat(BusGateway.refused(again)).as(again.encode()).isZero();
+      // A refusal (the HTTP edge answers it with this code), shown as the form again over the form.
+      assertThat(BusGateway.refused(again)).as(again.encode()).isEqualTo(409);
+      assertThat(again.getString("placement")).isEqualTo("replace");
       JsonObject view = again.getJsonObject("view");
       assertThat(view.getString("kind")).isEqualTo("project_new");
       JsonObject name = view.getJsonArray("inputs").getJsonObject(0);
@@ -164,14 +166,14 @@ class ContinueSteerIT {
       String chat = chats.get(0);
       JsonObject dir = gw.click(chat, ALICE, Intents.WORKDIR_MANUAL,
           new JsonObject().put("path", "/no/such/dir/outside/the/roots"));
-      assertThat(BusGateway.refused(dir)).as(dir.encode()).isZero();
+      assertThat(BusGateway.refused(dir)).as(dir.encode()).isEqualTo(400);
       assertThat(dir.getJsonObject("view").getString("kind")).isEqualTo("workdir");
       JsonObject path = dir.getJsonObject("view").getJsonArray("inputs").getJsonObject(0);
       assertThat(path.getString("name")).isEqualTo("path");
       assertThat(path.getString("value")).isEqualTo("/no/such/dir/outside/the/roots");
       assertThat(path.getString("error")).isNotBlank();
       JsonObject agent = gw.click(chat, ALICE, Intents.AGENT_APPLY, new JsonObject().put("backend", "nope"));
-      assertThat(BusGateway.refused(agent)).as(agent.encode()).isZero();
+      assertThat(BusGateway.refused(agent)).as(agent.encode()).isEqualTo(400);
       JsonObject select = agent.getJsonObject("view").getJsonArray("inputs").getJsonObject(0);
       assertThat(select.getString("name")).isEqualTo("backend");
       assertThat(select.getString("error")).contains("Unknown agent backend 'nope'");
