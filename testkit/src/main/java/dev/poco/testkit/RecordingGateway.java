@@ -460,6 +460,19 @@ public final class RecordingGateway {
         m -> m != null && status.equals(m.view().status()), timeoutMs);
   }
 
+  /**
+   * Waits until every render of {@code cardKey} received so far was answered (or scripted away) and none came for
+   * {@code quietMs}: the card has settled.
+   */
+  public List<ReceivedRender> awaitQuiet(String cardKey, long quietMs, long timeoutMs) {
+    return await("renders of " + cardKey + " to settle", () -> renders(cardKey), list -> {
+      if (list.isEmpty()) return false;
+      long last = list.get(list.size() - 1).receivedAt();
+      boolean answered = list.stream().allMatch(r -> r.ackedAt() > 0 || "dropped".equals(r.outcome()));
+      return answered && System.currentTimeMillis() - last >= quietMs;
+    }, timeoutMs);
+  }
+
   /** Chats, messages and the last renders, for a failing test's message. */
   public String describe() {
     StringBuilder sb = new StringBuilder("platform ").append(platform).append(" gateway ").append(gatewayId());
