@@ -47,6 +47,8 @@ public final class ConfigKeys {
   public static final String STORE_RETRY_MS = "POCO_STORE_RETRY_MS";
   /** Least time between two renders of one card that need not be shown (live output); must-show ones go at once. */
   public static final String RENDER_INTERVAL_MS = "POCO_RENDER_INTERVAL_MS";
+  /** How long the orchestrator waits for a gateway to create a project's chat before asking once more (Bus.CHAT_TIMEOUT_MS). */
+  public static final String CHAT_TIMEOUT_MS = "POCO_CHAT_TIMEOUT_MS";
   /** Event-loop threads of a PoCo JVM (default 1: nothing blocks a loop, fewer hand-offs). */
   public static final String EVENT_LOOPS = "POCO_EVENT_LOOPS";
   /** This runner's name on the bus; default "local" embedded, the host name in cluster mode. */

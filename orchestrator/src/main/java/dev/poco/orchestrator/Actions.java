@@ -7,6 +7,14 @@ import io.vertx.core.json.JsonObject;
 final class Actions {
   private Actions() {}
 
+  /**
+   * Value key naming the card a button sits on, when that card is one the orchestrator renders (a task's card, the
+   * workspace card): what the button opens goes to a new message there, never over the live card.
+   */
+  static final String SURFACE = "surface";
+  static final String SURFACE_TASK = "task";
+  static final String SURFACE_WORKSPACE = "workspace";
+
   static View.Action button(String label, String intent, Object... params) {
     return make(label, "default", false, intent, params);
   }

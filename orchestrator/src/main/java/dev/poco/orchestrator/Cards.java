@@ -1,60 +1,48 @@
 package dev.poco.orchestrator;
 
-import dev.poco.contract.Addresses;
 import dev.poco.contract.ChatBinding;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
 import dev.poco.contract.RenderRequest;
 import dev.poco.contract.ReplyTarget;
 import dev.poco.contract.Task;
-import dev.poco.contract.View;
-import io.vertx.core.eventbus.EventBus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.poco.contract.TaskStatus;
+import io.vertx.core.json.JsonObject;
 
 /**
- * Sends views to the gateways: a task's card to the chat the task came from, a workspace card to
- * each chat bound to the project. The demo surface has no gateway; it reads state over HTTP.
+ * What the cards show: a task's card in the chat the task came from, a workspace card in each chat bound to the
+ * project. {@link CardDesk} decides when and where each render goes. The demo surface has no gateway; it reads state
+ * over HTTP.
  */
 final class Cards {
-  private static final Logger log = LoggerFactory.getLogger(Cards.class);
-  private final EventBus bus;
+  private final CardDesk desk;
 
-  Cards(EventBus bus) { this.bus = bus; }
+  Cards(CardDesk desk) { this.desk = desk; }
 
   /**
-   * A card that cannot be built or sent (even for want of memory) is logged and skipped: the state change that
-   * asked for it, a task's end above all, must still happen.
+   * The task's card. A waiting or ended task, and any state change ({@code mustShow}), must be shown; live output
+   * may be coalesced. The view is built when the render goes out, from the newest task given.
    */
-  void task(Task t, int ahead, boolean last) {
+  void task(Task t, int ahead, boolean mustShow) {
     if (t == null || t.originPlatform() == null || Platforms.DEMO.equals(t.originPlatform())) return;
-    try {
-      View view = TaskViews.task(t, 1, ahead);
-      send(new RenderRequest(t.target(), t.cardMessageId(), view, t.taskId(), t.projectId(), last, 0,
-          RenderRequest.taskKey(t.taskId())));
-    } catch (RuntimeException | Error e) {
-      log.warn("could not render the card of task {}: {}", t.taskId(), e.toString());
-    }
+    boolean must = mustShow || t.status().terminal() || t.status() == TaskStatus.WAITING_CONFIRMATION;
+    desk.show(new CardDesk.Card(RenderRequest.taskKey(t.taskId()), t.target(), t.taskId(), t.projectId(),
+        t.cardMessageId(), t.status().terminal()), () -> TaskViews.task(t, 1, ahead), must);
   }
 
+  /** The workspace card in every chat of the project; posted there once, patched after. */
   void workspace(Project p, Task latest) {
-    try {
-      for (ChatBinding b : p.bindings()) {
-        if (Platforms.DEMO.equals(b.platform())) continue;
-        send(new RenderRequest(new ReplyTarget(b.platform(), b.chatId(), null), b.workspaceMessageId(),
-            Views.workspace(p, latest), null, p.projectId(), true, 0, RenderRequest.workspaceKey(b.platform(), b.chatId())));
-      }
-    } catch (RuntimeException | Error e) {
-      log.warn("could not render the workspace card of {}: {}", p.projectId(), e.toString());
+    for (ChatBinding b : p.bindings()) {
+      if (Platforms.DEMO.equals(b.platform())) continue;
+      desk.show(new CardDesk.Card(RenderRequest.workspaceKey(b.platform(), b.chatId()),
+          new ReplyTarget(b.platform(), b.chatId(), null), null, p.projectId(), b.workspaceMessageId(), false),
+          () -> Views.workspace(p, latest), true);
     }
   }
 
-  /** Posts a view as a new message in a chat (e.g. the first workspace card of a new group). */
-  void post(ReplyTarget target, View view, String projectId) {
-    if (Platforms.DEMO.equals(target.platform())) return;
-    send(new RenderRequest(target, null, view, null, projectId, true, 0,
-        RenderRequest.workspaceKey(target.platform(), target.chatId())));
-  }
+  void gatewayReady(String platform, String gatewayId) { desk.gatewayReady(platform, gatewayId); }
 
-  private void send(RenderRequest r) { bus.send(Addresses.gatewayRender(r.target().platform()), r.toJson()); }
+  void rebind(String key, String messageId, String gatewayId) { desk.rebind(key, messageId, gatewayId); }
+
+  JsonObject stats() { return desk.stats(); }
 }

@@ -4,6 +4,7 @@ import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Failures;
 import dev.poco.contract.InboundMessage;
+import dev.poco.contract.Placement;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
@@ -35,8 +36,11 @@ final class Inbound {
 
   /** Once per platform event id: the demo's ids are fresh per request, so only memory keeps them. */
   Future<Reply> handle(InboundMessage m) {
-    if (m.eventId() == null) return accept(m, null);
-    return events.once(m.platform() + ":" + m.eventId(), !Platforms.DEMO.equals(m.platform()), mark -> accept(m, mark));
+    // Answers to a slash command are the user's own; a message's answer is a new message in its chat.
+    String where = m.slashCommand() ? Placement.EPHEMERAL : Placement.NEW;
+    if (m.eventId() == null) return accept(m, null).map(r -> r.placedIfUnset(where));
+    return events.once(m.platform() + ":" + m.eventId(), !Platforms.DEMO.equals(m.platform()), mark -> accept(m, mark))
+        .map(r -> r.placedIfUnset(where));
   }
 
   private Future<Reply> accept(InboundMessage m, EventMarks.Mark mark) {
@@ -51,7 +55,8 @@ final class Inbound {
     if ("/reject".equals(cmd)) return answer(m, arg, false);
     if (cmd != null && !cmd.equals("/run") && !cmd.equals("/status") && !cmd.equals("/stop")
         && !cmd.equals("/steer")) {
-      return Future.succeededFuture(Reply.of(View.notice("Unknown command " + cmd, Views.HELP)));
+      return Future.succeededFuture(Reply.of(View.notice("Unknown command " + cmd, Views.HELP))
+          .placed(Placement.EPHEMERAL));
     }
     if (Platforms.CHAT_DM.equals(m.chatType())) {
       if (cmd != null) {
@@ -68,20 +73,22 @@ final class Inbound {
       if ("/status".equals(cmd)) return Future.succeededFuture(Reply.of(Views.workspace(p, engine.latest(p.projectId()))));
       if ("/stop".equals(cmd) && !arg.isEmpty()) {
         return scope.task(TaskScope.Caller.of(m), arg).compose(engine::stopTask)
-            .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), IntentHandler.stopToast(t)))
+            .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), IntentHandler.stopToast(t))
+                .placed(Placement.TOAST))
             .recover(err -> refused(err, "Cannot stop"));
       }
       if ("/stop".equals(cmd)) {
         return engine.stopProject(p.projectId()).map(t -> t == null
             ? Reply.of(View.notice("Nothing to stop", "No task of " + Views.plain(p.name()) + " is running."))
-            : new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Stopping"));
+            : new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Stopping").placed(Placement.TOAST));
       }
       if (arg.isEmpty()) {
         return Future.succeededFuture(Reply.of(View.notice("Empty prompt", "Usage: `/run <prompt>`, or just type it.")));
       }
       if ("/steer".equals(cmd)) {
         return engine.steer(p.projectId(), arg).compose(t -> t != null
-            ? Future.succeededFuture(new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Sent to the running turn"))
+            ? Future.succeededFuture(new Reply(TaskViews.task(t, 1, 0), t.taskId(), "Sent to the running turn")
+                .placed(Placement.TOAST))
             : submit(p, arg, m, mark, "Nothing was running: queued as a task"))
             .recover(err -> submit(p, arg, m, mark, "This agent cannot be steered mid-turn: queued as a task"));
       }
@@ -92,7 +99,8 @@ final class Inbound {
   private Future<Reply> submit(Project p, String prompt, InboundMessage m, EventMarks.Mark mark, String toast) {
     String eventKey = mark == null ? null : mark.claim();
     return engine.submit(p, prompt, m.target(), m.userId(), eventKey)
-        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), toast))
+        // The task's own card comes by render: the reply adds nothing to the chat but the toast.
+        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), toast).placed(Placement.TOAST))
         // another task holds this event (stored by an earlier run of this orchestrator): handled already
         .recover(err -> eventKey != null && Bus.code(err) == Failures.CONFLICT
             ? Future.succeededFuture(EventMarks.duplicate()) : Future.failedFuture(err));
@@ -118,7 +126,8 @@ final class Inbound {
     }
     return scope.task(TaskScope.Caller.of(m), taskId)
         .compose(found -> approve ? engine.approve(taskId, false) : engine.reject(taskId))
-        .map(t -> new Reply(TaskViews.task(t, 1, 0), t.taskId(), approve ? "Approved" : "Rejected"))
+        .map(t -> new Reply(TaskViews.task(t, 1, 0), t.taskId(), approve ? "Approved" : "Rejected")
+            .placed(Placement.TOAST))
         .recover(err -> refused(err, "Cannot " + (approve ? "approve" : "reject")));
   }
 

@@ -11,6 +11,7 @@ import dev.poco.contract.FsRequest;
 import dev.poco.contract.Heartbeat;
 import dev.poco.contract.InFlight;
 import dev.poco.contract.Intents;
+import dev.poco.contract.Placement;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
@@ -32,6 +33,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -74,9 +76,31 @@ final class IntentHandler {
       return Future.succeededFuture(Reply.refusal(Failures.FORBIDDEN,
           View.notice("Not allowed", "Sorry, you are not allowed to use this PoCo."), "Not allowed"));
     }
-    if (in.eventId() == null) return byRequest(in, null);
+    if (in.eventId() == null) return byRequest(in, null).map(r -> r.placedIfUnset(placement(in)));
     // A platform's callback redelivered (also after a restart of this orchestrator) is done once: see EventMarks.
-    return events.once(in.platform() + ":card:" + in.eventId(), true, mark -> byRequest(in, mark));
+    return events.once(in.platform() + ":card:" + in.eventId(), true, mark -> byRequest(in, mark))
+        .map(r -> r.placedIfUnset(placement(in)));
+  }
+
+  /** Intents whose effect shows on a card the orchestrator renders (the task's own card, the workspace card). */
+  private static final Set<String> SHOWN_ON_RENDERED_CARD = Set.of(Intents.TASK_APPROVE, Intents.TASK_APPROVE_SESSION,
+      Intents.TASK_REJECT, Intents.TASK_STOP, Intents.TASK_SUBMIT);
+  /** Intents that change what the workspace card shows. */
+  private static final Set<String> WORKSPACE_CHANGES = Set.of(Intents.WORKDIR_DEFAULT, Intents.WORKDIR_MANUAL,
+      Intents.WORKDIR_PRESET, Intents.WORKDIR_RECENT, Intents.WORKDIR_CHOOSE, Intents.AGENT_APPLY);
+
+  /**
+   * Where the answer to a click goes: a task's and the workspace card's own changes come by render (a toast only);
+   * Working Dir and Agent opened from one of those cards open a new message, never over the live card; everything
+   * else (the DM control plane, navigation inside a working-dir or agent card) replaces the clicked card.
+   */
+  static String placement(CardIntent in) {
+    String key = in.intentKey();
+    if (SHOWN_ON_RENDERED_CARD.contains(key)) return Placement.TOAST;
+    String surface = in.value().getString(Actions.SURFACE);
+    boolean fromRenderedCard = Actions.SURFACE_TASK.equals(surface) || Actions.SURFACE_WORKSPACE.equals(surface);
+    if (fromRenderedCard && (key.equals(Intents.WORKDIR_OPEN) || key.equals(Intents.AGENT_OPEN))) return Placement.NEW;
+    return Placement.REPLACE;
   }
 
   private Future<Reply> byRequest(CardIntent in, EventMarks.Mark mark) {
@@ -161,7 +185,10 @@ final class IntentHandler {
     if (key.startsWith("task.") && (namedStop || !key.equals(Intents.TASK_STOP)) && !key.equals(Intents.TASK_SUBMIT)) {
       return taskIntent(in, key);
     }
-    return project(in).compose(p -> projectIntent(in, key, p, mark));
+    return project(in).compose(p -> projectIntent(in, key, p, mark).onSuccess(r -> {
+      Project now = projects.get(p.projectId());
+      if (WORKSPACE_CHANGES.contains(key) && !r.isRefusal() && now != null) engine.showWorkspace(now);
+    }));
   }
 
   private Future<Reply> projectIntent(CardIntent in, String key, Project p, EventMarks.Mark mark) {

@@ -8,12 +8,14 @@ import dev.poco.contract.CardIntent;
 import dev.poco.contract.ChatBinding;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Failures;
+import dev.poco.contract.GatewayReady;
 import dev.poco.contract.Heartbeat;
 import dev.poco.contract.InFlight;
 import dev.poco.contract.InboundMessage;
 import dev.poco.contract.NodeEvents;
 import dev.poco.contract.PocoMetrics;
 import dev.poco.contract.Project;
+import dev.poco.contract.RenderRequest;
 import dev.poco.contract.Reply;
 import dev.poco.contract.Settings;
 import dev.poco.contract.StoreClient;
@@ -58,6 +60,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private IntentHandler intents;
   private ProjectLifecycle lifecycle;
   private ClusterView clusterView;
+  private Cards cards;
   private JsonObject storeInfo = new JsonObject();
   private long startedAt;
 
@@ -70,7 +73,9 @@ public class OrchestratorVerticle extends VerticleBase {
         settings.integer(ConfigKeys.STORE_RETRY_MS, (int) StoreClient.RETRY_FOR_MS));
     runners = new RunnerRegistry();
     projects = new Projects(store);
-    Cards cards = new Cards(bus);
+    CardDesk desk = new CardDesk(vertx, settings.integer(ConfigKeys.RENDER_INTERVAL_MS, 250), this::persistBinding);
+    Cards cards = new Cards(desk);
+    this.cards = cards;
     meters = new TaskMeters(PocoMetrics.registry(vertx));
     engine = new TaskEngine(vertx, store, projects, runners, settings, cards, meters);
     access = new Access(vertx, store, settings);
@@ -135,6 +140,15 @@ public class OrchestratorVerticle extends VerticleBase {
       onCardBound(CardBound.fromJson(body));
       return null;
     });
+    consume(Addresses.GATEWAY_READY, body -> {
+      GatewayReady ready = GatewayReady.fromJson(body);
+      log.info("gateway {} of {} is ready: sending it the cards it is owed", ready.gatewayId(), ready.platform());
+      cards.gatewayReady(ready.platform(), ready.gatewayId());
+      engine.showUnfinished(ready.platform());
+      return null;
+    });
+    // Cards of tasks a restart left unfinished: shown again (the gateways drop what they already show).
+    engine.showUnfinished(null);
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     return Future.all(ready);
@@ -193,13 +207,30 @@ public class OrchestratorVerticle extends VerticleBase {
   }
 
   private void onCardBound(CardBound b) {
+    String key = b.taskId() != null ? RenderRequest.taskKey(b.taskId())
+        : RenderRequest.workspaceKey(b.platform(), b.chatId());
+    cards.rebind(key, b.messageId(), b.gatewayId());
     if (b.taskId() != null) {
       engine.bindCard(b.taskId(), b.messageId()).onFailure(err -> log.warn("bind card of {}: {}", b.taskId(), err.getMessage()));
       return;
     }
-    Project p = projects.get(b.projectId());
+    bindWorkspace(b.projectId(), b.platform(), b.chatId(), b.messageId());
+  }
+
+  /** A card's first post has its message: stored, so later renders (after a restart too) patch it. */
+  private void persistBinding(CardDesk.Card card, String messageId) {
+    if (card.taskId() != null) {
+      engine.bindCard(card.taskId(), messageId)
+          .onFailure(err -> log.warn("bind card of {}: {}", card.taskId(), err.getMessage()));
+    } else {
+      bindWorkspace(card.projectId(), card.target().platform(), card.target().chatId(), messageId);
+    }
+  }
+
+  private void bindWorkspace(String projectId, String platform, String chatId, String messageId) {
+    Project p = projects.get(projectId);
     if (p == null) return;
-    projects.saveBinding(p, new ChatBinding(b.platform(), b.chatId(), p.projectId(), b.messageId()))
+    projects.saveBinding(p, new ChatBinding(platform, chatId, p.projectId(), messageId))
         .onFailure(err -> log.warn("bind workspace card of {}: {}", p.projectId(), err.getMessage()));
   }
 
@@ -224,7 +255,7 @@ public class OrchestratorVerticle extends VerticleBase {
     return new JsonObject().put("agent_backend", backend).put("agent_ready", info != null && info.ready())
         .put("agent_detail", info == null ? null : info.detail()).put("runners", runnerList).put("state", storeInfo)
         .put("access", access.health()).put("tasks", engine.counts()).put("projects", projects.all().size())
-        .put("cluster", cluster).put("missing", missing).put("warnings", warnings);
+        .put("cluster", cluster).put("cards", cards.stats()).put("missing", missing).put("warnings", warnings);
   }
 
   /** A task with a page of its output: {output_offset, output_limit} in the body, the first page by default. */

@@ -4,11 +4,12 @@ import dev.poco.contract.Addresses;
 import dev.poco.contract.BackendInfo;
 import dev.poco.contract.Bus;
 import dev.poco.contract.ChatBinding;
+import dev.poco.contract.ChatReply;
+import dev.poco.contract.ChatRequest;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Failures;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
-import dev.poco.contract.ReplyTarget;
 import dev.poco.contract.Settings;
 import dev.poco.contract.Workspace;
 import io.vertx.core.Future;
@@ -90,14 +91,33 @@ final class ProjectLifecycle {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    String id = Ids.project();
     if (Platforms.DEMO.equals(platform)) {
-      return reserve(name, () -> store(name, backend, platform, userId, "demo-" + slug(name), false));
+      return reserve(name, () -> store(id, name, backend, platform, userId, "demo-" + slug(name), false));
     }
-    JsonObject ask = new JsonObject().put("op", "create").put("name", name).put("user_id", userId);
-    return reserve(name, () -> Bus.request(vertx.eventBus(), Addresses.gatewayChat(platform), ask)
+    // The project id is the chat's idempotency key: a create repeated after a timeout gets the same chat.
+    ChatRequest ask = ChatRequest.create(id, name, userId);
+    return reserve(name, () -> createChat(platform, ask, 1)
         .recover(err -> Future.failedFuture(Bus.error(Bus.code(err) == Failures.UNAVAILABLE ? Failures.UNAVAILABLE
             : Failures.INTERNAL, "Could not create the " + platform + " group: " + err.getMessage())))
-        .compose(reply -> store(name, backend, platform, userId, reply.getString("chat_id"), true)));
+        .compose(chat -> store(id, name, backend, platform, userId, chat.chatId(), true)));
+  }
+
+  private long chatTimeoutMs() { return settings.integer(ConfigKeys.CHAT_TIMEOUT_MS, (int) Bus.CHAT_TIMEOUT_MS); }
+
+  /** Asks the gateway for the project's chat, once more after a timeout (same project id, so never two chats). */
+  private Future<ChatReply> createChat(String platform, ChatRequest ask, int retries) {
+    return Bus.request(vertx.eventBus(), Addresses.gatewayChat(platform), ask.toJson(), chatTimeoutMs())
+        .map(ChatReply::fromJson)
+        .compose(chat -> chat.chatId() == null || chat.chatId().isBlank()
+            ? Future.failedFuture("the gateway answered without a chat id") : Future.succeededFuture(chat))
+        .recover(err -> {
+          if (retries > 0 && Bus.code(err) == 504) {
+            log.warn("creating the {} chat of {} timed out; asking again", platform, ask.projectId());
+            return createChat(platform, ask, retries - 1);
+          }
+          return Future.failedFuture(err);
+        });
   }
 
   /**
@@ -116,7 +136,8 @@ final class ProjectLifecycle {
       return Future.failedFuture(Bus.error(Bus.code(e), "A demo chat names its project 'demo <chat_id>': "
           + e.getMessage()));
     }
-    Future<Project> created = reserve(name, () -> store(name, defaultBackend(), Platforms.DEMO, userId, chatId, false));
+    Future<Project> created = reserve(name,
+        () -> store(Ids.project(), name, defaultBackend(), Platforms.DEMO, userId, chatId, false));
     creatingChats.put(chatId, created);
     created.onComplete(ar -> creatingChats.remove(chatId));
     return created;
@@ -149,23 +170,22 @@ final class ProjectLifecycle {
     return f.onComplete(ar -> creatingNames.remove(key));
   }
 
-  private Future<Project> store(String name, String backend, String platform, String userId, String chatId,
-      boolean dissolveOnFailure) {
+  private Future<Project> store(String id, String name, String backend, String platform, String userId,
+      String chatId, boolean dissolveOnFailure) {
     long now = System.currentTimeMillis();
-    String id = Ids.project();
     Project p = new Project(id, name, platform, userId, now, now, null,
         new Workspace(id, null, "default", backend, new JsonObject()),
         List.of(new ChatBinding(platform, chatId, id, null)), null, null, null);
     return projects.create(p)
         .onSuccess(created -> {
           log.info("project {} ({}) created with {} chat {}", created.name(), id, platform, chatId);
-          cards.post(new ReplyTarget(platform, chatId, null), Views.workspace(created, null), id);
+          cards.workspace(created, null);
         })
         .recover(err -> {
           if (!dissolveOnFailure) return Future.failedFuture(err);
           log.warn("project {} not stored ({}): dissolving its new {} chat", name, err.getMessage(), platform);
-          JsonObject undo = new JsonObject().put("op", "dissolve").put("chat_id", chatId);
-          return Bus.request(vertx.eventBus(), Addresses.gatewayChat(platform), undo)
+          return Bus.request(vertx.eventBus(), Addresses.gatewayChat(platform),
+                  ChatRequest.dissolve(id, chatId).toJson(), chatTimeoutMs())
               .transform(x -> Future.failedFuture(err));
         });
   }

@@ -782,6 +782,20 @@ final class TaskEngine {
     return store.task(taskId).compose(s -> store.saveTask(s.toBuilder().cardMessageId(messageId).build()));
   }
 
+  /** The project's workspace card(s), after a change of its settings. */
+  void showWorkspace(Project p) { cards.workspace(p, latest.get(p.projectId())); }
+
+  /**
+   * Renders again the card of every unfinished task from {@code platform} (null: every platform): after a restart of
+   * this orchestrator, or when a gateway starts, so a card whose renders went nowhere catches up.
+   */
+  void showUnfinished(String platform) {
+    for (Task t : new ArrayList<>(active.values())) {
+      if (t.status().terminal() || t.originPlatform() == null) continue;
+      if (platform == null || platform.equals(t.originPlatform())) cards.task(t, ahead(t), true);
+    }
+  }
+
   // ---- recovery ----
 
   /**

@@ -42,7 +42,8 @@ final class TaskViews {
       fields.add(new View.Field("Changes", changes(t.diff())));
     }
     return new View(ViewKinds.TASK, title(t), t.status().wire(), body, fields, null, actions(t, p, pages), p, pages,
-        new JsonObject().put("task_id", t.taskId()).put("project_id", t.projectId()));
+        new JsonObject().put("task_id", t.taskId()).put("project_id", t.projectId())
+            .put("output_chars", t.outputChars()));
   }
 
   private static String bodyText(Task t) {
@@ -86,8 +87,9 @@ final class TaskViews {
         if (page < pages) out.add(Actions.button("Page " + (page + 1) + " ›", Intents.TASK_PAGE, "task_id", id, "page", page + 1));
       }
     }
-    out.add(Actions.button("Working Dir", Intents.WORKDIR_OPEN, "project_id", t.projectId()));
-    out.add(Actions.button("Agent", Intents.AGENT_OPEN, "project_id", t.projectId()));
+    out.add(Actions.button("Working Dir", Intents.WORKDIR_OPEN, "project_id", t.projectId(),
+        Actions.SURFACE, Actions.SURFACE_TASK));
+    out.add(Actions.button("Agent", Intents.AGENT_OPEN, "project_id", t.projectId(), Actions.SURFACE, Actions.SURFACE_TASK));
     return out;
   }
 

@@ -111,8 +111,10 @@ final class Views {
     return new View(ViewKinds.WORKSPACE, title.toString(), latest == null ? null : latest.status().wire(),
         "Send a message here to run it as a task.", fields, null,
         List.of(Actions.danger("Stop", Intents.TASK_STOP, "project_id", p.projectId()),
-            Actions.button("Working Dir", Intents.WORKDIR_OPEN, "project_id", p.projectId()),
-            Actions.button("Agent", Intents.AGENT_OPEN, "project_id", p.projectId())),
+            Actions.button("Working Dir", Intents.WORKDIR_OPEN, "project_id", p.projectId(),
+                Actions.SURFACE, Actions.SURFACE_WORKSPACE),
+            Actions.button("Agent", Intents.AGENT_OPEN, "project_id", p.projectId(),
+                Actions.SURFACE, Actions.SURFACE_WORKSPACE)),
         1, 1, refs);
   }
 

@@ -42,7 +42,7 @@ final class TaskRows {
         status = excluded.status, backend = excluded.backend, workdir = excluded.workdir,
         origin_platform = excluded.origin_platform, origin_chat_id = excluded.origin_chat_id,
         origin_user_id = excluded.origin_user_id, origin_thread_id = excluded.origin_thread_id,
-        card_message_id = excluded.card_message_id, output = excluded.output, result = excluded.result,
+        card_message_id = COALESCE(excluded.card_message_id, tasks.card_message_id), output = excluded.output, result = excluded.result,
         error = excluded.error, usage_json = excluded.usage_json, approval_json = excluded.approval_json,
         runner_id = excluded.runner_id, session_id = excluded.session_id, updated_at = excluded.updated_at,
         started_at = excluded.started_at, finished_at = excluded.finished_at, diff_json = excluded.diff_json,

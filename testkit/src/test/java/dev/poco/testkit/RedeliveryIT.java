@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poco.contract.Addresses;
+import dev.poco.contract.RenderAck;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Intents;
 import dev.poco.contract.Project;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
@@ -48,7 +50,9 @@ class RedeliveryIT {
       if ("create".equals(msg.body().getString("op"))) chats.add(id);
       msg.reply(new JsonObject().put("chat_id", id));
     });
-    poco.vertx.eventBus().<JsonObject>consumer(Addresses.gatewayRender(PLATFORM), msg -> msg.reply(new JsonObject()));
+    AtomicInteger posts = new AtomicInteger();
+    poco.vertx.eventBus().<JsonObject>consumer(Addresses.gatewayRender(PLATFORM), msg -> msg.reply(new RenderAck("gw1",
+        msg.body().getString("message_id", "om_" + posts.incrementAndGet()), false).toJson()));
     return chats;
   }
 
