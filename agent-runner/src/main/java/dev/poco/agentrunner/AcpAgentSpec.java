@@ -2,7 +2,7 @@ package dev.poco.agentrunner;
 
 import dev.poco.contract.BackendInfo.SettingSpec;
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.poco.agentrunner;
 
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.poco.agentrunner;
 
 import dev.poco.contract.BackendInfo;
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.poco.agentrunner;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

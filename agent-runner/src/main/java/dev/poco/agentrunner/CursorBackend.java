@@ -1,7 +1,7 @@
 package dev.poco.agentrunner;
 
 import dev.poco.contract.BackendInfo;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.Future;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.poco.agentrunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

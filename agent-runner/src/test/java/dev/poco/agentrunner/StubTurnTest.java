@@ -54,7 +54,7 @@ class StubTurnTest {
       };
       int n = 200_000;
       CompletableFuture<TurnOutcome> done = new CompletableFuture<>();
-      vertx.runOnContext(v -> new StubBackend(vertx, new dev.poco.contract.Settings(new JsonObject()))
+      vertx.runOnContext(v -> new StubBackend(vertx, new dev.poco.runtime.Settings(new JsonObject()))
           .start(new TurnRequest("t1", "p1", "BIG:" + n + " please", Path.of("/tmp"), null, null), sink)
           .compose(AgentTurn::outcome).onComplete(ar -> {
             if (ar.succeeded()) done.complete(ar.result());

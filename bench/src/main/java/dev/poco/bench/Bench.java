@@ -1,9 +1,9 @@
 package dev.poco.bench;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskStatus;
+import dev.poco.orchestrator.StoreClient;
 import dev.poco.testkit.EmbeddedPoco;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

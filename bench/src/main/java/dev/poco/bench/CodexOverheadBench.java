@@ -8,7 +8,7 @@ import dev.poco.agentrunner.TurnOutcome;
 import dev.poco.agentrunner.TurnRequest;
 import dev.poco.agentrunner.TurnSink;
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import dev.poco.testkit.Demo;
 import dev.poco.testkit.EmbeddedPoco;
 import dev.poco.testkit.fakes.FakeCodexCli;

@@ -1,9 +1,10 @@
 package dev.poco.contract;
 
 /**
- * Every event-bus address in PoCo. Modules meet only here: a module sends to or serves an address
- * named in this class, never another module's class. Bodies are JSON objects shaped by the records
- * of this package ({@code toJson()} / {@code fromJson(JsonObject)}).
+ * Every event-bus address in PoCo. Roles meet only here: a role sends to or serves an address
+ * named in this class, never another role's class. Bodies are JSON objects shaped by the records
+ * of this package ({@code toJson()} / {@code fromJson(JsonObject)}). This module holds the wire only;
+ * code roles share (settings, metrics, cluster membership) lives in library modules such as runtime.
  */
 public final class Addresses {
   private Addresses() {}

@@ -18,12 +18,14 @@ public final class Bus {
 
   /** Store and orchestrator calls: a store write under load commits well inside this. */
   public static final long TIMEOUT_MS = 10_000;
+  /** How long the orchestrator's store calls keep trying while the store is away: a store restarts well inside this. */
+  public static final long STORE_RETRY_FOR_MS = 30_000;
   /**
    * An edge or gateway asking the orchestrator to act on a user's message or card: longer than the
-   * orchestrator's store retries ({@link StoreClient#RETRY_FOR_MS}), so the user learns whether the prompt
+   * orchestrator's store retries ({@link #STORE_RETRY_FOR_MS}), so the user learns whether the prompt
    * was taken; a timeout while the store restarts would leave a task that runs after a "failed" answer.
    */
-  public static final long EDGE_TIMEOUT_MS = StoreClient.RETRY_FOR_MS + 10_000;
+  public static final long EDGE_TIMEOUT_MS = STORE_RETRY_FOR_MS + 10_000;
   /** Calls to a runner: it answers at once and streams the rest as events. */
   public static final long RUNNER_TIMEOUT_MS = 5_000;
   /**

@@ -3,7 +3,7 @@ package dev.poco.contract;
 /**
  * Store operations. Each is served request/reply by the store at {@code Addresses.STORE_PREFIX + wire}.
  * Bodies and replies are listed per operation; a missing row fails with {@link Failures#NOT_FOUND}.
- * {@link StoreClient} wraps them in typed calls.
+ * The orchestrator's StoreClient wraps them in typed calls.
  */
 public enum StoreOp {
   /** {} → {backend, path, schema_version, node_id (the store's cluster node, "local" when not clustered), ...}. */
@@ -62,6 +62,9 @@ public enum StoreOp {
   ACCESS_ADD("access.add"),
   /** {platform, user_id} → {removed}. */
   ACCESS_REMOVE("access.remove");
+
+  /** Reply header the store puts on every answer: its cluster node id, so requests to it fail when it leaves. */
+  public static final String NODE_HEADER = "poco-store-node";
 
   public final String wire;
 

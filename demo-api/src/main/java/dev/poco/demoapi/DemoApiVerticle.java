@@ -1,7 +1,7 @@
 package dev.poco.demoapi;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

@@ -1,7 +1,7 @@
 package dev.poco.demoapi;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.poco.demoapi;
 
-import dev.poco.contract.PocoMetrics;
+import dev.poco.runtime.PocoMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;

@@ -11,7 +11,7 @@ import static dev.poco.contract.ConfigKeys.SLACK_DELIVERY_MODE;
 import static dev.poco.contract.ConfigKeys.SLACK_SIGNING_SECRET;
 
 import dev.poco.contract.Platforms;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

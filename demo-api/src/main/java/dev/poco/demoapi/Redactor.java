@@ -1,7 +1,7 @@
 package dev.poco.demoapi;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.poco.demoapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.poco.contract.PocoMetrics;
+import dev.poco.runtime.PocoMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;

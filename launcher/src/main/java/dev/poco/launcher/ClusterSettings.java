@@ -1,7 +1,7 @@
 package dev.poco.launcher;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 

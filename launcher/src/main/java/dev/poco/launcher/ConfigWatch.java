@@ -2,7 +2,7 @@ package dev.poco.launcher;
 
 import dev.poco.contract.Addresses;
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;

@@ -1,6 +1,6 @@
 package dev.poco.launcher;
 
-import dev.poco.contract.PocoMetrics;
+import dev.poco.runtime.PocoMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

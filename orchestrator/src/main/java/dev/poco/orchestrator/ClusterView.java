@@ -6,7 +6,7 @@ import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Failures;
 import dev.poco.contract.Heartbeat;
 import dev.poco.contract.NodeInfo;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;

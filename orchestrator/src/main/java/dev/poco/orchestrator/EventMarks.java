@@ -1,7 +1,6 @@
 package dev.poco.orchestrator;
 
 import dev.poco.contract.Reply;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.View;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -4,7 +4,6 @@ import dev.poco.contract.AgentSession;
 import dev.poco.contract.ChatBinding;
 import dev.poco.contract.DirPreset;
 import dev.poco.contract.Project;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.Workspace;
 import io.vertx.core.Future;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.poco.orchestrator;
 import dev.poco.contract.BackendInfo;
 import dev.poco.contract.Bus;
 import dev.poco.contract.Heartbeat;
-import dev.poco.contract.InFlight;
+import dev.poco.runtime.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;

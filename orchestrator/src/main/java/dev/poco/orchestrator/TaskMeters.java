@@ -1,7 +1,7 @@
 package dev.poco.orchestrator;
 
-import dev.poco.contract.PocoMetrics;
 import dev.poco.contract.TaskStatus;
+import dev.poco.runtime.PocoMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -1,6 +1,5 @@
 package dev.poco.orchestrator;
 
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.TaskText;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,7 +1,6 @@
 package dev.poco.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.poco.contract.Addresses;
 import dev.poco.contract.RenderAck;
@@ -75,6 +74,24 @@ class CardDeskTest {
     return new CardDesk.Card(RenderRequest.taskKey(id), new ReplyTarget(P, "oc_1", null), id, "p1", null, done);
   }
 
+  /** Polls until the condition holds, failing after {@code seconds}. */
+  private static void until(int seconds, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + seconds + " s");
+      pause(20);
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   private static View view(String body) { return View.notice("t", body); }
 
   @Test
@@ -84,13 +101,13 @@ class CardDeskTest {
     gateway(Addresses.gatewayRender(P), held::add);
     CardDesk desk = desk(0);
     on(() -> desk.show(task("t1", false), () -> view("queued"), true));
-    await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
+    until(5, () -> held.size() == 1);
     on(() -> desk.show(task("t1", false), () -> view("running 1"), false));
     on(() -> desk.show(task("t1", false), () -> view("running 2"), true));
     on(() -> desk.show(task("t1", true), () -> view("completed"), true));
     assertThat(received).hasSize(1);
     held.get(0).reply(new RenderAck("g1", "om_9", false).toJson());
-    await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+    until(5, () -> received.size() == 2);
     assertThat(bound).containsEntry("task:t1", "om_9");
     // The rest goes to the instance that posted; g1 has no own consumer here, so it comes back to the shared one.
     RenderRequest last = received.get(received.size() - 1).getValue();
@@ -108,14 +125,14 @@ class CardDeskTest {
     gateway(Addresses.gatewayInstanceRender(P, "g1"), ack("g1"));
     CardDesk desk = desk(200);
     on(() -> desk.show(task("t2", false), () -> view("start"), true));
-    await().atMost(Duration.ofSeconds(5)).until(() -> bound.containsKey("task:t2"));
+    until(5, () -> bound.containsKey("task:t2"));
     for (int i = 1; i <= 50; i++) {
       int n = i;
       on(() -> desk.show(task("t2", false), () -> view("line " + n), false));
       Thread.sleep(10);
     }
     on(() -> desk.show(task("t2", true), () -> view("done"), true));
-    await().atMost(Duration.ofSeconds(5)).until(() -> received.get(received.size() - 1).getValue().view().body().equals("done"));
+    until(5, () -> received.get(received.size() - 1).getValue().view().body().equals("done"));
     // 50 changes over ~0.5 s at one render per 200 ms: a handful, not 50.
     assertThat(received.size()).isBetween(3, 8);
     long prev = 0;
@@ -137,8 +154,8 @@ class CardDeskTest {
     });
     CardDesk desk = desk(0);
     on(() -> desk.show(task("t3", true), () -> view("failed: boom"), true));
-    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
-    await().atMost(Duration.ofSeconds(5)).until(() -> desk.owed() == 0);
+    until(10, () -> received.size() == 4);
+    until(5, () -> desk.owed() == 0);
     assertThat(received).extracting(e -> e.getValue().view().body()).containsOnly("failed: boom");
     assertThat(bound).containsKey("task:t3");
   }
@@ -148,10 +165,11 @@ class CardDeskTest {
   void republishedOnReady() {
     CardDesk desk = desk(0);
     on(() -> desk.show(task("t4", true), () -> view("completed"), true));
-    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> desk.owed() == 1);
+    pause(300);
+    until(2, () -> desk.owed() == 1);
     gateway(Addresses.gatewayRender(P), ack("g2"));
     on(() -> desk.gatewayReady(P, "g2"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> desk.owed() == 0);
+    until(5, () -> desk.owed() == 0);
     assertThat(received).extracting(e -> e.getValue().view().body()).contains("completed");
     assertThat(bound).containsEntry("task:t4", "om_1");
   }
@@ -163,14 +181,14 @@ class CardDeskTest {
     MessageConsumer<JsonObject> g1 = gateway(Addresses.gatewayInstanceRender(P, "g1"), ack("g1"));
     CardDesk desk = desk(0);
     on(() -> desk.show(task("t5", false), () -> view("queued"), true));
-    await().atMost(Duration.ofSeconds(5)).until(() -> bound.containsKey("task:t5"));
+    until(5, () -> bound.containsKey("task:t5"));
     on(() -> desk.show(task("t5", false), () -> view("running"), true));
-    await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+    until(5, () -> received.size() == 2);
     assertThat(received.get(1).getKey()).isEqualTo(Addresses.gatewayInstanceRender(P, "g1"));
     g1.unregister().await();
     received.clear();
     on(() -> desk.show(task("t5", true), () -> view("completed"), true));
-    await().atMost(Duration.ofSeconds(5)).until(() -> desk.owed() == 0);
+    until(5, () -> desk.owed() == 0);
     assertThat(received).extracting(Map.Entry::getKey).containsExactly(Addresses.gatewayRender(P));
     assertThat(received.get(0).getValue().messageId()).isEqualTo("om_1");
   }

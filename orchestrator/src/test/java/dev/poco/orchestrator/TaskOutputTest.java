@@ -3,7 +3,6 @@ package dev.poco.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poco.contract.Bus;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.StoreOp;
 import dev.poco.contract.TaskText;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
 package dev.poco.store;
 
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.StoreOp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,7 +69,7 @@ final class Ownership {
     return Future.join(answers).transform(ar -> {
       for (Future<Message<JsonObject>> f : answers) {
         if (f.failed()) continue;
-        String other = f.result().headers().get(StoreClient.NODE_HEADER);
+        String other = f.result().headers().get(StoreOp.NODE_HEADER);
         if (other != null && !other.equals(self) && self.compareTo(other) > 0) {
           return Future.failedFuture(taken(f.result()));
         }
@@ -81,7 +80,7 @@ final class Ownership {
 
   private static IllegalStateException taken(Message<JsonObject> reply) {
     JsonObject info = reply.body() == null ? new JsonObject() : reply.body();
-    String node = info.getString("node_id", reply.headers().get(StoreClient.NODE_HEADER));
+    String node = info.getString("node_id", reply.headers().get(StoreOp.NODE_HEADER));
     return new IllegalStateException("another store already serves this cluster (node " + node + ", "
         + info.getString("backend", "?") + " at " + info.getString("path", "?") + "); a cluster has exactly one"
         + " store node. Not starting a second one: stop the other store first, or run this node without the store"

@@ -1,7 +1,7 @@
 package dev.poco.store;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Settings;
+import dev.poco.runtime.Settings;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;

@@ -4,13 +4,12 @@ import dev.poco.contract.AccessEntry;
 import dev.poco.contract.AgentSession;
 import dev.poco.contract.Bus;
 import dev.poco.contract.Failures;
-import dev.poco.contract.NodeEvents;
 import dev.poco.contract.Project;
-import dev.poco.contract.Settings;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.StoreOp;
 import dev.poco.contract.TaskQuery;
 import dev.poco.contract.TaskText;
+import dev.poco.runtime.NodeEvents;
+import dev.poco.runtime.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * The only owner of the SQLite file: serves every {@link StoreOp} request/reply. Writes go through one
  * connection with group commit ({@link WriteQueue}); reads go straight to a small read pool, which WAL lets run
  * beside the writer. Deploy exactly one instance per database: it refuses to start when another store answers on the
- * bus or holds the file ({@link Ownership}). Every reply names this node ({@link StoreClient#NODE_HEADER}), so a
+ * bus or holds the file ({@link Ownership}). Every reply names this node ({@link StoreOp#NODE_HEADER}), so a
  * caller can fail its requests at once when this node leaves the cluster.
  */
 public class StoreVerticle extends VerticleBase {
@@ -67,7 +66,7 @@ public class StoreVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     nodeId = NodeEvents.selfId(vertx);
-    replyOptions = new DeliveryOptions().addHeader(StoreClient.NODE_HEADER, nodeId);
+    replyOptions = new DeliveryOptions().addHeader(StoreOp.NODE_HEADER, nodeId);
     return Ownership.noOtherStore(vertx, nodeId, System.currentTimeMillis() + Ownership.SILENT_OWNER_WAIT_MS)
         .compose(v -> lockFile())
         .compose(v -> open())

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.poco.contract.AccessEntry;
 import dev.poco.contract.Failures;
 import dev.poco.contract.TaskStatus;
-import dev.poco.contract.StoreClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -27,13 +26,13 @@ class EventAccessStoreTest {
   @TempDir Path dir;
   Path db;
   String deployment;
-  StoreClient store;
+  StoreTestClient store;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     db = dir.resolve("poco.db");
     deployment = Fixtures.deploy(vertx, Fixtures.config(db));
-    store = new StoreClient(vertx.eventBus());
+    store = new StoreTestClient(vertx.eventBus());
   }
 
   @Test

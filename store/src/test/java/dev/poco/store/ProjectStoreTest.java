@@ -11,7 +11,6 @@ import dev.poco.contract.Bus;
 import dev.poco.contract.ChatBinding;
 import dev.poco.contract.DirPreset;
 import dev.poco.contract.Project;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.StoreOp;
 import dev.poco.contract.TaskStatus;
 import dev.poco.contract.Workspace;
@@ -34,13 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ProjectStoreTest {
   @TempDir Path dir;
   Path db;
-  StoreClient store;
+  StoreTestClient store;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     db = dir.resolve("poco.db");
     Fixtures.deploy(vertx, Fixtures.config(db));
-    store = new StoreClient(vertx.eventBus());
+    store = new StoreTestClient(vertx.eventBus());
   }
 
   @Test

@@ -9,11 +9,10 @@ import dev.poco.contract.AgentSession;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.DirPreset;
 import dev.poco.contract.Project;
-import dev.poco.contract.Settings;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskQuery;
 import dev.poco.contract.TaskStatus;
+import dev.poco.runtime.Settings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,7 +42,7 @@ class StoreLifecycleTest {
   void survivesRedeploy(Vertx vertx) {
     Path db = dir.resolve("nested/state/poco.db");
     String id = Fixtures.deploy(vertx, Fixtures.config(db));
-    StoreClient store = new StoreClient(vertx.eventBus());
+    StoreTestClient store = new StoreTestClient(vertx.eventBus());
     Project created = store.createProject(project("p1", "feishu", "oc_1")).await();
     store.saveSession(new AgentSession("p1", "codex", "th-1", "/work", "r1", 5)).await();
     store.savePreset(new DirPreset("p1", "src", "/work/src")).await();
@@ -70,7 +69,7 @@ class StoreLifecycleTest {
   void ownerOnlyFiles(Vertx vertx) throws Exception {
     Path db = dir.resolve("outside-home/state/poco.db");
     Fixtures.deploy(vertx, Fixtures.config(db));
-    new StoreClient(vertx.eventBus()).createProject(project("p1", "feishu", "oc_1")).await();
+    new StoreTestClient(vertx.eventBus()).createProject(project("p1", "feishu", "oc_1")).await();
 
     for (String suffix : List.of("", "-wal", "-shm", ".lock")) {
       Path f = Path.of(db + suffix);
@@ -97,7 +96,7 @@ class StoreLifecycleTest {
   void relativePath(Vertx vertx) {
     JsonObject config = new JsonObject().put(ConfigKeys.HOME, dir.toString()).put(ConfigKeys.STATE_DB_PATH, "data/x.db");
     Fixtures.deploy(vertx, config);
-    assertThat(new StoreClient(vertx.eventBus()).info().await().getString("path"))
+    assertThat(new StoreTestClient(vertx.eventBus()).info().await().getString("path"))
         .isEqualTo(dir.resolve("data/x.db").toString());
     assertThat(dir.resolve("data/x.db")).exists();
   }
@@ -107,7 +106,7 @@ class StoreLifecycleTest {
   void pragmas(Vertx vertx) throws Exception {
     Path db = dir.resolve("poco.db");
     Fixtures.deploy(vertx, Fixtures.config(db));
-    JsonObject info = new StoreClient(vertx.eventBus()).info().await();
+    JsonObject info = new StoreTestClient(vertx.eventBus()).info().await();
 
     assertThat(info.getString("backend")).isEqualTo("sqlite");
     assertThat(info.getString("path")).isEqualTo(db.toString());
@@ -132,7 +131,7 @@ class StoreLifecycleTest {
     Fixtures.exec(db, v1.toArray(String[]::new));
 
     Fixtures.deploy(vertx, Fixtures.config(db));
-    StoreClient store = new StoreClient(vertx.eventBus());
+    StoreTestClient store = new StoreTestClient(vertx.eventBus());
 
     assertThat(store.info().await().getInteger("schema_version")).isEqualTo(Migrations.latest());
     Project p = store.projectByChat("feishu", "oc_1").await();
@@ -166,7 +165,7 @@ class StoreLifecycleTest {
     Path db = dir.resolve("poco.db");
     JsonObject config = Fixtures.config(db).put(ConfigKeys.STATE_BACKEND, "memory");
     String id = Fixtures.deploy(vertx, config);
-    StoreClient store = new StoreClient(vertx.eventBus());
+    StoreTestClient store = new StoreTestClient(vertx.eventBus());
 
     assertThat(store.info().await().getString("backend")).isEqualTo("memory");
     store.createProject(project("p1", "feishu", "oc_1")).await();

@@ -2,7 +2,7 @@ package dev.poco.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.poco.contract.StoreClient;
+import dev.poco.contract.StoreOp;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,7 +33,7 @@ class StoreOwnershipTest {
     JsonObject info = vertx.eventBus().<JsonObject>request("poco.store.info", new JsonObject()).await().body();
     assertThat(info.getString("node_id")).isEqualTo("local");
     String header = vertx.eventBus().<JsonObject>request("poco.store.info", new JsonObject()).await().headers()
-        .get(StoreClient.NODE_HEADER);
+        .get(StoreOp.NODE_HEADER);
     assertThat(header).isEqualTo("local");
   }
 
@@ -46,7 +46,7 @@ class StoreOwnershipTest {
     assertThat(err).isNotNull();
     assertThat(err.getMessage()).contains("another store already serves this cluster (node local")
         .contains("a.db");
-    assertThat(new StoreClient(vertx.eventBus()).info().await().getString("path"))
+    assertThat(new StoreTestClient(vertx.eventBus()).info().await().getString("path"))
         .isEqualTo(dir.resolve("a.db").toString());
   }
 
@@ -61,7 +61,7 @@ class StoreOwnershipTest {
           .await();
       assertThat(err).isNotNull();
       assertThat(err.getMessage()).contains("another process already serves the database").contains("poco.db.lock");
-      assertThat(new StoreClient(vertx.eventBus()).info().await().getString("path")).isEqualTo(db.toString());
+      assertThat(new StoreTestClient(vertx.eventBus()).info().await().getString("path")).isEqualTo(db.toString());
     } finally {
       other.close().await();
     }

@@ -10,7 +10,6 @@ import dev.poco.contract.AgentSession;
 import dev.poco.contract.ChatBinding;
 import dev.poco.contract.DirPreset;
 import dev.poco.contract.Project;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskStatus;
 import dev.poco.contract.Workspace;
@@ -47,7 +46,7 @@ class StoreReplayTest {
   @DisplayName("upserts, pins, touches and deletes applied twice leave the state of one, without an error")
   void replays(Vertx vertx) {
     Fixtures.deploy(vertx, Fixtures.config(dir.resolve("poco.db")));
-    StoreClient store = new StoreClient(vertx.eventBus());
+    StoreTestClient store = new StoreTestClient(vertx.eventBus());
     store.createProject(project("p1", "feishu", "oc_1")).await();
 
     Task t = task("t1", "p1", TaskStatus.RUNNING, 5);
@@ -80,7 +79,7 @@ class StoreReplayTest {
   @DisplayName("writes whose answer says whether they changed anything answer the replay differently, never fail")
   void answersOfAReplay(Vertx vertx) {
     Fixtures.deploy(vertx, Fixtures.config(dir.resolve("poco.db")));
-    StoreClient store = new StoreClient(vertx.eventBus());
+    StoreTestClient store = new StoreTestClient(vertx.eventBus());
     Project p = project("p1", "feishu", "oc_1");
     store.createProject(p).await();
     assertThat(code(store.createProject(p))).isEqualTo(409); // StoreClient reads it back after a lost answer

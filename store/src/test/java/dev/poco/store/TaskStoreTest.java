@@ -6,7 +6,6 @@ import static dev.poco.store.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poco.contract.Bus;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.StoreOp;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskQuery;
@@ -32,13 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskStoreTest {
   @TempDir Path dir;
   Path db;
-  StoreClient store;
+  StoreTestClient store;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     db = dir.resolve("poco.db");
     Fixtures.deploy(vertx, Fixtures.config(db));
-    store = new StoreClient(vertx.eventBus());
+    store = new StoreTestClient(vertx.eventBus());
     store.createProject(project("p1", "feishu", "oc_1")).await();
     store.createProject(project("p2", "slack", "C2")).await();
   }

@@ -4,7 +4,6 @@ import static dev.poco.store.Fixtures.project;
 import static dev.poco.store.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskQuery;
 import dev.poco.contract.TaskStatus;
@@ -28,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskTextStoreTest {
   @TempDir Path dir;
   Path db;
-  StoreClient store;
+  StoreTestClient store;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     db = dir.resolve("poco.db");
     Fixtures.deploy(vertx, Fixtures.config(db));
-    store = new StoreClient(vertx.eventBus());
+    store = new StoreTestClient(vertx.eventBus());
     store.createProject(project("p1", "feishu", "oc_1")).await();
   }
 

@@ -6,7 +6,7 @@ import dev.poco.contract.AccessEntry;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Platforms;
-import dev.poco.contract.StoreClient;
+import dev.poco.orchestrator.StoreClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,9 +3,9 @@ package dev.poco.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.StoreClient;
 import dev.poco.contract.Task;
 import dev.poco.contract.TaskStatus;
+import dev.poco.orchestrator.StoreClient;
 import dev.poco.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

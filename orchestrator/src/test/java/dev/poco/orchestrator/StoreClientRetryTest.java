@@ -1,8 +1,14 @@
-package dev.poco.contract;
+package dev.poco.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.poco.contract.Bus;
+import dev.poco.contract.Project;
+import dev.poco.contract.StoreOp;
+import dev.poco.contract.Task;
+import dev.poco.contract.TaskStatus;
+import dev.poco.runtime.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -21,7 +27,7 @@ class StoreClientRetryTest {
   @AfterEach
   void close() { vertx.close().await(); }
 
-  private static DeliveryOptions from(String node) { return new DeliveryOptions().addHeader(StoreClient.NODE_HEADER, node); }
+  private static DeliveryOptions from(String node) { return new DeliveryOptions().addHeader(StoreOp.NODE_HEADER, node); }
 
   @Test
   void aCallWaitsForAStoreThatIsNotThereYet() {

@@ -1,5 +1,7 @@
-package dev.poco.contract;
+package dev.poco.runtime;
 
+import dev.poco.contract.Bus;
+import dev.poco.contract.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;

@@ -1,4 +1,4 @@
-package dev.poco.contract;
+package dev.poco.runtime;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.poco.contract;
+package dev.poco.runtime;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,7 +1,9 @@
-package dev.poco.contract;
+package dev.poco.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.poco.contract.Bus;
+import dev.poco.contract.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,5 +1,18 @@
-package dev.poco.contract;
+package dev.poco.orchestrator;
 
+import dev.poco.contract.AccessEntry;
+import dev.poco.contract.AgentSession;
+import dev.poco.contract.Bus;
+import dev.poco.contract.ChatBinding;
+import dev.poco.contract.DirPreset;
+import dev.poco.contract.Failures;
+import dev.poco.contract.Jsons;
+import dev.poco.contract.Project;
+import dev.poco.contract.StoreOp;
+import dev.poco.contract.Task;
+import dev.poco.contract.TaskQuery;
+import dev.poco.contract.Workspace;
+import dev.poco.runtime.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,9 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreClient {
   private static final Logger log = LoggerFactory.getLogger(StoreClient.class);
   /** How long a call keeps trying while the store is away: a store node restarts well inside this. */
-  public static final long RETRY_FOR_MS = 30_000;
-  /** Reply header the store puts on every answer: its cluster node id, so requests to it fail when it leaves. */
-  public static final String NODE_HEADER = "poco-store-node";
+  public static final long RETRY_FOR_MS = Bus.STORE_RETRY_FOR_MS;
   /** Per-attempt timeout while the store is away: a stale route to the dead node must not eat the whole bound. */
   static final long AWAY_TIMEOUT_MS = 2_000;
   static final long MAX_BACKOFF_MS = 500;
@@ -90,7 +101,7 @@ public final class StoreClient {
       if (inFlight != null) sent = inFlight.track(node, sent);
       return sent.transform(ar -> {
         if (ar.succeeded()) {
-          String from = ar.result().headers().get(NODE_HEADER);
+          String from = ar.result().headers().get(StoreOp.NODE_HEADER);
           if (from != null) storeNode = from;
           back();
           return Future.succeededFuture(ar.result().body());

@@ -1,4 +1,4 @@
-package dev.poco.contract;
+package dev.poco.runtime;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

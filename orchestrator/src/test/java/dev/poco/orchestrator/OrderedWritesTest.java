@@ -1,4 +1,4 @@
-package dev.poco.contract;
+package dev.poco.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.poco.contract;
+package dev.poco.orchestrator;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
