@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -59,6 +61,10 @@ public final class RecordingGateway {
   private final Set<String> sentIntents = new LinkedHashSet<>();
   private final AtomicInteger nextEvent = new AtomicInteger();
   private final AtomicInteger starts = new AtomicInteger();
+  /** What each event id delivered, so the platform can deliver it again byte for byte. */
+  private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
+
+  private record Delivery(String address, JsonObject body, String chatId, String userId, String clickedId) {}
   private volatile Vertx vertx;
   private volatile Instance running;
 
@@ -254,8 +260,7 @@ public final class RecordingGateway {
     InboundMessage m = new InboundMessage(platform, chatId, type, userId, text, "um_" + eventId, eventId, null,
         false, slash);
     note("inbound", new JsonObject().put("message", eventId).put("chat_id", chatId));
-    return ask(Addresses.ORCHESTRATOR_INBOUND, m.toJson())
-        .map(reply -> apply(chatId, userId, null, reply, eventId));
+    return deliver(eventId, new Delivery(Addresses.ORCHESTRATOR_INBOUND, m.toJson(), chatId, userId, null));
   }
 
   /** The user writes {@code text} to the bot in their DM. */
@@ -296,8 +301,8 @@ public final class RecordingGateway {
       sentIntents.add(a.intentKey());
     }
     note("inbound", new JsonObject().put("click", a.intentKey()).put("message_id", messageId));
-    return ask(Addresses.ORCHESTRATOR_INTENT, intent.toJson())
-        .map(reply -> apply(m.chatId(), userId, m, reply, eventId));
+    return deliver(eventId, new Delivery(Addresses.ORCHESTRATOR_INTENT, intent.toJson(), m.chatId(), userId,
+        m.messageId()));
   }
 
   /**
@@ -314,8 +319,23 @@ public final class RecordingGateway {
     synchronized (sentIntents) {
       sentIntents.add(intentKey);
     }
-    return ask(Addresses.ORCHESTRATOR_INTENT, in.toJson()).map(reply -> apply(chatId, userId, null, reply, eventId))
-        .await();
+    return deliver(eventId, new Delivery(Addresses.ORCHESTRATOR_INTENT, in.toJson(), chatId, userId, null)).await();
+  }
+
+  /**
+   * The platform delivers event {@code eventId} (a message or a click sent before) again, exactly as the first time,
+   * as Feishu and Slack do after a timeout or a failure; its Reply is applied like any other.
+   */
+  public Interaction redeliver(String eventId) {
+    Delivery d = deliveries.get(eventId);
+    if (d == null) throw new AssertionError("no delivery with event id " + eventId);
+    return deliver(eventId, d).await();
+  }
+
+  private Future<Interaction> deliver(String eventId, Delivery d) {
+    deliveries.put(eventId, d);
+    ShownMessage clicked = d.clickedId() == null ? null : chats.message(d.clickedId());
+    return ask(d.address(), d.body().copy()).map(reply -> apply(d.chatId(), d.userId(), clicked, reply, eventId));
   }
 
   private static View.Action button(View v, String labelOrIntent) {
