@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The in-process test agent: no child process, answers in microseconds. Prompt words steer it:
  * "Reply with exactly: X" answers X; SLOW sleeps first; ASK_APPROVAL asks to run a command;
- * FAIL fails the turn; BIG:n answers n characters of {@link #bigText} in deltas (for memory tests and the bench).
+ * FAIL fails the turn; BIG:n answers n characters of {@link #bigText} in deltas (for memory tests and the bench);
+ * STREAM:n streams n short lines, one per POCO_STUB_DELTA_MS (20 ms when unset), for the render bench.
  * Anything else is echoed.
  */
 public final class StubBackend implements AgentBackend {

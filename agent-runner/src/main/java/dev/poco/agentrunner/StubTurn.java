@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * One turn of {@link StubBackend}: session, [SLOW sleep], [FAIL], [ASK_APPROVAL wait], answer in chunks (or
- * {@code BIG:<n>} characters of {@link StubBackend#bigText}), usage.
+ * {@code BIG:<n>} characters of {@link StubBackend#bigText}, or {@code STREAM:<n>} short lines), usage.
  */
 final class StubTurn implements AgentTurn {
   static final String EXACT = "Reply with exactly:";
   private static final int CHUNKS = 4;
   private static final Pattern BIG = Pattern.compile("BIG:(\\d{1,10})");
+  private static final Pattern STREAM = Pattern.compile("STREAM:(\\d{1,7})");
+  /** The pause between two STREAM deltas when POCO_STUB_DELTA_MS is 0: a live agent's pace, not a burst. */
+  static final long STREAM_PAUSE_MS = 20;
   /**
    * One BIG delta, and the pause between two when no delta pause is configured (up to ~30 MB/s); it also waits while
    * the orchestrator has not taken what was sent ({@link TurnSink#congested}), so it runs as fast as the store writes.
@@ -67,7 +70,9 @@ final class StubTurn implements AgentTurn {
           "The stub agent wants to run `echo hi` in " + request.workdir()));
     } else {
       Matcher big = BIG.matcher(prompt);
+      Matcher lines = STREAM.matcher(prompt);
       if (big.find()) bigAnswer(0, Math.min(Long.parseLong(big.group(1)), StubBackend.BIG_MAX_CHARS));
+      else if (lines.find()) streamLines(0, Integer.parseInt(lines.group(1)));
       else answer(answerFor(prompt));
     }
   }
@@ -87,6 +92,26 @@ final class StubTurn implements AgentTurn {
       sink.whenDrained(() -> bigAnswer(at + n, total)); // waits while the orchestrator is behind
     });
   }
+
+  /**
+   * {@code STREAM:<n>}: n deltas "line i\n", one per POCO_STUB_DELTA_MS ({@link #STREAM_PAUSE_MS} when that is 0),
+   * then completes (the runner reports the streamed answer): live output for the render bench.
+   */
+  private void streamLines(int i, int n) {
+    if (done()) return;
+    if (i < n) sink.delta(streamLine(i));
+    if (i + 1 >= n) {
+      sink.usage(new JsonObject().put("input_tokens", words(request.prompt())).put("output_tokens", 2 * n));
+      outcome.tryComplete(TurnOutcome.completed(null));
+      return;
+    }
+    timer = vertx.setTimer(deltaMs > 0 ? deltaMs : STREAM_PAUSE_MS, id -> {
+      timer = -1;
+      streamLines(i + 1, n);
+    });
+  }
+
+  static String streamLine(int i) { return "line " + i + "\n"; }
 
   @Override
   public Future<TurnOutcome> outcome() { return outcome.future(); }

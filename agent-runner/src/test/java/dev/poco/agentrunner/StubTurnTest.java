@@ -70,4 +70,39 @@ class StubTurnTest {
       vertx.close().await();
     }
   }
+
+  @Test
+  @DisplayName("STREAM:<n> sends n short line deltas, spaced by POCO_STUB_DELTA_MS (20 ms when unset), then completes")
+  void streamLines() throws Exception {
+    assertThat(streamed(5, 0)).containsExactly("line 0\n", "line 1\n", "line 2\n", "line 3\n", "line 4\n");
+    long t0 = System.nanoTime();
+    assertThat(streamed(6, 0)).hasSize(6);
+    assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(5 * StubTurn.STREAM_PAUSE_MS);
+    t0 = System.nanoTime();
+    assertThat(streamed(4, 60)).hasSize(4);
+    assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(3 * 60);
+  }
+
+  /** Runs a "STREAM:n" turn with POCO_STUB_DELTA_MS = deltaMs; the deltas it sent, checking it completed. */
+  private static List<String> streamed(int n, int deltaMs) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<String> deltas = new ArrayList<>();
+      TurnSink sink = new RecordingSink() {
+        @Override public void delta(String text) { deltas.add(text); }
+      };
+      JsonObject settings = new JsonObject().put(dev.poco.contract.ConfigKeys.STUB_DELTA_MS, String.valueOf(deltaMs));
+      CompletableFuture<TurnOutcome> done = new CompletableFuture<>();
+      vertx.runOnContext(v -> new StubBackend(vertx, new dev.poco.runtime.Settings(settings))
+          .start(new TurnRequest("t1", "p1", "STREAM:" + n, Path.of("/tmp"), null, null), sink)
+          .compose(AgentTurn::outcome).onComplete(ar -> {
+            if (ar.succeeded()) done.complete(ar.result());
+            else done.completeExceptionally(ar.cause());
+          }));
+      assertThat(done.get(30, TimeUnit.SECONDS).status()).isEqualTo(dev.poco.contract.TaskStatus.COMPLETED);
+      return deltas;
+    } finally {
+      vertx.close().await();
+    }
+  }
 }

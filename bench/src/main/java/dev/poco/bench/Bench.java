@@ -64,7 +64,7 @@ public final class Bench {
     }
   }
 
-  private static Stats busRoundTrip(Vertx vertx, int n) {
+  static Stats busRoundTrip(Vertx vertx, int n) {
     vertx.eventBus().<JsonObject>consumer("bench.ping", m -> m.reply(m.body())).completion().await();
     JsonObject body = new JsonObject().put("ping", 1);
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout(5_000);

@@ -81,8 +81,19 @@ public final class Addresses {
    */
   public static String gatewayWebhook(String platform) { return "poco.gateway." + platform + ".webhook"; }
   /**
-   * Request/reply, served by the gateway of {@code platform}. Body: {}. Reply: {"listener_ready": bool, ...}.
-   * No handler means no such gateway runs: the edge's /health says degraded when the platform is configured.
+   * Request/reply, served by the gateway of {@code platform}. Body: {}. Reply, answered at once from memory:
+   * <pre>{
+   *   "configured": bool,           // the gateway's node has this platform's credentials
+   *   "delivery_mode": string,      // feishu: longconn | webhook; slack: socket | webhook
+   *   "listener_ready": bool,       // events can arrive now: long connection / socket open, or webhook mode
+   *   "connected_since": string?,   // ISO-8601, when the current connection opened; null when none is open
+   *   "last_event_at": string?,     // ISO-8601, the last event or callback received; null before the first
+   *   "last_error": string?,        // the last connection or platform error, secrets redacted; null when none
+   *   "gateway_id": string?         // this instance (as in RenderAck.gatewayId)
+   * }</pre>
+   * The edge's /health puts these fields, and deployed: true, into its platform entry; it drops any secret-looking
+   * key. No handler (or no answer within 2 s) means no such gateway runs: the entry says listener_ready: false,
+   * deployed: false, and /health says degraded when the platform is configured.
    */
   public static String gatewayHealth(String platform) { return "poco.gateway." + platform + ".health"; }
   /**

@@ -57,4 +57,14 @@ public final class Intents {
   public static final String TASK_PAGE = "task.page";
   /** Submit a prompt from a card. Form: prompt. */
   public static final String TASK_SUBMIT = "task.submit";
+  /**
+   * Continue a failed, cancelled or interrupted task: a new task in the same project (its session goes on) told what
+   * the first one delivered. Value: task_id (of the ended task).
+   */
+  public static final String TASK_CONTINUE = "task.continue";
+  /**
+   * Send a queued task's prompt into its project's running turn (where the agent can be steered) instead of waiting;
+   * when it cannot be, the task stays queued. Value: task_id (of the queued task).
+   */
+  public static final String TASK_STEER = "task.steer";
 }

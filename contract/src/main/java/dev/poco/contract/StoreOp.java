@@ -8,7 +8,11 @@ package dev.poco.contract;
 public enum StoreOp {
   /** {} → {backend, path, schema_version, node_id (the store's cluster node, "local" when not clustered), ...}. */
   INFO("info"),
-  /** {project: Project with workspace and bindings} → Project. A chat already bound fails with 409. */
+  /**
+   * {project: Project with workspace and bindings, event_key?} → Project. A chat already bound fails with 409. With
+   * event_key, the platform event that asked for it is marked in the same transaction; a key marked by another
+   * delivery fails with 409 and stores nothing.
+   */
   PROJECT_CREATE("project.create"),
   /** {project_id} → Project. */
   PROJECT_GET("project.get"),

@@ -42,32 +42,55 @@ public record View(String kind, String title, String status, String body, List<F
   /**
    * A form input; its value arrives in {@link CardIntent#form()} under {@code name}.
    *
-   * @param type "text" or "select"
+   * @param type {@link #TEXT} (one line), {@link #TEXTAREA} (several lines, e.g. a prompt) or {@link #SELECT}
+   * @param value the value shown in the input (e.g. what the user typed before a field error), or null
+   * @param error a field-level error about this input's value (shown beside it), null when the value is fine
    */
-  public record Input(String name, String label, String type, String placeholder, String value, List<Option> options) {
+  public record Input(String name, String label, String type, String placeholder, String value, List<Option> options,
+      String error) {
+    public static final String TEXT = "text";
+    public static final String TEXTAREA = "textarea";
+    public static final String SELECT = "select";
+
     public Input {
       options = options == null ? List.of() : List.copyOf(options);
     }
 
+    public Input(String name, String label, String type, String placeholder, String value, List<Option> options) {
+      this(name, label, type, placeholder, value, options, null);
+    }
+
     public static Input text(String name, String label, String placeholder, String value) {
-      return new Input(name, label, "text", placeholder, value, null);
+      return new Input(name, label, TEXT, placeholder, value, null, null);
+    }
+
+    /** A multi-line text input (a gateway without one shows a one-line text input). */
+    public static Input multiline(String name, String label, String placeholder, String value) {
+      return new Input(name, label, TEXTAREA, placeholder, value, null, null);
     }
 
     public static Input select(String name, String label, String value, List<Option> options) {
-      return new Input(name, label, "select", null, value, options);
+      return new Input(name, label, SELECT, null, value, options, null);
     }
+
+    /** This input showing {@code error} (null: no error) beside it. */
+    public Input withError(String error) { return new Input(name, label, type, placeholder, value, options, error); }
+
+    /** This input pre-filled with {@code value}. */
+    public Input withValue(String value) { return new Input(name, label, type, placeholder, value, options, error); }
 
     public JsonObject toJson() {
       JsonObject j = new JsonObject().put("name", name).put("label", label).put("type", type);
       Jsons.putIf(j, "placeholder", placeholder);
       Jsons.putIf(j, "value", value);
       if (!options.isEmpty()) j.put("options", Jsons.array(options, Option::toJson));
+      Jsons.putIf(j, "error", error);
       return j;
     }
 
     public static Input fromJson(JsonObject j) {
       return new Input(j.getString("name"), j.getString("label"), j.getString("type"), j.getString("placeholder"),
-          j.getString("value"), Jsons.list(j, "options", Option::fromJson));
+          j.getString("value"), Jsons.list(j, "options", Option::fromJson), j.getString("error"));
     }
   }
 

@@ -63,14 +63,14 @@ class FromJsonFuzzTest {
           "usage", "approval", "runner_id", "session_id", "diff", "created_at", "updated_at", "started_at",
           "finished_at")),
       new Decoder("TaskQuery", TaskQuery::fromJson, List.of("project_id", "statuses", "limit")),
-      new Decoder("RawHttpRequest", RawHttpRequest::fromJson, List.of("method", "path", "headers", "body",
+      new Decoder("RawHttpRequest", RawHttpRequest::fromJson, List.of("method", "path", "headers", "body_base64",
           "remote_address")),
       new Decoder("RawHttpResponse", RawHttpResponse::fromJson, List.of("status", "content_type", "body")),
       new Decoder("Reply", Reply::fromJson, List.of("view", "task_id", "toast", "kind", "title", "status", "body",
           "fields", "inputs", "actions", "page", "pages", "refs")),
       new Decoder("ReplyTarget", ReplyTarget::fromJson, List.of("platform", "chat_id", "thread_id")),
       new Decoder("View", View::fromJson, List.of("kind", "title", "status", "body", "fields", "inputs", "actions",
-          "page", "pages", "refs", "label", "value", "name", "type", "placeholder", "options", "style",
+          "page", "pages", "refs", "label", "value", "name", "type", "placeholder", "options", "error", "style",
           "submits_form")));
 
   record Case(Decoder decoder, JsonObject json) {

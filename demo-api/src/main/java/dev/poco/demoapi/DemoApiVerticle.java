@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: /health, /metrics, /tasks, /debug/env, the /demo surface and the platform webhook routes.
+ * The HTTP edge: /health, /metrics, /tasks, /debug/env, /debug/feishu, /debug/slack, the /demo surface and the platform webhook routes.
  * It holds no state; every answer comes from the orchestrator or a gateway over the event bus.
  */
 public class DemoApiVerticle extends VerticleBase {
@@ -38,6 +38,7 @@ public class DemoApiVerticle extends VerticleBase {
     new HealthRoute(vertx, settings, edge, this::actualPort, responses).mount(router);
     new TaskRoutes(vertx, responses).mount(router);
     new DebugRoutes(settings, responses).mount(router);
+    new GatewayDebugRoute(vertx, new PlatformHealth(settings, edge), responses).mount(router);
     new MetricsRoute(vertx, responses).mount(router);
     new DemoRoutes(vertx, responses).mount(router);
     new WebhookRoutes(vertx).mount(router);

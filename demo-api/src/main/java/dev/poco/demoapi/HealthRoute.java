@@ -3,6 +3,7 @@ package dev.poco.demoapi;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Jsons;
 import dev.poco.contract.Platforms;
 import dev.poco.runtime.Settings;
 import io.vertx.core.AsyncResult;
@@ -21,12 +22,19 @@ import java.util.function.IntSupplier;
 
 /**
  * GET /health: the orchestrator's view of runners, state and tasks, plus what the edge knows from config and from
- * asking each configured platform's gateway. Callers the edge does not serve in full (no token off loopback, a
+ * asking each platform's gateway (Addresses.gatewayHealth). A gateway that answers fills its platform's entry with
+ * its own view (configured, delivery_mode, listener_ready, connected_since, last_event_at, last_error) and
+ * deployed: true; none answering leaves listener_ready: false, deployed: false, and makes the status degraded when
+ * the platform is configured. Callers the edge does not serve in full (no token off loopback, a
  * foreign Host or Origin) get only {"status"}: enough for probes, nothing for anyone else.
  */
 final class HealthRoute {
   // `poco status` and probes poll /health: answer "degraded" quickly rather than wait out Bus.TIMEOUT_MS.
   static final long ORCHESTRATOR_TIMEOUT_MS = 3_000;
+  static final long GATEWAY_TIMEOUT_MS = 2_000;
+  /** What /health takes from a gateway's health reply (see Addresses.gatewayHealth), over the edge's config view. */
+  static final List<String> GATEWAY_KEYS = List.of("configured", "delivery_mode", "listener_ready", "connected_since",
+      "last_event_at", "last_error", "gateway_id");
   private static final List<String> EDGE_KEYS =
       List.of("status", "reasons", "mode", "feishu", "slack", "http", "missing", "warnings", "uptime_ms");
 
@@ -55,9 +63,10 @@ final class HealthRoute {
     Future<JsonObject> orchestrator =
         Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_HEALTH, new JsonObject(), ORCHESTRATOR_TIMEOUT_MS);
     Map<String, Future<JsonObject>> gateways = new LinkedHashMap<>();
-    for (String platform : platforms.configured()) {
+    // Every platform, configured here or not: in a cluster the gateway's node holds the credentials that count.
+    for (String platform : List.of(Platforms.FEISHU, Platforms.SLACK)) {
       gateways.put(platform, Bus.request(vertx.eventBus(), Addresses.gatewayHealth(platform), new JsonObject(),
-          ORCHESTRATOR_TIMEOUT_MS));
+          GATEWAY_TIMEOUT_MS));
     }
     List<Future<JsonObject>> all = new ArrayList<>(gateways.values());
     all.add(orchestrator);
@@ -87,13 +96,22 @@ final class HealthRoute {
     JsonObject feishu = platforms.feishu();
     JsonObject slack = platforms.slack();
     gateways.forEach((platform, reply) -> {
+      JsonObject entry = platform.equals(Platforms.FEISHU) ? feishu : slack;
       if (reply.succeeded()) {
-        boolean ready = reply.result().getBoolean("listener_ready", false);
-        (platform.equals(Platforms.FEISHU) ? feishu : slack).put("listener_ready", ready);
+        JsonObject gateway = SecretKeys.strip(reply.result() == null ? new JsonObject() : reply.result());
+        for (String key : GATEWAY_KEYS) if (gateway.containsKey(key)) entry.put(key, gateway.getValue(key));
+        entry.put("listener_ready", Jsons.bool(gateway, "listener_ready", false)).put("deployed", true);
+        if (!entry.getBoolean("listener_ready") && Jsons.bool(entry, "configured", false)) {
+          warnings.add("gateway-" + platform + " runs but its listener is not ready"
+              + (gateway.getValue("last_error") instanceof String err ? ": " + err : ""));
+        }
       } else {
-        String problem = PlatformHealth.gatewayProblem(platform, reply.cause());
-        missing.add(problem);
-        reasons.add(problem);
+        entry.put("listener_ready", false).put("deployed", false);
+        if (platforms.configured().contains(platform)) {
+          String problem = PlatformHealth.gatewayProblem(platform, reply.cause());
+          missing.add(problem);
+          reasons.add(problem);
+        }
       }
     });
     platforms.missing().forEach(missing::add);

@@ -105,6 +105,11 @@ final class PlatformHealth {
     return out;
   }
 
+  /** The keys still unset that {@code platform} needs to be configured. */
+  List<String> unset(String platform) {
+    return platform.equals(Platforms.FEISHU) ? feishuUnset() : slackUnset();
+  }
+
   private List<String> feishuUnset() { return unset(List.of(FEISHU_APP_ID, FEISHU_APP_SECRET)); }
 
   private List<String> slackUnset() {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("The HTTP edge against browsers and strangers")
 class EdgeSecurityTest {
   static final String TOKEN = "edge-test-token-9f8e7d6c";
-  static final List<String> PROTECTED = List.of("/tasks", "/tasks/t1", "/metrics", "/debug/env",
+  static final List<String> PROTECTED = List.of("/tasks", "/tasks/t1", "/metrics", "/debug/env", "/debug/feishu",
+      "/debug/slack",
       "/demo/cards/dm/projects");
 
   static FakeBus orchestrator(Vertx vertx) {

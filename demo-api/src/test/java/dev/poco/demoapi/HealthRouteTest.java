@@ -91,7 +91,7 @@ class HealthRouteTest {
               "slack configured but no gateway-slack is running");
           assertThat(h.getJsonObject("feishu").getMap()).containsEntry("configured", true)
               .containsEntry("delivery_mode", "webhook").containsEntry("listener_ready", false)
-              .containsEntry("verification_token_enabled", false);
+              .containsEntry("deployed", false).containsEntry("verification_token_enabled", false);
           assertThat(h.getJsonObject("slack").getMap()).containsEntry("configured", true)
               .containsEntry("signature_validation_enabled", true);
           assertThat(strings(h, "missing")).contains("feishu configured but no gateway-feishu is running",
@@ -166,19 +166,59 @@ class HealthRouteTest {
   }
 
   @Test
-  @DisplayName("is ok with Feishu configured once a gateway answers its health address, and shows its listener")
-  void gatewayRunning(Vertx vertx, VertxTestContext ctx) {
+  @DisplayName("shows the running gateway's own listener state, secret keys dropped, and stays ok")
+  void gatewayListenerReady(Vertx vertx, VertxTestContext ctx) {
     JsonObject config = new JsonObject().put(ConfigKeys.FEISHU_APP_ID, "cli_app_id_123")
         .put(ConfigKeys.FEISHU_APP_SECRET, "feishu-app-secret-value");
     FakeBus bus = new FakeBus(vertx).reply(Addresses.ORCHESTRATOR_HEALTH, body -> orchestratorHealth())
-        .reply(Addresses.gatewayHealth("feishu"), body -> new JsonObject().put("listener_ready", true));
+        .reply(Addresses.gatewayHealth("feishu"), body -> new JsonObject().put("configured", true)
+            .put("delivery_mode", "longconn").put("listener_ready", true)
+            .put("connected_since", "2026-12-06T22:00:00Z").put("last_event_at", "2026-12-06T23:00:00Z")
+            .putNull("last_error").put("gateway_id", "g1").put("app_secret", "leaked-app-secret"));
     bus.ready().compose(v -> Edge.deploy(vertx, config)).compose(edge -> edge.get("/health"))
         .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
           JsonObject h = resp.bodyAsJsonObject();
           assertThat(h.getString("status")).isEqualTo("ok");
           assertThat(h.containsKey("reasons")).isFalse();
-          assertThat(h.getJsonObject("feishu").getBoolean("listener_ready")).isTrue();
+          JsonObject feishu = h.getJsonObject("feishu");
+          assertThat(feishu.getMap()).containsEntry("configured", true).containsEntry("delivery_mode", "longconn")
+              .containsEntry("listener_ready", true).containsEntry("deployed", true)
+              .containsEntry("connected_since", "2026-12-06T22:00:00Z")
+              .containsEntry("last_event_at", "2026-12-06T23:00:00Z").containsEntry("gateway_id", "g1")
+              .containsEntry("signature_validation_enabled", false);
+          assertThat(feishu.containsKey("last_error")).isTrue();
           assertThat(h.getBoolean("feishu_listener_ready")).isTrue();
+          assertThat(resp.bodyAsString()).doesNotContain("leaked-app-secret").doesNotContain("app_secret");
+          // Slack: not configured, nothing answers; not deployed, and no reason to degrade.
+          assertThat(h.getJsonObject("slack").getMap()).containsEntry("listener_ready", false)
+              .containsEntry("deployed", false);
+          assertThat(bus.received(Addresses.gatewayHealth("feishu"))).hasSize(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("shows a running gateway whose listener is down: listener_ready false, its last error as a warning")
+  void gatewayListenerDown(Vertx vertx, VertxTestContext ctx) {
+    JsonObject config = new JsonObject().put(ConfigKeys.SLACK_BOT_TOKEN, "xoxb-slack-bot-token")
+        .put(ConfigKeys.SLACK_SIGNING_SECRET, "slack-signing-value").put(ConfigKeys.SLACK_APP_TOKEN, "xapp-app-token");
+    FakeBus bus = new FakeBus(vertx).reply(Addresses.ORCHESTRATOR_HEALTH, body -> orchestratorHealth())
+        .reply(Addresses.gatewayHealth("slack"), body -> new JsonObject().put("configured", true)
+            .put("delivery_mode", "socket").put("listener_ready", false).putNull("connected_since")
+            .put("last_event_at", "2026-12-06T23:00:00Z")
+            .put("last_error", "apps.connections.open: invalid_auth with xapp-app-token"));
+    bus.ready().compose(v -> Edge.deploy(vertx, config)).compose(edge -> edge.get("/health"))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          JsonObject h = resp.bodyAsJsonObject();
+          assertThat(h.getString("status")).isEqualTo("ok");
+          JsonObject slack = h.getJsonObject("slack");
+          assertThat(slack.getMap()).containsEntry("configured", true).containsEntry("listener_ready", false)
+              .containsEntry("deployed", true).containsEntry("last_event_at", "2026-12-06T23:00:00Z");
+          assertThat(slack.getString("last_error")).isEqualTo("apps.connections.open: invalid_auth with "
+              + Redactor.MASK);
+          assertThat(strings(h, "warnings")).contains("gateway-slack runs but its listener is not ready: "
+              + "apps.connections.open: invalid_auth with " + Redactor.MASK);
+          assertThat(resp.bodyAsString()).doesNotContain("xapp-app-token");
           ctx.completeNow();
         })));
   }

@@ -80,6 +80,9 @@ final class EventMarks {
     return done.future();
   }
 
+  /** Whether the store has {@code key} marked (a failure answers no: the caller's own error stands). */
+  Future<Boolean> seen(String key) { return store.eventSeen(key).recover(err -> Future.succeededFuture(false)); }
+
   static Reply duplicate() {
     return Reply.duplicate(View.notice("Already handled", "This was delivered twice; it was handled once."));
   }

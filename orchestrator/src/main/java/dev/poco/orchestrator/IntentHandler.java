@@ -15,6 +15,8 @@ import dev.poco.contract.Platforms;
 import dev.poco.contract.Project;
 import dev.poco.contract.Reply;
 import dev.poco.contract.Task;
+import dev.poco.contract.TaskStatus;
+import dev.poco.contract.TaskText;
 import dev.poco.contract.View;
 import dev.poco.contract.Workspace;
 import dev.poco.runtime.InFlight;
@@ -172,11 +174,18 @@ final class IntentHandler {
         return ok(Views.home(projects.all().size()));
       case Intents.PROJECT_NEW:
         return ok(Views.newProject(backends(), lifecycle.defaultBackend(), null));
-      case Intents.PROJECT_CREATE:
-        return lifecycle.create(text(in, "name"), text(in, "backend"), in.platform(), in.userId())
-            .map(p -> new Reply(Views.projectConfig(p), null, "Created " + p.name()));
+      case Intents.PROJECT_CREATE: {
+        String eventKey = mark == null ? null : mark.claim();
+        return lifecycle.create(text(in, "name"), text(in, "backend"), in.platform(), in.userId(), eventKey)
+            .map(p -> new Reply(Views.projectConfig(p), null, "Created " + p.name()))
+            // the event is marked by another delivery's project: handled already
+            .recover(err -> eventKey != null && Bus.code(err) == Failures.CONFLICT
+                ? events.seen(eventKey).compose(seen -> seen ? Future.succeededFuture(EventMarks.duplicate())
+                    : createRefused(in, err))
+                : createRefused(in, err));
+      }
       case Intents.PROJECT_MANAGE:
-        return ok(Views.manage(projects.all()));
+        return pageOf(in).compose(page -> ok(Views.manage(projects.all(), page)));
       default:
         break;
     }
@@ -202,12 +211,12 @@ final class IntentHandler {
       case Intents.WORKSPACE_OPEN:
         return ok(Views.workspace(p, engine.latest(p.projectId())));
       case Intents.WORKDIR_OPEN:
-        return browse(p, text(in, "path"));
+        return pageOf(in).compose(page -> browsePage(p, text(in, "path"), page));
       case Intents.WORKDIR_DEFAULT:
         return projects.saveWorkspace(p, p.workspace().withWorkdir(null, "default"))
             .map(np -> new Reply(Views.workspace(np, engine.latest(np.projectId())), null, "Working dir: default"));
       case Intents.WORKDIR_MANUAL:
-        return setWorkdir(p, text(in, "path"), "manual");
+        return setWorkdir(p, text(in, "path"), "manual").recover(err -> typedPathRefused(p, in, err));
       case Intents.WORKDIR_PRESET:
         return setWorkdir(p, text(in, "path"), "preset");
       case Intents.WORKDIR_RECENT:
@@ -215,13 +224,13 @@ final class IntentHandler {
       case Intents.WORKDIR_CHOOSE:
         return setWorkdir(p, text(in, "path"), "browse");
       case Intents.PRESET_ADD:
-        return addPreset(p, in);
+        return addPreset(p, in).recover(err -> typedPathRefused(p, in, err));
       case Intents.AGENT_OPEN: {
         String shown = text(in, "backend");
         return ok(Views.agent(p, backends(), shown == null ? p.workspace().backend() : shown, null));
       }
       case Intents.AGENT_APPLY:
-        return applyAgent(p, in);
+        return applyAgent(p, in).recover(err -> agentRefused(p, in, err));
       case Intents.TASK_STOP:
         return engine.stopProject(p.projectId()).map(t -> t == null
             ? new Reply(Views.workspace(p, engine.latest(p.projectId())), null, "Nothing is running")
@@ -262,6 +271,10 @@ final class IntentHandler {
         }
         return reachable.map(t -> taskReply(t, page, null));
       }
+      case Intents.TASK_CONTINUE:
+        return reachable.compose(t -> continueTask(in, t));
+      case Intents.TASK_STEER:
+        return reachable.compose(this::steerQueued);
       default:
         return bad("Unknown intent '" + key + "'.");
     }
@@ -424,5 +437,156 @@ final class IntentHandler {
 
   private static Future<Reply> bad(String why) {
     return Future.failedFuture(Bus.error(Failures.BAD_REQUEST, why));
+  }
+
+  // ---- paging, field errors, Continue and Steer ----
+
+  /** The value's page number (1 when absent); a 400 when it is not a whole number. */
+  private static Future<Integer> pageOf(CardIntent in) {
+    String raw = in.param("page");
+    if (raw == null || raw.isBlank()) return Future.succeededFuture(1);
+    try {
+      return Future.succeededFuture(Math.max(1, Integer.parseInt(raw.strip())));
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(Bus.error(Failures.BAD_REQUEST, "Field 'page' must be a number."));
+    }
+  }
+
+  /** The folder browser on page {@code page} of the subfolders of {@code path} (null: the current dir). */
+  private Future<Reply> browsePage(Project p, String path, int page) {
+    String target = path != null ? path : p.workspace().workdir();
+    Heartbeat r = fsRunner(p, target);
+    if (r == null) return noRunner();
+    return fs(r, FsRequest.LIST, target)
+        .recover(err -> path == null && target != null && Bus.code(err) == Failures.BAD_REQUEST
+            ? fs(r, FsRequest.LIST, null) // the saved dir is gone: browse from the first root
+            : Future.failedFuture(err))
+        .map(listing -> Reply.of(Views.workdir(p, listing, r.runnerId(), null, page, Views.Typed.NONE)));
+  }
+
+  /** True for a refusal about what the user typed (a form's field), not about PoCo or a runner being down. */
+  private static boolean fieldError(Throwable err) {
+    int code = Bus.code(err);
+    return code == Failures.BAD_REQUEST || code == Failures.CONFLICT || code == Failures.NOT_FOUND
+        || code == Failures.FORBIDDEN;
+  }
+
+  /**
+   * A project that could not be created for what was typed: the New form again with the typed values and the
+   * error on the input it concerns (a taken or bad name on the name, an unknown agent on the agent).
+   */
+  private Future<Reply> createRefused(CardIntent in, Throwable err) {
+    if (!fieldError(err)) return Future.failedFuture(err);
+    String name = text(in.form(), "name", text(in.value(), "name", null));
+    String backend = text(in.form(), "backend", text(in.value(), "backend", null));
+    String field = "name";
+    try {
+      ProjectNames.check(name);
+      if (Bus.code(err) != Failures.CONFLICT) {
+        lifecycle.checkBackend(backend);
+        field = null; // neither input: the body says it
+      }
+    } catch (IllegalArgumentException e) {
+      field = "backend";
+    } catch (RuntimeException e) {
+      field = "name";
+    }
+    String why = err.getMessage();
+    return Future.succeededFuture(new Reply(
+        Views.newProject(backends(), lifecycle.defaultBackend(), name, backend, field, why), null,
+        TaskViews.snippet(why, 120)).placed(Placement.REPLACE));
+  }
+
+  /**
+   * A typed path the runner refused (outside its roots, not a folder, empty): the chooser again, browsing the
+   * current dir, with the typed path and label kept and the error on the path input.
+   */
+  private Future<Reply> typedPathRefused(Project p, CardIntent in, Throwable err) {
+    if (!fieldError(err)) return Future.failedFuture(err);
+    String path = text(in.form(), "path", text(in.value(), "path", null));
+    String label = text(in.form(), "label", null);
+    String why = path == null || path.isBlank() ? "Type a path first." : err.getMessage();
+    Views.Typed typed = new Views.Typed(path, label, why);
+    String current = p.workspace().workdir();
+    Heartbeat r = fsRunner(p, current);
+    Future<FsListing> listing = r == null ? Future.succeededFuture(null)
+        : fs(r, FsRequest.LIST, current).recover(e -> fs(r, FsRequest.LIST, null)).otherwise((FsListing) null);
+    return listing.map(l -> new Reply(Views.workdir(p, l, l == null ? null : r.runnerId(), null, 1, typed), null,
+        TaskViews.snippet(why, 120)).placed(Placement.REPLACE));
+  }
+
+  /** Continue: a new task in the ended task's project (its session goes on) told what the ended one delivered. */
+  private Future<Reply> continueTask(CardIntent in, Task ended) {
+    TaskStatus s = ended.status();
+    if (s != TaskStatus.FAILED && s != TaskStatus.CANCELLED && s != TaskStatus.INTERRUPTED) {
+      return Future.failedFuture(Bus.error(Failures.CONFLICT,
+          "Only a failed, cancelled or interrupted task can be continued; this one is " + s.label().toLowerCase() + "."));
+    }
+    Project p = projects.get(ended.projectId());
+    if (p == null) return Future.failedFuture(Bus.error(Failures.NOT_FOUND, "The task's project is gone."));
+    return engine.submit(p, continuePrompt(ended), in.target(), in.userId())
+        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), "Continuing").placed(Placement.TOAST));
+  }
+
+  /** Characters of the ended task's output a Continue prompt quotes: its last ones. */
+  static final int CONTINUE_OUTPUT_CHARS = 1_000;
+
+  /** The prompt of a task continuing {@code ended}: what was asked, how it ended, and the end of its output. */
+  static String continuePrompt(Task ended) {
+    String why = ended.status().label().toLowerCase() + (ended.error() == null ? "" : ": " + ended.error());
+    String out = ended.output() != null && !ended.output().isBlank() ? ended.output()
+        : ended.result() == null ? "" : ended.result();
+    StringBuilder sb = new StringBuilder("Continue the previous task (").append(why).append(").\n")
+        .append("It was asked:\n").append(TaskText.summary(TaskEngine.stripConfirm(ended.prompt()))).append('\n');
+    if (out.isBlank()) {
+      sb.append("It delivered no output before it ended.\n");
+    } else {
+      sb.append("Its output so far ended with:\n").append(TaskText.tail(out, CONTINUE_OUTPUT_CHARS)).append('\n');
+    }
+    return sb.append("Carry on from there.").toString();
+  }
+
+  /** Steer: a queued task's prompt goes into the running turn; when it cannot, the task stays queued and the toast says why. */
+  private Future<Reply> steerQueued(Task queued) {
+    return engine.steerQueued(queued.taskId())
+        .map(t -> new Reply(TaskViews.task(t, 1, engine.ahead(t)), t.taskId(), "Sent to the running turn"))
+        .recover(err -> {
+          if (Bus.code(err) != Failures.CONFLICT) return Future.failedFuture(err);
+          Task now = engine.find(queued.taskId());
+          Task shown = now != null ? now : queued;
+          return Future.succeededFuture(new Reply(TaskViews.task(shown, 1, engine.ahead(shown)), shown.taskId(),
+              TaskViews.snippet(err.getMessage(), 150)));
+        })
+        .map(r -> r.placed(Placement.TOAST));
+  }
+
+  /**
+   * Agent settings refused for what was chosen: the picker again with the chosen values and the error on the input
+   * it concerns (an unknown agent on the agent select, a value not among a setting's options on that setting).
+   */
+  private Future<Reply> agentRefused(Project p, CardIntent in, Throwable err) {
+    if (Bus.code(err) != Failures.BAD_REQUEST) return Future.failedFuture(err);
+    String backend = text(in.form(), "backend", text(in.value(), "backend", null));
+    Map<String, String> typed = new LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
+    String shown;
+    try {
+      shown = lifecycle.checkBackend(backend);
+      BackendInfo info = runners.backend(shown, System.currentTimeMillis());
+      for (BackendInfo.SettingSpec s : info == null ? List.<BackendInfo.SettingSpec>of() : info.settings()) {
+        Object v = in.form().getValue(s.key());
+        if (v == null) continue;
+        typed.put(s.key(), v.toString());
+        if (!(v instanceof String) || (!s.options().isEmpty() && !s.options().contains(v.toString()))) {
+          errors.put(s.key(), err.getMessage());
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      shown = p.workspace().backend();
+      errors.put("backend", err.getMessage());
+    }
+    String note = errors.isEmpty() ? err.getMessage() : null; // not about one input: the body says it
+    return Future.succeededFuture(new Reply(Views.agent(p, backends(), shown, note, typed, errors), null,
+        TaskViews.snippet(err.getMessage(), 120)).placed(Placement.REPLACE));
   }
 }

@@ -81,6 +81,11 @@ final class ProjectLifecycle {
    * If the project cannot be stored, the new chat is dissolved again.
    */
   Future<Project> create(String rawName, String rawBackend, String platform, String userId) {
+    return create(rawName, rawBackend, platform, userId, null);
+  }
+
+  /** As above; {@code eventKey} (may be null), the card action's event, is marked with the project (one transaction). */
+  Future<Project> create(String rawName, String rawBackend, String platform, String userId, String eventKey) {
     String name;
     String backend;
     try {
@@ -93,14 +98,14 @@ final class ProjectLifecycle {
     }
     String id = Ids.project();
     if (Platforms.DEMO.equals(platform)) {
-      return reserve(name, () -> store(id, name, backend, platform, userId, "demo-" + slug(name), false));
+      return reserve(name, () -> store(id, name, backend, platform, userId, "demo-" + slug(name), false, eventKey));
     }
     // The project id is the chat's idempotency key: a create repeated after a timeout gets the same chat.
     ChatRequest ask = ChatRequest.create(id, name, userId);
     return reserve(name, () -> createChat(platform, ask, 1)
         .recover(err -> Future.failedFuture(Bus.error(Bus.code(err) == Failures.UNAVAILABLE ? Failures.UNAVAILABLE
             : Failures.INTERNAL, "Could not create the " + platform + " group: " + err.getMessage())))
-        .compose(chat -> store(id, name, backend, platform, userId, chat.chatId(), true)));
+        .compose(chat -> store(id, name, backend, platform, userId, chat.chatId(), true, eventKey)));
   }
 
   private long chatTimeoutMs() { return settings.integer(ConfigKeys.CHAT_TIMEOUT_MS, (int) Bus.CHAT_TIMEOUT_MS); }
@@ -137,7 +142,7 @@ final class ProjectLifecycle {
           + e.getMessage()));
     }
     Future<Project> created = reserve(name,
-        () -> store(Ids.project(), name, defaultBackend(), Platforms.DEMO, userId, chatId, false));
+        () -> store(Ids.project(), name, defaultBackend(), Platforms.DEMO, userId, chatId, false, null));
     creatingChats.put(chatId, created);
     created.onComplete(ar -> creatingChats.remove(chatId));
     return created;
@@ -171,12 +176,12 @@ final class ProjectLifecycle {
   }
 
   private Future<Project> store(String id, String name, String backend, String platform, String userId,
-      String chatId, boolean dissolveOnFailure) {
+      String chatId, boolean dissolveOnFailure, String eventKey) {
     long now = System.currentTimeMillis();
     Project p = new Project(id, name, platform, userId, now, now, null,
         new Workspace(id, null, "default", backend, new JsonObject()),
         List.of(new ChatBinding(platform, chatId, id, null)), null, null, null);
-    return projects.create(p)
+    return projects.create(p, eventKey)
         .onSuccess(created -> {
           log.info("project {} ({}) created with {} chat {}", created.name(), id, platform, chatId);
           cards.workspace(created, null);

@@ -44,7 +44,10 @@ final class Projects {
     return out;
   }
 
-  Future<Project> create(Project p) { return store.createProject(p).map(this::put); }
+  Future<Project> create(Project p) { return create(p, null); }
+
+  /** Creates the project, marking the platform event that asked for it in the same transaction (eventKey may be null). */
+  Future<Project> create(Project p, String eventKey) { return store.createProject(p, eventKey).map(this::put); }
 
   Future<Boolean> delete(String projectId) {
     return store.deleteProject(projectId).map(deleted -> {

@@ -167,8 +167,13 @@ public final class StoreClient {
   public Future<JsonObject> info() { return call(StoreOp.INFO, new JsonObject()); }
 
   /** A replay of a create that was applied but not answered finds its own project: that is the answer. */
-  public Future<Project> createProject(Project p) {
-    Call c = new Call(StoreOp.PROJECT_CREATE, new JsonObject().put("project", p.toJson()));
+  public Future<Project> createProject(Project p) { return createProject(p, null); }
+
+  /** As {@link #createProject(Project)}, marking the platform event {@code eventKey} (may be null) in the same transaction. */
+  public Future<Project> createProject(Project p, String eventKey) {
+    JsonObject body = new JsonObject().put("project", p.toJson());
+    if (eventKey != null) body.put("event_key", eventKey);
+    Call c = new Call(StoreOp.PROJECT_CREATE, body);
     return c.run().map(Project::fromJson).recover(err -> c.maybeApplied && Bus.code(err) == Failures.CONFLICT
         ? project(p.projectId()).recover(e -> Future.failedFuture(err))
         : Future.failedFuture(err));

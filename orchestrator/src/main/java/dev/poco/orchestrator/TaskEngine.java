@@ -879,4 +879,68 @@ final class TaskEngine {
   static String stripConfirm(String prompt) {
     return isConfirm(prompt) ? prompt.stripLeading().substring(CONFIRM_PREFIX.length()).strip() : prompt;
   }
+
+  // ---- steering a queued task (added for the Steer button) ----
+
+  /**
+   * Sends queued task {@code taskId}'s prompt into its project's running turn instead of waiting (Codex turn/steer);
+   * the task then ends COMPLETED, saying where its prompt went. It is held out of the queue while the runner is
+   * asked, so it cannot also start meanwhile; when the turn cannot take it (no turn running, the agent cannot be
+   * steered, the turn ended) it goes back to its place in the queue and this fails with CONFLICT saying why.
+   */
+  Future<Task> steerQueued(String taskId) {
+    Task t = active.get(taskId);
+    Lane lane = t == null ? null : lanes.get(t.projectId());
+    if (t == null || t.status() != QUEUED || lane == null || !lane.queue.contains(taskId)) {
+      return Future.failedFuture(Bus.error(Failures.CONFLICT, "Only a queued task can be sent into the running turn."));
+    }
+    if (isConfirm(t.prompt())) {
+      return Future.failedFuture(Bus.error(Failures.CONFLICT,
+          "This task asks for confirmation before it runs, so it cannot be steered in: it stays queued."));
+    }
+    Task running = lane.activeId == null ? null : active.get(lane.activeId);
+    if (running == null || running.status() != RUNNING || running.runnerId() == null) {
+      return Future.failedFuture(Bus.error(Failures.CONFLICT, "No turn is running to steer: the task stays queued."));
+    }
+    List<String> order = new ArrayList<>(lane.queue);
+    lane.queue.remove(taskId);
+    Future<String> prompt = wholePrompt(t) ? Future.succeededFuture(t.prompt()) : store.task(taskId).map(Task::prompt);
+    return prompt.compose(text -> steer(t.projectId(), text)).compose(into -> {
+      if (into == null) {
+        return Future.<Task>failedFuture(Bus.error(Failures.CONFLICT,
+            "The running turn ended before it could be steered: the task stays queued."));
+      }
+      Task cur = active.get(taskId);
+      if (cur == null || cur.status().terminal()) return Future.succeededFuture(cur == null ? t : cur);
+      return Future.succeededFuture(finish(cur, TaskStatus.COMPLETED,
+          "Sent into the running task " + into.taskId() + " as a message to its turn.", null));
+    }).recover(err -> {
+      requeueAt(taskId, order);
+      int code = Bus.code(err);
+      String why = code == Failures.CONFLICT && err.getMessage() != null && err.getMessage().endsWith("stays queued.")
+          ? err.getMessage() : "This agent cannot be steered mid-turn (" + err.getMessage() + "): the task stays queued.";
+      return Future.failedFuture(Bus.error(Failures.CONFLICT, why));
+    });
+  }
+
+  /** Puts a queued task held out of its lane back at its place in {@code order} (the queue as it was), if still queued. */
+  private void requeueAt(String taskId, List<String> order) {
+    Task t = active.get(taskId);
+    Lane lane = t == null ? null : lanes.get(t.projectId());
+    if (t == null || t.status() != QUEUED || lane == null || lane.queue.contains(taskId)) return;
+    List<String> now = new ArrayList<>(lane.queue);
+    ArrayDeque<String> rebuilt = new ArrayDeque<>();
+    for (String id : order) if (id.equals(taskId) || now.remove(id)) rebuilt.add(id);
+    rebuilt.addAll(now); // queued while the runner was asked
+    lane.queue.clear();
+    lane.queue.addAll(rebuilt);
+    pump(t.projectId());
+  }
+
+  /** True when the project's active task is a running turn (one a steer could reach). */
+  boolean turnRunning(String projectId) {
+    Lane lane = lanes.get(projectId);
+    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    return t != null && t.status() == RUNNING && t.runnerId() != null;
+  }
 }

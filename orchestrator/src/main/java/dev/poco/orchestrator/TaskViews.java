@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** The task card: status, agent and dir in the title; output, result page or question in the body. */
 final class TaskViews {
@@ -17,7 +18,19 @@ final class TaskViews {
   /** While running, the card shows the tail of the live output. */
   static final int LIVE_TAIL_CHARS = 2_800;
 
+  /**
+   * Backends whose runner can add a message to a running turn (agent-runner: Codex turn/steer, and the stub); the
+   * others answer a steer with 409, so their queued tasks get no Steer button.
+   */
+  static final Set<String> STEERABLE_BACKENDS = Set.of("codex", "stub");
+
   private TaskViews() {}
+
+  /** True when a queued task of {@code backend} could be sent into its project's running turn instead. */
+  static boolean steerable(Task t, int ahead) {
+    return t.status() == TaskStatus.QUEUED && ahead > 0 && STEERABLE_BACKENDS.contains(t.backend())
+        && !TaskEngine.isConfirm(t.prompt());
+  }
 
   static String title(Task t) {
     String dir = t.workdir() == null || t.workdir().isEmpty() ? "no working dir" : t.workdir();
@@ -41,7 +54,7 @@ final class TaskViews {
     if (t.diff() != null && t.diff().getJsonArray("files") != null && !t.diff().getJsonArray("files").isEmpty()) {
       fields.add(new View.Field("Changes", changes(t.diff())));
     }
-    return new View(ViewKinds.TASK, title(t), t.status().wire(), body, fields, null, actions(t, p, pages), p, pages,
+    return new View(ViewKinds.TASK, title(t), t.status().wire(), body, fields, null, actions(t, p, pages, ahead), p, pages,
         new JsonObject().put("task_id", t.taskId()).put("project_id", t.projectId())
             .put("output_chars", t.outputChars()));
   }
@@ -52,7 +65,8 @@ final class TaskViews {
         JsonObject a = t.approval() == null ? new JsonObject() : t.approval();
         String head = a.getString("title", "Confirm before the agent goes on");
         String detail = a.getString("detail", "");
-        return "**" + head + "**" + (detail.isEmpty() ? "" : "\n\n" + detail);
+        String text = "**" + head + "**" + (detail.isEmpty() ? "" : "\n\n" + detail);
+        return text.length() > PAGE_CHARS ? text.substring(0, PAGE_CHARS - 1) + "…" : text;
       }
       case RUNNING: {
         String out = t.output() == null ? "" : t.output();
@@ -69,7 +83,7 @@ final class TaskViews {
     }
   }
 
-  private static List<View.Action> actions(Task t, int page, int pages) {
+  private static List<View.Action> actions(Task t, int page, int pages, int ahead) {
     List<View.Action> out = new ArrayList<>();
     String id = t.taskId();
     switch (t.status()) {
@@ -81,8 +95,17 @@ final class TaskViews {
         }
         out.add(Actions.danger("Reject", Intents.TASK_REJECT, "task_id", id));
       }
-      case RUNNING, QUEUED -> out.add(Actions.danger("Stop", Intents.TASK_STOP, "task_id", id));
+      case RUNNING -> out.add(Actions.danger("Stop", Intents.TASK_STOP, "task_id", id));
+      case QUEUED -> {
+        // Steer: send this prompt into the running turn now instead of waiting for it to end.
+        if (steerable(t, ahead)) out.add(Actions.button("Steer", Intents.TASK_STEER, "task_id", id));
+        out.add(Actions.danger("Stop", Intents.TASK_STOP, "task_id", id));
+      }
       default -> {
+        if (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.CANCELLED
+            || t.status() == TaskStatus.INTERRUPTED) {
+          out.add(Actions.primary("Continue", Intents.TASK_CONTINUE, "task_id", id));
+        }
         if (page > 1) out.add(Actions.button("‹ Page " + (page - 1), Intents.TASK_PAGE, "task_id", id, "page", page - 1));
         if (page < pages) out.add(Actions.button("Page " + (page + 1) + " ›", Intents.TASK_PAGE, "task_id", id, "page", page + 1));
       }

@@ -90,6 +90,24 @@ final class ProjectRows {
         err -> createConflict(p.projectId(), err));
   }
 
+  /**
+   * A project's creation together with the mark of the platform event (a card action) that asked for it: both or
+   * neither, so a redelivery after a restart finds the event handled, and one after a failure creates it once. A key
+   * already marked without this project means the event was handled already (CONFLICT, nothing written).
+   */
+  static Write createMarking(Project given, String eventKey, long now) {
+    Project p = normalized(given, now);
+    return new Write.Unit(conn -> conn.preparedQuery("INSERT OR IGNORE INTO processed_events (key, seen_at) VALUES (?, ?)")
+        .execute(Tuple.of(eventKey, now))
+        .compose(marked -> marked.rowCount() > 0 ? Future.succeededFuture(true)
+            : conn.preparedQuery("SELECT 1 FROM projects WHERE project_id = ?").execute(Tuple.of(p.projectId()))
+                .map(rows -> rows.size() > 0))
+        .compose(ours -> ours ? chatsFree(conn, p).compose(v -> insert(conn, p)).map(v -> p.toJson())
+            : Future.failedFuture(Bus.error(Failures.CONFLICT, "event '" + eventKey
+                + "' was already handled; project " + p.projectId() + " was not stored"))),
+        err -> createConflict(p.projectId(), err));
+  }
+
   private static Throwable createConflict(String projectId, Throwable err) {
     if (!SqlErrors.duplicate(err)) return err;
     if (String.valueOf(err.getMessage()).contains("projects.project_id")) {

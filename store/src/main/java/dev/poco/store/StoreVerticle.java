@@ -182,7 +182,9 @@ public class StoreVerticle extends VerticleBase {
   private Future<JsonObject> handle(StoreOp op, JsonObject b) {
     return switch (op) {
       case INFO -> info();
-      case PROJECT_CREATE -> queue.submit(ProjectRows.create(Project.fromJson(Bodies.object(b, "project")), now()));
+      case PROJECT_CREATE -> queue.submit(b.getString("event_key") == null
+          ? ProjectRows.create(Project.fromJson(Bodies.object(b, "project")), now())
+          : ProjectRows.createMarking(Project.fromJson(Bodies.object(b, "project")), b.getString("event_key"), now()));
       case PROJECT_GET -> ProjectRows.get(reads, Bodies.required(b, "project_id"));
       case PROJECT_BY_CHAT -> ProjectRows.byChat(reads, Bodies.required(b, "platform"), Bodies.required(b, "chat_id"));
       case PROJECT_LIST -> ProjectRows.list(reads);
