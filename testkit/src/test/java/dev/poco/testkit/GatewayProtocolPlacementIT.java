@@ -122,6 +122,15 @@ class GatewayProtocolPlacementIT {
       assertThat(hi.shown().view().kind()).isEqualTo("home");
       assertThat(hi.shown().ephemeral()).isFalse();
       assertThat(gw.messages(dm)).hasSize(dmMessages + 1);
+
+      // Continue on the cancelled task's card: a new task whose card comes by render
+      Interaction cont = gw.click(card4.messageId(), ALICE, "Continue", null);
+      assertToast(cont);
+      gw.awaitTaskStatus(cont.taskId(), "running", 10_000);
+      // Steer on a queued task's card: its prompt goes into the running turn
+      String t6 = s.prompt(chat, "Reply with exactly: STEERED");
+      ShownMessage card6 = gw.awaitTaskStatus(t6, "queued", 10_000);
+      assertToast(gw.click(card6.messageId(), ALICE, "Steer", null));
     }
   }
 
@@ -134,7 +143,7 @@ class GatewayProtocolPlacementIT {
 
   @Test
   @DisplayName("a tour of every card: DM home, New, Back, Create; Working Dir browse, choose, preset, recent, typed,"
-      + " default, Back; Agent, Apply; result pages; a prompt from a card; Manage, Open, Delete, confirm")
+      + " default, Back; Agent, Apply; result pages; Run on the workspace card; Manage, Open, Delete, confirm")
   void everyIntentThroughClicks() throws Exception {
     Path src = Files.createDirectories(home.resolve("work").resolve("src"));
     try (GatewayScenario s = start("everyIntentThroughClicks")) {
@@ -181,9 +190,9 @@ class GatewayProtocolPlacementIT {
       assertThat(page2.refused()).as(page2.reply().encode()).isZero();
       assertThat(page2.view().page()).isEqualTo(2);
 
-      // a prompt submitted from a card (no view offers this button yet: sent as the platform would)
-      Interaction submitted = gw.intent(chat, ALICE, Intents.TASK_SUBMIT, null,
-          new JsonObject().put("prompt", "Reply with exactly: FROM A CARD"), gw.freshEventId());
+      // a prompt written on the workspace card and Run
+      Interaction submitted = gw.click(ws.messageId(), ALICE, "Run",
+          new JsonObject().put("prompt", "Reply with exactly: FROM A CARD"));
       assertThat(submitted.placement()).as(submitted.reply().encode()).isEqualTo(Placement.TOAST);
       assertThat(gw.awaitTaskStatus(submitted.taskId(), "completed", 10_000).view().body()).isEqualTo("FROM A CARD");
 
