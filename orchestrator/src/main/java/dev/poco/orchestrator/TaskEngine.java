@@ -134,7 +134,10 @@ final class TaskEngine {
     if (saved == null) saved = saveFirst(active.get(t.taskId()));
     return saved.map(v -> {
       summarizePrompt(t.taskId());
-      return active.getOrDefault(t.taskId(), t);
+      Task cur = active.getOrDefault(t.taskId(), t);
+      // A task that waits in the queue shows its card now (Queued, Stop, Steer): a started one already did.
+      if (cur.status() == QUEUED) cards.task(cur, ahead(cur), true);
+      return cur;
     }).recover(err -> {
       Task cur = active.get(t.taskId());
       if (eventKey != null) abandon(t.taskId(), err);
