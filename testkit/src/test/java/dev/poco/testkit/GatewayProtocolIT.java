@@ -116,6 +116,9 @@ class GatewayProtocolIT {
       assertThat(gw.taskCard(taskId).view().status()).as("nobody could show it yet").isEqualTo("running");
       gw.start(s.poco.vertx);
       assertThat(gw.gatewayId()).isNotEqualTo(first);
+      JsonObject health = Bus.request(s.poco.vertx.eventBus(), Addresses.gatewayHealth(GatewayScenario.PLATFORM),
+          new JsonObject()).await();
+      assertThat(health.getBoolean("listener_ready")).isTrue();
 
       ShownMessage done = gw.awaitTaskStatus(taskId, "completed", 15_000);
       assertThat(done.messageId()).as("the same message, patched").isEqualTo(running.messageId());
@@ -123,6 +126,29 @@ class GatewayProtocolIT {
       assertThat(gw.messages(chat)).as(gw.describe()).hasSize(messages);
       assertThat(gw.renders(RenderRequest.taskKey(taskId)).stream().filter(r -> r.post() && "posted".equals(r.outcome())))
           .hasSize(1);
+    }
+  }
+
+  @Test
+  @DisplayName("the platform refuses the next two renders (500) as the task ends: the must-show states are retried"
+      + " until shown, on the same messages")
+  void refusedRendersRetried() {
+    try (GatewayScenario s = GatewayScenario.start(home, ConfigKeys.STUB_SLOW_SECONDS, "1")) {
+      RecordingGateway gw = s.gw;
+      String chat = s.newProject("refused");
+      String taskId = s.prompt(chat, "SLOW Reply with exactly: SHOWN AT LAST");
+      String key = RenderRequest.taskKey(taskId);
+      gw.awaitTaskStatus(taskId, "running", 10_000);
+      gw.awaitQuiet(key, 200, 5_000);
+      int messages = gw.messages(chat).size();
+      gw.faults().failNextRenders(2);
+
+      ShownMessage card = gw.awaitTaskStatus(taskId, "completed", 15_000);
+      assertThat(card.view().body()).isEqualTo("SHOWN AT LAST");
+      gw.await("the workspace card showing the task completed", () -> gw.workspaceCard(chat),
+          m -> "completed".equals(m.view().status()), 15_000);
+      assertThat(gw.renders().stream().filter(r -> "failed".equals(r.outcome()))).as(gw.describe()).hasSize(2);
+      assertThat(gw.messages(chat)).as(gw.describe()).hasSize(messages);
     }
   }
 
