@@ -114,7 +114,9 @@ final class PlatformChats {
     return new Applied(outcome, m.messageId());
   }
 
-  synchronized ShownMessage post(String chatId, View view) { return add(chatOf(chatId).chatId, null, "reply", null, view); }
+  synchronized ShownMessage post(String chatId, View view) {
+    return add(chatOf(chatId).chatId, null, "reply", null, view);
+  }
 
   synchronized ShownMessage ephemeral(String chatId, String userId, View view) {
     ShownMessage m = new ShownMessage("eph_" + (++nextEphemeral), chatId, userId, "reply", null, view);

@@ -51,6 +51,16 @@ public final class RecordingGateway {
   public record ChatInfo(String chatId, String name, String projectId, boolean dm, Set<String> members,
       boolean dissolved) {}
 
+  /**
+   * A short line the gateway posted as a reply to the prompt when its task card turned waiting or ended (an in-place
+   * card update notifies nobody's phone), mentioning the user who asked.
+   */
+  public record PhoneNotice(String chatId, String replyTo, String mentions, String taskId, String status,
+      String text) {}
+
+  /** Task statuses whose card change must also reach the phone. */
+  private static final Set<String> NOTIFYING = Set.of("waiting_confirmation", "completed", "failed", "cancelled",
+      "interrupted");
   private static final int DEBUG_RING = 200;
   private final String platform;
   private final PlatformChats chats = new PlatformChats();
@@ -59,6 +69,7 @@ public final class RecordingGateway {
   private final List<JsonObject> chatRequests = new ArrayList<>();
   private final Deque<JsonObject> debug = new ArrayDeque<>();
   private final Set<String> sentIntents = new LinkedHashSet<>();
+  private final List<PhoneNotice> notices = new ArrayList<>();
   private final AtomicInteger nextEvent = new AtomicInteger();
   private final AtomicInteger starts = new AtomicInteger();
   /** What each event id delivered, so the platform can deliver it again byte for byte. */
@@ -172,6 +183,7 @@ public final class RecordingGateway {
       msg.fail(404, "no message " + r.messageId() + " in chat " + r.target().chatId());
       return;
     }
+    if (!"stale".equals(done.outcome())) notifyPhone(r);
     JsonObject ack = new RenderAck(in.id, done.messageId(), "stale".equals(done.outcome())).toJson();
     long delay = "posted".equals(done.outcome()) ? faults.postAckDelayMs() : 0;
     if (delay <= 0) {
@@ -185,6 +197,18 @@ public final class RecordingGateway {
       settle(at, done.outcome(), done.messageId(), System.currentTimeMillis());
       msg.reply(ack);
     });
+  }
+
+  /** Once per task and status: a waiting or ended task card also answers the prompt, mentioning its user. */
+  private void notifyPhone(RenderRequest r) {
+    String status = r.view().status();
+    if (r.taskId() == null || status == null || !NOTIFYING.contains(status)) return;
+    String user = r.view().refs().getString("user_id");
+    synchronized (notices) {
+      for (PhoneNotice n : notices) if (n.taskId().equals(r.taskId()) && n.status().equals(status)) return;
+      notices.add(new PhoneNotice(r.target().chatId(), r.target().threadId(), user, r.taskId(), status,
+          "@" + user + " task " + r.taskId() + ": " + status));
+    }
   }
 
   private void settle(int at, String outcome, String ackedId, long ackedAt) {
@@ -257,7 +281,10 @@ public final class RecordingGateway {
   /** Without waiting, for deliveries in flight together; never await it on an event loop. */
   public Future<Interaction> sayAsync(String chatId, String userId, String text, String eventId, boolean slash) {
     String type = chats.isDm(chatId) ? Platforms.CHAT_DM : Platforms.CHAT_GROUP;
-    InboundMessage m = new InboundMessage(platform, chatId, type, userId, text, "um_" + eventId, eventId, null,
+    String messageId = "um_" + eventId;
+    // Feishu: what answers a message in a group belongs under it (the thread id is the prompt's message id)
+    String thread = Platforms.CHAT_GROUP.equals(type) && !slash ? messageId : null;
+    InboundMessage m = new InboundMessage(platform, chatId, type, userId, text, messageId, eventId, thread,
         false, slash);
     note("inbound", new JsonObject().put("message", eventId).put("chat_id", chatId));
     return deliver(eventId, new Delivery(Addresses.ORCHESTRATOR_INBOUND, m.toJson(), chatId, userId, null));
@@ -389,6 +416,13 @@ public final class RecordingGateway {
 
   public List<ReceivedRender> renders(String cardKey) {
     return renders().stream().filter(r -> cardKey.equals(r.cardKey())).toList();
+  }
+
+  /** The replies to prompts that told the phone a task waits or ended, in order. */
+  public List<PhoneNotice> phoneNotices() {
+    synchronized (notices) {
+      return List.copyOf(notices);
+    }
   }
 
   /** Every ChatRequest received (op, project_id, ..., at, gateway_id). */

@@ -66,6 +66,9 @@ class GatewayProtocolIT {
       assertThat(gw.renders(key).stream().filter(ReceivedRender::post).toList()).as("posted once").hasSize(1);
       assertThat(gw.messages(chat)).as(gw.describe()).hasSize(before + 1);
       assertThat(gw.messages(chat).stream().filter(m -> key.equals(m.cardKey())).toList()).hasSize(1);
+      assertThat(gw.phoneNotices()).as("the phone hears once that the task ended, in reply to the prompt")
+          .containsExactly(new RecordingGateway.PhoneNotice(chat, "um_" + i.eventId(), ALICE, i.taskId(), "completed",
+              "@" + ALICE + " task " + i.taskId() + ": completed"));
     }
   }
 
@@ -124,8 +127,8 @@ class GatewayProtocolIT {
       assertThat(done.messageId()).as("the same message, patched").isEqualTo(running.messageId());
       assertThat(done.view().body()).isEqualTo("AFTER THE GAP");
       assertThat(gw.messages(chat)).as(gw.describe()).hasSize(messages);
-      assertThat(gw.renders(RenderRequest.taskKey(taskId)).stream().filter(r -> r.post() && "posted".equals(r.outcome())))
-          .hasSize(1);
+      assertThat(gw.renders(RenderRequest.taskKey(taskId)).stream()
+          .filter(r -> r.post() && "posted".equals(r.outcome()))).hasSize(1);
     }
   }
 
@@ -167,7 +170,9 @@ class GatewayProtocolIT {
       gw.awaitQuiet(RenderRequest.workspaceKey(GatewayScenario.PLATFORM, chat), 400, 10_000);
 
       Map<String, List<Long>> versions = new LinkedHashMap<>();
-      for (ReceivedRender r : gw.renders()) versions.computeIfAbsent(r.cardKey(), k -> new ArrayList<>()).add(r.version());
+      for (ReceivedRender r : gw.renders()) {
+        versions.computeIfAbsent(r.cardKey(), k -> new ArrayList<>()).add(r.version());
+      }
       assertThat(versions).as("cards rendered").containsKeys(RenderRequest.taskKey(a), RenderRequest.taskKey(b));
       versions.forEach((key, list) -> {
         for (int i = 1; i < list.size(); i++) {
