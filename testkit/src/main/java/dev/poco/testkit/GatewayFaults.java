@@ -9,6 +9,7 @@ public final class GatewayFaults {
   private int failRenders;
   private boolean dropRenders;
   private long chatCreateDelayMs;
+  private int loseAcks;
 
   /** The ack of every post (a render without message id) leaves {@code ms} after the message was made; 0: at once. */
   public synchronized GatewayFaults delayPostAcks(long ms) {
@@ -28,6 +29,12 @@ public final class GatewayFaults {
     return this;
   }
 
+  /** The next {@code k} renders are shown on the platform but their acks are lost (never answered). */
+  public synchronized GatewayFaults loseNextAcks(int k) {
+    loseAcks = k;
+    return this;
+  }
+
   /** The next chat create makes its chat at once but answers only after {@code ms} (once). */
   public synchronized GatewayFaults delayNextChatCreate(long ms) {
     chatCreateDelayMs = ms;
@@ -36,12 +43,16 @@ public final class GatewayFaults {
 
   synchronized long postAckDelayMs() { return postAckDelayMs; }
 
-  /** "drop", "fail" or null for a render that goes through; counts a fail down. */
+  /** "drop", "fail", "lose_ack" or null for a render that goes through; counts a fail or a lost ack down. */
   synchronized String nextRender() {
     if (dropRenders) return "drop";
     if (failRenders > 0) {
       failRenders--;
       return "fail";
+    }
+    if (loseAcks > 0) {
+      loseAcks--;
+      return "lose_ack";
     }
     return null;
   }

@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
  * @param address the bus address it came on (shared render address or this instance's own)
  * @param messageId the message id the render named (null: a post)
  * @param outcome posted, patched, reposted (a post of a card already posted: patched), stale, failed (scripted 500),
- *     dropped (scripted, never answered), not_found (patch of an unknown message: 404)
+ *     dropped (scripted, never answered), not_found (patch of an unknown message: 404); ",ack_lost" appended when it
+ *     was shown but its ack was lost (scripted)
  * @param ackedMessageId the message id the ack carried, null when not acked
  * @param receivedAt when it arrived; {@code ackedAt} when the answer left (0: never)
  * @param body the request exactly as received, to replay it

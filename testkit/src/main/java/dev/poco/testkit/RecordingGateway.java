@@ -184,6 +184,10 @@ public final class RecordingGateway {
       return;
     }
     if (!"stale".equals(done.outcome())) notifyPhone(r);
+    if ("lose_ack".equals(fault)) {
+      settle(at, done.outcome() + ",ack_lost", done.messageId(), 0);
+      return; // shown, but the answer never reaches the orchestrator
+    }
     JsonObject ack = new RenderAck(in.id, done.messageId(), "stale".equals(done.outcome())).toJson();
     long delay = "posted".equals(done.outcome()) ? faults.postAckDelayMs() : 0;
     if (delay <= 0) {
@@ -522,7 +526,8 @@ public final class RecordingGateway {
     return await("renders of " + cardKey + " to settle", () -> renders(cardKey), list -> {
       if (list.isEmpty()) return false;
       long last = list.get(list.size() - 1).receivedAt();
-      boolean answered = list.stream().allMatch(r -> r.ackedAt() > 0 || "dropped".equals(r.outcome()));
+      boolean answered = list.stream().allMatch(r -> r.ackedAt() > 0 || "dropped".equals(r.outcome())
+          || String.valueOf(r.outcome()).endsWith("ack_lost"));
       return answered && System.currentTimeMillis() - last >= quietMs;
     }, timeoutMs);
   }

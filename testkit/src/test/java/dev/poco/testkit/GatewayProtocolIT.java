@@ -43,8 +43,8 @@ class GatewayProtocolIT {
   }
 
   @Test
-  @DisplayName("one prompt → exactly one task card message, queued → running → completed, ending with the full result;"
-      + " the prompt's Reply is a toast")
+  @DisplayName("one prompt → exactly one task card message, queued → running → completed, ending with the full"
+      + " result; the prompt's Reply is a toast")
   void onePromptOneCard() {
     try (GatewayScenario s = GatewayScenario.start(home)) {
       RecordingGateway gw = s.gw;
@@ -156,6 +156,28 @@ class GatewayProtocolIT {
   }
 
   @Test
+  @DisplayName("a post's ack is lost (the card is shown, the orchestrator never hears): after the render timeout the"
+      + " post comes again and patches the same message → still one message, in its final state")
+  void lostPostAck() {
+    try (GatewayScenario s = GatewayScenario.start(home)) {
+      RecordingGateway gw = s.gw;
+      String chat = s.newProject("lost-ack");
+      gw.awaitQuiet(RenderRequest.workspaceKey(GatewayScenario.PLATFORM, chat), 300, 5_000);
+      int messages = gw.messages(chat).size();
+      gw.faults().loseNextAcks(1);
+
+      String taskId = s.prompt(chat, "Reply with exactly: SHOWN ONCE");
+      String key = RenderRequest.taskKey(taskId);
+      ShownMessage card = gw.awaitTaskStatus(taskId, "completed", Bus.RENDER_TIMEOUT_MS + 15_000);
+      assertThat(card.view().body()).isEqualTo("SHOWN ONCE");
+      List<ReceivedRender> renders = gw.renders(key);
+      assertThat(renders.get(0).outcome()).as(renders.toString()).isEqualTo("posted,ack_lost");
+      assertThat(renders.stream().filter(r -> "reposted".equals(r.outcome()))).as(renders.toString()).isNotEmpty();
+      assertThat(gw.messages(chat)).as(gw.describe()).hasSize(messages + 1);
+    }
+  }
+
+  @Test
   @DisplayName("versions grow strictly per card in what the gateway receives; an older render replayed is acked stale"
       + " and changes nothing")
   void staleDropped() {
@@ -196,8 +218,8 @@ class GatewayProtocolIT {
   }
 
   @Test
-  @DisplayName("creating a project (DM: hi → New → form) posts exactly one workspace card in its new chat; after three"
-      + " tasks it is still the one workspace message, showing the latest task")
+  @DisplayName("creating a project (DM: hi → New → form) posts exactly one workspace card in its new chat; after"
+      + " three tasks it is still the one workspace message, showing the latest task")
   void oneWorkspaceCard() {
     try (GatewayScenario s = GatewayScenario.start(home)) {
       RecordingGateway gw = s.gw;
