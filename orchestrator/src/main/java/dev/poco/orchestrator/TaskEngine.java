@@ -141,7 +141,10 @@ final class TaskEngine {
     return saved.map(v -> {
       unsaved.remove(t.taskId());
       summarizePrompt(t.taskId());
-      return active.getOrDefault(t.taskId(), t);
+      Task cur = active.getOrDefault(t.taskId(), t);
+      // A task that waits in the queue shows its card now (Queued, Stop, Steer): a started one already did.
+      if (cur.status() == QUEUED) cards.task(cur, ahead(cur), true);
+      return cur;
     }).recover(err -> {
       unsaved.remove(t.taskId());
       Task cur = active.get(t.taskId());
