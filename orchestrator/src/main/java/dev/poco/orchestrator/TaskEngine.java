@@ -729,10 +729,18 @@ final class TaskEngine {
     if (ws != null) ws.forEach(p -> p.tryComplete(t));
   }
 
-  /** Applies a change in memory (stamping updated_at) and, for a state change, shows it on the cards. */
+  /**
+   * Applies a change in memory (stamping updated_at) and, for a state change, shows it on the cards. A change of
+   * state the {@link Transitions} table does not allow (an ended task's above all) is logged and refused: the task
+   * stays as it was and that is returned.
+   */
   private Task change(Task.Builder b, boolean stateChange) {
     Task t = b.updatedAt(System.currentTimeMillis()).build();
     Task before = active.get(t.taskId());
+    if (before != null && !Transitions.allowed(before.status(), t.status())) {
+      log.warn("task {}: refused the change {} -> {}", t.taskId(), before.status().wire(), t.status().wire());
+      return before;
+    }
     if (t.status().terminal() && (before == null || !before.status().terminal())) meters.ended(t.status());
     put(t);
     if (stateChange) {
