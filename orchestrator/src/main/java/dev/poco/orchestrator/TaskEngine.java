@@ -67,7 +67,7 @@ final class TaskEngine {
   private final Projects projects;
   private final RunnerRegistry runners;
   private final Settings settings;
-  private final Cards cards;
+  private final TaskListener listener;
 
   /** Tasks not yet terminal, plus terminal ones until their final state is durable. */
   private final TaskMeters meters;
@@ -96,14 +96,14 @@ final class TaskEngine {
       OUTPUT_BACKLOG_HARD_CHARS);
 
   TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
-      Cards cards, TaskMeters meters) {
+      TaskListener listener, TaskMeters meters) {
     this.meters = meters;
     this.vertx = vertx;
     this.store = store;
     this.projects = projects;
     this.runners = runners;
     this.settings = settings;
-    this.cards = cards;
+    this.listener = listener;
   }
 
   // ---- intake ----
@@ -168,7 +168,7 @@ final class TaskEngine {
     if (latest.get(t.projectId()) != null && id.equals(latest.get(t.projectId()).taskId())) latest.remove(t.projectId());
     Task gone = t.toBuilder().status(CANCELLED).error("PoCo could not store this task (" + err.getMessage()
         + "); it was not run. It is created when the message is delivered again.").build();
-    cards.task(gone, 0, true);
+    listener.taskChanged(gone, 0);
     wake(gone);
     log.warn("task {} was not stored ({}): dropped, for its event's redelivery", id, err.getMessage());
     if (freedSlot) pumpWaiting();
@@ -497,12 +497,12 @@ final class TaskEngine {
       case TaskEvent.DELTA -> {
         change(withOutput(t, e.text()), false);
         dirty.add(t.taskId());
-        cards.task(active.get(t.taskId()), 0, false);
+        listener.outputAdded(active.get(t.taskId()));
       }
       case TaskEvent.ACTIVITY -> {
         change(withOutput(t, "\n▸ " + e.text() + "\n"), false);
         dirty.add(t.taskId());
-        cards.task(active.get(t.taskId()), 0, false);
+        listener.outputAdded(active.get(t.taskId()));
       }
       case TaskEvent.APPROVAL -> {
         Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(e.data()), true);
@@ -730,9 +730,9 @@ final class TaskEngine {
   }
 
   /**
-   * Applies a change in memory (stamping updated_at) and, for a state change, shows it on the cards. A change of
-   * state the {@link Transitions} table does not allow (an ended task's above all) is logged and refused: the task
-   * stays as it was and that is returned.
+   * Applies a change in memory (stamping updated_at) and, for a state change, tells the listener (the cards). A
+   * change of state the {@link Transitions} table does not allow (an ended task's above all) is logged and refused:
+   * the task stays as it was and that is returned.
    */
   private Task change(Task.Builder b, boolean stateChange) {
     Task t = b.updatedAt(System.currentTimeMillis()).build();
@@ -744,9 +744,9 @@ final class TaskEngine {
     if (t.status().terminal() && (before == null || !before.status().terminal())) meters.ended(t.status());
     put(t);
     if (stateChange) {
-      cards.task(t, ahead(t), true);
+      listener.taskChanged(t, ahead(t));
       Project p = projects.get(t.projectId());
-      if (p != null) cards.workspace(p, t);
+      if (p != null) listener.workspaceChanged(p, t);
     }
     return t;
   }
@@ -790,7 +790,7 @@ final class TaskEngine {
   }
 
   /** The project's workspace card(s), after a change of its settings. */
-  void showWorkspace(Project p) { cards.workspace(p, latest.get(p.projectId())); }
+  void showWorkspace(Project p) { listener.workspaceChanged(p, latest.get(p.projectId())); }
 
   /**
    * Renders again the card of every unfinished task from {@code platform} (null: every platform): after a restart of
@@ -799,7 +799,7 @@ final class TaskEngine {
   void showUnfinished(String platform) {
     for (Task t : new ArrayList<>(active.values())) {
       if (t.status().terminal() || t.originPlatform() == null) continue;
-      if (platform == null || platform.equals(t.originPlatform())) cards.task(t, ahead(t), true);
+      if (platform == null || platform.equals(t.originPlatform())) listener.taskChanged(t, ahead(t));
     }
   }
 
