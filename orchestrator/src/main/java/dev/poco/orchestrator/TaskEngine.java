@@ -57,11 +57,6 @@ final class TaskEngine {
   static final long OUTPUT_BACKLOG_SOFT_CHARS = 4L * 1024 * 1024;
   static final long OUTPUT_BACKLOG_HARD_CHARS = 12L * 1024 * 1024;
 
-  private static final class Lane {
-    String activeId;
-    final ArrayDeque<String> queue = new ArrayDeque<>();
-  }
-
   private final Vertx vertx;
   private final StoreClient store;
   private final Projects projects;
@@ -72,15 +67,11 @@ final class TaskEngine {
   /** Tasks not yet terminal, plus terminal ones until their final state is durable. */
   private final TaskMeters meters;
   private final Map<String, Task> active = new HashMap<>();
-  private final Map<String, Lane> lanes = new HashMap<>();
-  /** Projects whose next task waits for a runner slot, longest-waiting first: a freed slot goes to the head. */
-  private final Set<String> waitingForSlot = new LinkedHashSet<>();
+  private final Lanes lanes = new Lanes();
   private final Map<String, SeqGate> gates = new HashMap<>();
   private final Set<String> confirmed = new HashSet<>();
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, List<Promise<Task>>> waiters = new HashMap<>();
-  private final Map<String, String> placement = new HashMap<>();
-  private final Map<String, Integer> load = new HashMap<>();
   /** Tasks found running after a restart, until their runner says whether it still holds them. */
   private final Set<String> recovering = new HashSet<>();
   private final Map<String, Task> latest = new HashMap<>();
@@ -127,7 +118,7 @@ final class TaskEngine {
         .backend(ws.backend()).workdir(workdir).origin(target, userId).createdAt(now).updatedAt(now).build();
     put(t);
     if (eventKey != null) eventKeys.put(t.taskId(), eventKey);
-    lane(p.projectId()).queue.add(t.taskId());
+    lanes.lane(p.projectId()).queue.add(t.taskId());
     pump(p.projectId());
     // Durable before the reply. When the task started at once, its one write is the running state.
     Future<Void> saved = firstSave.remove(t.taskId());
@@ -156,12 +147,8 @@ final class TaskEngine {
     eventKeys.remove(id);
     Task t = active.get(id);
     if (t == null || t.status().terminal()) return;
-    Lane lane = lanes.get(t.projectId());
-    if (lane != null) {
-      if (id.equals(lane.activeId)) lane.activeId = null;
-      else lane.queue.remove(id);
-    }
-    boolean freedSlot = placement.containsKey(id);
+    lanes.leave(t.projectId(), id);
+    boolean freedSlot = lanes.placed(id);
     confirmed.remove(id);
     recovering.remove(id);
     forget(id);
@@ -257,23 +244,14 @@ final class TaskEngine {
   }
 
   /** How many tasks wait before this one in its project's lane. */
-  int ahead(Task t) {
-    Lane lane = lanes.get(t.projectId());
-    if (lane == null || t.status() != QUEUED) return 0;
-    int i = 0;
-    for (String id : lane.queue) {
-      if (id.equals(t.taskId())) break;
-      i++;
-    }
-    return i + (lane.activeId != null ? 1 : 0);
-  }
+  int ahead(Task t) { return lanes.ahead(t); }
 
   // ---- dispatch ----
 
   private void pump(String projectId) {
-    Lane lane = lanes.get(projectId);
+    Lanes.Lane lane = lanes.get(projectId);
     if (lane == null || lane.activeId != null || lane.queue.isEmpty()) {
-      waitingForSlot.remove(projectId);
+      lanes.stopWaiting(projectId);
       return;
     }
     String id = lane.queue.peek();
@@ -286,8 +264,7 @@ final class TaskEngine {
       return;
     }
     if (isConfirm(t.prompt()) && !confirmed.contains(id)) {
-      lane.queue.poll();
-      lane.activeId = id;
+      lane.activateHead();
       JsonObject ask = new JsonObject().put("kind", "checkpoint").put("title", "Confirm before the agent runs")
           .put("detail", "> " + TaskText.summary(stripConfirm(t.prompt()))).put("options", new JsonArray().add("approve").add("reject"));
       Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
@@ -295,21 +272,19 @@ final class TaskEngine {
       return;
     }
     long now = System.currentTimeMillis();
-    RunnerRegistry.Placement placed = runners.place(t.backend(), t.workdir(), p.runnerId(), load,
+    RunnerRegistry.Placement placed = runners.place(t.backend(), t.workdir(), p.runnerId(), lanes.load(),
         projects.pinnedPerRunner(), now);
     if (placed.refusal() != null) {
-      lane.queue.poll();
-      lane.activeId = id;
+      lane.activateHead();
       finish(t, FAILED, null, placed.refusal());
       return;
     }
     if (placed.runner() == null) { // no live runner or no free slot yet: a freed slot or a heartbeat pumps again
-      waitingForSlot.add(projectId);
+      lanes.waitForSlot(projectId);
       return;
     }
-    waitingForSlot.remove(projectId);
-    lane.queue.poll();
-    lane.activeId = id;
+    lanes.stopWaiting(projectId);
+    lane.activateHead();
     launch(t, p, placed.runner(), now);
   }
 
@@ -334,7 +309,7 @@ final class TaskEngine {
     Task.Builder b = note == null ? t.toBuilder() : withOutput(t, note + "\n\n");
     Task running = change(b.status(RUNNING).runnerId(runner.runnerId()).workdir(workdir)
         .sessionId(sessionId).approval(null).startedAt(now), true);
-    place(t.taskId(), runner.runnerId());
+    lanes.place(t.taskId(), runner.runnerId());
     gates.put(t.taskId(), new SeqGate());
     if (!runner.runnerId().equals(p.runnerId())) {
       projects.pin(p, runner.runnerId()).onFailure(err -> log.warn("pin {}: {}", p.projectId(), err.getMessage()));
@@ -378,10 +353,8 @@ final class TaskEngine {
     }
     // The runner was unreachable or full: back to the head of the queue, tried again shortly.
     log.warn("runner {} did not take task {}: {}", cur.runnerId(), taskId, err.getMessage());
-    unplace(taskId);
-    Lane lane = lane(cur.projectId());
-    if (taskId.equals(lane.activeId)) lane.activeId = null;
-    lane.queue.addFirst(taskId);
+    lanes.unplace(taskId);
+    lanes.toFront(cur.projectId(), taskId);
     Task back = change(cur.toBuilder().status(QUEUED).runnerId(null), true);
     store.saveTask(back).onFailure(e -> dirty.add(taskId));
     vertx.setTimer(1_000, x -> pump(cur.projectId()));
@@ -416,11 +389,9 @@ final class TaskEngine {
   private void requeue(Task t, String note) {
     String id = t.taskId();
     log.info("task {} never reached runner {}: queued again", id, t.runnerId());
-    unplace(id);
+    lanes.unplace(id);
     gates.remove(id);
-    Lane lane = lane(t.projectId());
-    if (id.equals(lane.activeId)) lane.activeId = null;
-    lane.queue.addFirst(id);
+    lanes.toFront(t.projectId(), id);
     if (isConfirm(t.prompt())) confirmed.add(id); // it ran, so its checkpoint was approved already
     Task back = change(withOutput(t, note + "\n\n").status(QUEUED).runnerId(null).startedAt(0), true);
     store.saveTask(back).onFailure(e -> dirty.add(id));
@@ -428,20 +399,20 @@ final class TaskEngine {
 
   void pumpAll() {
     pumpWaiting();
-    for (String projectId : new ArrayList<>(lanes.keySet())) pump(projectId);
+    for (String projectId : lanes.projects()) pump(projectId);
   }
 
   /** Offers free runner slots to the projects waiting for one, in the order they started waiting. */
   private void pumpWaiting() {
-    if (waitingForSlot.isEmpty()) return;
-    for (String projectId : new ArrayList<>(waitingForSlot)) pump(projectId);
+    if (!lanes.anyWaiting()) return;
+    for (String projectId : lanes.waitingForSlot()) pump(projectId);
   }
 
   /** Interrupts tasks whose runner stopped beating, and recovered tasks nobody claimed in time. */
   void checkRunners(boolean graceOver) {
     long now = System.currentTimeMillis();
     for (Task t : new ArrayList<>(active.values())) {
-      if (!t.status().active() || t.runnerId() == null || !placement.containsKey(t.taskId())) continue;
+      if (!t.status().active() || t.runnerId() == null || !lanes.placed(t.taskId())) continue;
       boolean claimed = !recovering.contains(t.taskId());
       if (runners.alive(t.runnerId(), now) == null && (claimed || graceOver)) {
         recovering.remove(t.taskId());
@@ -536,9 +507,7 @@ final class TaskEngine {
     return waiting(taskId).compose(t -> {
       if (isCheckpoint(t)) {
         confirmed.add(taskId);
-        Lane lane = lane(t.projectId());
-        if (taskId.equals(lane.activeId)) lane.activeId = null;
-        lane.queue.addFirst(taskId);
+        lanes.toFront(t.projectId(), taskId);
         Task queued = change(t.toBuilder().status(QUEUED).approval(null), false);
         store.saveTask(queued).onFailure(err -> dirty.add(taskId));
         pump(t.projectId());
@@ -594,8 +563,8 @@ final class TaskEngine {
    * it (Codex turn/steer). Null when no turn is running: the caller then runs it as a task.
    */
   Future<Task> steer(String projectId, String text) {
-    Lane lane = lanes.get(projectId);
-    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    String activeId = lanes.activeId(projectId);
+    Task t = activeId == null ? null : active.get(activeId);
     if (t == null || t.status() != RUNNING || t.runnerId() == null) return Future.succeededFuture(null);
     return control(t, new TaskControl(t.taskId(), TaskControl.STEER, text)).map(v -> {
       Task cur = active.getOrDefault(t.taskId(), t);
@@ -605,8 +574,8 @@ final class TaskEngine {
 
   /** Stops the project's active task; queued ones go on. Null when nothing was active. */
   Future<Task> stopProject(String projectId) {
-    Lane lane = lanes.get(projectId);
-    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    String activeId = lanes.activeId(projectId);
+    Task t = activeId == null ? null : active.get(activeId);
     return t == null ? Future.succeededFuture(null) : stop(t);
   }
 
@@ -642,8 +611,7 @@ final class TaskEngine {
 
   /** Forgets a deleted project's tasks, cancelling its running one on its runner. */
   void dropProject(String projectId) {
-    Lane lane = lanes.remove(projectId);
-    waitingForSlot.remove(projectId);
+    Lanes.Lane lane = lanes.remove(projectId);
     latest.remove(projectId);
     for (Task t : new ArrayList<>(active.values())) {
       if (!projectId.equals(t.projectId())) continue;
@@ -664,16 +632,12 @@ final class TaskEngine {
     long now = System.currentTimeMillis();
     Task done = change(t.toBuilder().status(status).result(result).error(error).approval(null).finishedAt(now), true);
     String id = t.taskId();
-    boolean freedSlot = unplace(id);
+    boolean freedSlot = lanes.unplace(id);
     gates.remove(id);
     recovering.remove(id);
     confirmed.remove(id);
     dirty.remove(id);
-    Lane lane = lanes.get(t.projectId());
-    if (lane != null) {
-      if (id.equals(lane.activeId)) lane.activeId = null;
-      else lane.queue.remove(id);
-    }
+    lanes.leave(t.projectId(), id);
     Promise<Void> stored = Promise.promise();
     finalSaves.put(id, stored.future());
     stored.future().onComplete(x -> finalSaves.remove(id, stored.future()));
@@ -720,7 +684,7 @@ final class TaskEngine {
     outputs.remove(id);
     active.remove(id);
     gates.remove(id);
-    unplace(id);
+    lanes.unplace(id);
     dirty.remove(id);
   }
 
@@ -816,14 +780,14 @@ final class TaskEngine {
         Task t = list.get(i);
         if (projects.get(t.projectId()) == null) continue;
         put(t);
-        Lane lane = lane(t.projectId());
+        Lanes.Lane lane = lanes.lane(t.projectId());
         if (t.status() == QUEUED) {
           lane.queue.add(t.taskId());
         } else if (isCheckpoint(t)) {
           lane.activeId = t.taskId();
         } else if (t.runnerId() != null) {
           lane.activeId = t.taskId();
-          place(t.taskId(), t.runnerId());
+          lanes.place(t.taskId(), t.runnerId());
           recovering.add(t.taskId());
           gates.put(t.taskId(), SeqGate.resumed());
         } else {
@@ -852,27 +816,10 @@ final class TaskEngine {
   }
 
   /** Tasks waiting behind each project's active one. */
-  Map<String, Integer> queueDepths() {
-    Map<String, Integer> depths = new HashMap<>();
-    lanes.forEach((project, lane) -> depths.put(project, lane.queue.size()));
-    return depths;
-  }
+  Map<String, Integer> queueDepths() { return lanes.queueDepths(); }
 
   void refreshMeters() {
     meters.refresh(statusCounts(), queueDepths());
-  }
-
-  private Lane lane(String projectId) { return lanes.computeIfAbsent(projectId, k -> new Lane()); }
-
-  private void place(String taskId, String runnerId) {
-    if (placement.put(taskId, runnerId) == null) load.merge(runnerId, 1, Integer::sum);
-  }
-
-  /** Frees the runner slot a task held; true when it held one. */
-  private boolean unplace(String taskId) {
-    String r = placement.remove(taskId);
-    if (r != null) load.merge(r, -1, Integer::sum);
-    return r != null;
   }
 
   private static boolean isCheckpoint(Task t) {
@@ -898,7 +845,7 @@ final class TaskEngine {
    */
   Future<Task> steerQueued(String taskId) {
     Task t = active.get(taskId);
-    Lane lane = t == null ? null : lanes.get(t.projectId());
+    Lanes.Lane lane = t == null ? null : lanes.get(t.projectId());
     if (t == null || t.status() != QUEUED || lane == null || !lane.queue.contains(taskId)) {
       return Future.failedFuture(Bus.error(Failures.CONFLICT, "Only a queued task can be sent into the running turn."));
     }
@@ -934,7 +881,7 @@ final class TaskEngine {
   /** Puts a queued task held out of its lane back at its place in {@code order} (the queue as it was), if still queued. */
   private void requeueAt(String taskId, List<String> order) {
     Task t = active.get(taskId);
-    Lane lane = t == null ? null : lanes.get(t.projectId());
+    Lanes.Lane lane = t == null ? null : lanes.get(t.projectId());
     if (t == null || t.status() != QUEUED || lane == null || lane.queue.contains(taskId)) return;
     List<String> now = new ArrayList<>(lane.queue);
     ArrayDeque<String> rebuilt = new ArrayDeque<>();
@@ -947,8 +894,8 @@ final class TaskEngine {
 
   /** True when the project's active task is a running turn (one a steer could reach). */
   boolean turnRunning(String projectId) {
-    Lane lane = lanes.get(projectId);
-    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    String activeId = lanes.activeId(projectId);
+    Task t = activeId == null ? null : active.get(activeId);
     return t != null && t.status() == RUNNING && t.runnerId() != null;
   }
 }
