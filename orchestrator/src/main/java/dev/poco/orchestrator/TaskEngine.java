@@ -70,17 +70,11 @@ final class TaskEngine {
   private final Lanes lanes = new Lanes();
   private final Map<String, SeqGate> gates = new HashMap<>();
   private final Set<String> confirmed = new HashSet<>();
-  private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, List<Promise<Task>>> waiters = new HashMap<>();
   /** Tasks found running after a restart, until their runner says whether it still holds them. */
   private final Set<String> recovering = new HashSet<>();
   private final Map<String, Task> latest = new HashMap<>();
-  /** The write that made a task's newest state durable, taken by submit so its reply waits for it. */
-  private final Map<String, Future<Void>> firstSave = new HashMap<>();
-  /** The platform event a new task came from, marked in the store by the task's first save (same transaction). */
-  private final Map<String, String> eventKeys = new HashMap<>();
-  /** Final states being written: a runner's FINISHED is acknowledged once its task's is durable. */
-  private final Map<String, Future<Void>> finalSaves = new HashMap<>();
+  private final TaskSaves saves;
   /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
   private final Map<String, TaskOutput> outputs = new HashMap<>();
   private final TaskOutput.Backlog backlog = new TaskOutput.Backlog(OUTPUT_BACKLOG_SOFT_CHARS,
@@ -95,6 +89,7 @@ final class TaskEngine {
     this.runners = runners;
     this.settings = settings;
     this.listener = listener;
+    this.saves = new TaskSaves(vertx, store, active::get);
   }
 
   // ---- intake ----
@@ -117,12 +112,12 @@ final class TaskEngine {
     Task t = new Task.Builder().taskId(Ids.task()).projectId(p.projectId()).prompt(prompt).status(QUEUED)
         .backend(ws.backend()).workdir(workdir).origin(target, userId).createdAt(now).updatedAt(now).build();
     put(t);
-    if (eventKey != null) eventKeys.put(t.taskId(), eventKey);
+    saves.markEvent(t.taskId(), eventKey);
     lanes.lane(p.projectId()).queue.add(t.taskId());
     pump(p.projectId());
     // Durable before the reply. When the task started at once, its one write is the running state.
-    Future<Void> saved = firstSave.remove(t.taskId());
-    if (saved == null) saved = saveFirst(active.get(t.taskId()));
+    Future<Void> saved = saves.takeFirst(t.taskId());
+    if (saved == null) saved = saves.saveFirst(active.get(t.taskId()));
     return saved.map(v -> {
       summarizePrompt(t.taskId());
       return active.getOrDefault(t.taskId(), t);
@@ -134,17 +129,12 @@ final class TaskEngine {
     });
   }
 
-  /** A task's first write, carrying the event it came from when there is one. */
-  private Future<Void> saveFirst(Task t) {
-    return store.saveTask(t, eventKeys.remove(t.taskId()));
-  }
-
   /**
    * Drops a new task whose first save failed: nothing of it was stored (the save and its event mark stand or fall
    * together), so the platform's redelivery of its event creates it again. Its card says so; its lane goes on.
    */
   private void abandon(String id, Throwable err) {
-    eventKeys.remove(id);
+    saves.dropEvent(id);
     Task t = active.get(id);
     if (t == null || t.status().terminal()) return;
     lanes.leave(t.projectId(), id);
@@ -268,7 +258,7 @@ final class TaskEngine {
       JsonObject ask = new JsonObject().put("kind", "checkpoint").put("title", "Confirm before the agent runs")
           .put("detail", "> " + TaskText.summary(stripConfirm(t.prompt()))).put("options", new JsonArray().add("approve").add("reject"));
       Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
-      firstSave.put(id, saveFirst(waiting).onFailure(err -> dirty.add(id)));
+      saves.holdFirst(id, saves.saveFirst(waiting).onFailure(err -> saves.markDirty(id)));
       return;
     }
     long now = System.currentTimeMillis();
@@ -314,9 +304,9 @@ final class TaskEngine {
     if (!runner.runnerId().equals(p.runnerId())) {
       projects.pin(p, runner.runnerId()).onFailure(err -> log.warn("pin {}: {}", p.projectId(), err.getMessage()));
     }
-    boolean fromEvent = eventKeys.containsKey(t.taskId());
-    Future<Void> saved = saveFirst(running);
-    firstSave.put(t.taskId(), saved);
+    boolean fromEvent = saves.fromEvent(t.taskId());
+    Future<Void> saved = saves.saveFirst(running);
+    saves.holdFirst(t.taskId(), saved);
     String session = sessionId;
     saved
         .compose(v -> wholePrompt(t) ? Future.succeededFuture(t.prompt()) : store.task(t.taskId()).map(Task::prompt))
@@ -356,7 +346,7 @@ final class TaskEngine {
     lanes.unplace(taskId);
     lanes.toFront(cur.projectId(), taskId);
     Task back = change(cur.toBuilder().status(QUEUED).runnerId(null), true);
-    store.saveTask(back).onFailure(e -> dirty.add(taskId));
+    saves.save(back);
     vertx.setTimer(1_000, x -> pump(cur.projectId()));
   }
 
@@ -394,7 +384,7 @@ final class TaskEngine {
     lanes.toFront(t.projectId(), id);
     if (isConfirm(t.prompt())) confirmed.add(id); // it ran, so its checkpoint was approved already
     Task back = change(withOutput(t, note + "\n\n").status(QUEUED).runnerId(null).startedAt(0), true);
-    store.saveTask(back).onFailure(e -> dirty.add(id));
+    saves.save(back);
   }
 
   void pumpAll() {
@@ -433,19 +423,14 @@ final class TaskEngine {
     Task t = active.get(e.taskId());
     if (t == null || t.status().terminal()) {
       log.debug("late event {} for task {}", e.type(), e.taskId());
-      return finalSave(e.taskId());
+      return saves.finalSave(e.taskId());
     }
     if (recovering.remove(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
     SeqGate gate = gates.computeIfAbsent(e.taskId(), k -> SeqGate.resumed());
     for (TaskEvent ev : gate.accept(e)) apply(ev);
-    if (TaskEvent.FINISHED.equals(e.type())) return finalSave(e.taskId());
+    if (TaskEvent.FINISHED.equals(e.type())) return saves.finalSave(e.taskId());
     // A runner's DELTA is answered once the store has room: that is how a fast agent is slowed to the store's pace.
     return TaskEvent.DELTA.equals(e.type()) ? backlog.room() : Future.succeededFuture();
-  }
-
-  private Future<Void> finalSave(String taskId) {
-    Future<Void> f = finalSaves.get(taskId);
-    return f != null ? f : Future.succeededFuture();
   }
 
   private void apply(TaskEvent e) {
@@ -458,7 +443,7 @@ final class TaskEngine {
         if (sid == null || sid.equals(t.sessionId())) return; // resumed as asked: already stored
         Task withSession = change(t.toBuilder().sessionId(sid), false);
         // Persisted at once, so a crash in the first turn still lets the next prompt continue it.
-        store.saveTask(withSession).onFailure(err -> dirty.add(t.taskId()));
+        saves.save(withSession);
         Project p = projects.get(t.projectId());
         if (p != null) {
           projects.saveSession(p, new AgentSession(p.projectId(), t.backend(), sid, t.workdir(), t.runnerId(),
@@ -467,30 +452,30 @@ final class TaskEngine {
       }
       case TaskEvent.DELTA -> {
         change(withOutput(t, e.text()), false);
-        dirty.add(t.taskId());
+        saves.markDirty(t.taskId());
         listener.outputAdded(active.get(t.taskId()));
       }
       case TaskEvent.ACTIVITY -> {
         change(withOutput(t, "\n▸ " + e.text() + "\n"), false);
-        dirty.add(t.taskId());
+        saves.markDirty(t.taskId());
         listener.outputAdded(active.get(t.taskId()));
       }
       case TaskEvent.APPROVAL -> {
         Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(e.data()), true);
-        store.saveTask(waiting).onFailure(err -> dirty.add(t.taskId()));
+        saves.save(waiting);
       }
       case TaskEvent.RESUMED -> {
         if (t.status() != WAITING_CONFIRMATION || isCheckpoint(t)) return;
         Task running = change(t.toBuilder().status(RUNNING).approval(null), true);
-        store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
+        saves.save(running);
       }
       case TaskEvent.DIFF -> {
         change(t.toBuilder().diff(e.data()), false);
-        dirty.add(t.taskId());
+        saves.markDirty(t.taskId());
       }
       case TaskEvent.USAGE -> {
         change(t.toBuilder().usage(e.data()), false);
-        dirty.add(t.taskId());
+        saves.markDirty(t.taskId());
       }
       case TaskEvent.FINISHED -> {
         TaskStatus status = TaskStatus.of(e.data().getString("status", "failed"));
@@ -509,7 +494,7 @@ final class TaskEngine {
         confirmed.add(taskId);
         lanes.toFront(t.projectId(), taskId);
         Task queued = change(t.toBuilder().status(QUEUED).approval(null), false);
-        store.saveTask(queued).onFailure(err -> dirty.add(taskId));
+        saves.save(queued);
         pump(t.projectId());
         return Future.succeededFuture(active.get(taskId));
       }
@@ -532,14 +517,14 @@ final class TaskEngine {
   private Future<Task> answerAgent(Task t, String action) {
     JsonObject asked = t.approval();
     Task running = change(t.toBuilder().status(RUNNING).approval(null), true);
-    store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
+    saves.save(running);
     return control(t, new TaskControl(t.taskId(), action, null))
         .map(v -> active.getOrDefault(t.taskId(), running))
         .recover(err -> {
           Task cur = active.get(t.taskId());
           if (cur != null && cur.status() == RUNNING && cur.approval() == null) {
             Task back = change(cur.toBuilder().status(WAITING_CONFIRMATION).approval(asked), true);
-            store.saveTask(back).onFailure(e -> dirty.add(t.taskId()));
+            saves.save(back);
           }
           return Future.failedFuture(err);
         });
@@ -636,16 +621,13 @@ final class TaskEngine {
     gates.remove(id);
     recovering.remove(id);
     confirmed.remove(id);
-    dirty.remove(id);
     lanes.leave(t.projectId(), id);
-    Promise<Void> stored = Promise.promise();
-    finalSaves.put(id, stored.future());
-    stored.future().onComplete(x -> finalSaves.remove(id, stored.future()));
+    Promise<Void> stored = saves.finalStarted(id);
     // The whole output is stored before the final state, so a reader woken by it reads every piece. Pieces
     // the store refused only count as dropped: the task ends either way.
     TaskOutput out = outputs.get(id);
     if (out == null) {
-      persistFinal(done, stored);
+      saves.persistFinal(done, stored, this::finalStored);
     } else {
       out.close().onComplete(x -> {
         Task cur = active.get(id);
@@ -653,7 +635,7 @@ final class TaskEngine {
           cur = done.toBuilder().outputDropped(out.dropped()).build();
           put(cur);
         }
-        persistFinal(cur == null || !cur.status().terminal() ? done : cur, stored);
+        saves.persistFinal(cur == null || !cur.status().terminal() ? done : cur, stored, this::finalStored);
       });
     }
     // The slot goes to whoever waited longest, then to this project's own next task (fair across chats).
@@ -662,30 +644,18 @@ final class TaskEngine {
     return done;
   }
 
-  /** Writes a final state until it sticks; {@code stored} completes then, or when a newer state replaced it. */
-  private void persistFinal(Task done, Promise<Void> stored) {
-    store.saveTask(done).onComplete(ar -> {
-      if (ar.failed()) {
-        log.warn("could not store the final state of {} ({}); retrying", done.taskId(), ar.cause().getMessage());
-        vertx.setTimer(1_000, x -> {
-          if (active.get(done.taskId()) == done) persistFinal(done, stored);
-          else stored.tryComplete();
-        });
-        return;
-      }
-      if (active.get(done.taskId()) == done) forget(done.taskId());
-      wake(done);
-      stored.tryComplete();
-    });
+  /** A final state is durable: the task is forgotten unless a newer state replaced it, and its waiters woken. */
+  private void finalStored(Task done) {
+    if (active.get(done.taskId()) == done) forget(done.taskId());
+    wake(done);
   }
 
   private void forget(String id) {
-    firstSave.remove(id);
+    saves.forget(id);
     outputs.remove(id);
     active.remove(id);
     gates.remove(id);
     lanes.unplace(id);
-    dirty.remove(id);
   }
 
   private void wake(Task t) {
@@ -733,13 +703,7 @@ final class TaskEngine {
   /** Writes live output of running tasks; called on a timer so output costs one write per task per tick. */
   void flushDirty() {
     for (TaskOutput out : outputs.values()) out.flush();
-    if (dirty.isEmpty()) return;
-    List<String> ids = new ArrayList<>(dirty);
-    dirty.clear();
-    for (String id : ids) {
-      Task t = active.get(id);
-      if (t != null && !t.status().terminal()) store.saveTask(t).onFailure(err -> dirty.add(id));
-    }
+    saves.flushDirty();
   }
 
   /** Task card message id reported by a gateway: stored at once so later updates patch the same card. */
