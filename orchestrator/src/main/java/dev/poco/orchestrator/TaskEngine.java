@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,15 +43,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The task state machine. Each project has one lane: at most one active task (running or waiting
- * for confirmation) and a FIFO queue behind it. Every state change is written to the store before
- * the next step depends on it; live output is written at a bounded rate. All of it runs on the
+ * The task state machine, and the façade the rest of the orchestrator calls. Each project has one lane: at most one
+ * active task (running or waiting for confirmation) and a FIFO queue behind it ({@link Lanes}). Every state change
+ * follows the {@link Transitions} table and is written to the store before the next step depends on it
+ * ({@link TaskSaves}); live output is written at a bounded rate ({@link TaskOutput}); what a restart left is loaded
+ * by {@link TaskRecovery}; the cards hear of changes through a {@link TaskListener}. All of it runs on the
  * orchestrator's event loop, so no locks.
  */
 final class TaskEngine {
   private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
   private static final String CONFIRM_PREFIX = "confirm:";
-  private static final long CLOCK_MARGIN_MS = 1_000;
   /** Output characters waiting for the store, across all tasks, before runners wait, and before more is dropped. */
   static final long OUTPUT_BACKLOG_SOFT_CHARS = 4L * 1024 * 1024;
   static final long OUTPUT_BACKLOG_HARD_CHARS = 12L * 1024 * 1024;
@@ -63,18 +63,19 @@ final class TaskEngine {
   private final RunnerRegistry runners;
   private final Settings settings;
   private final TaskListener listener;
+  private final TaskMeters meters;
 
   /** Tasks not yet terminal, plus terminal ones until their final state is durable. */
-  private final TaskMeters meters;
   private final Map<String, Task> active = new HashMap<>();
+  /** Each project's newest task, as its workspace card shows it. */
+  private final Map<String, Task> latest = new HashMap<>();
   private final Lanes lanes = new Lanes();
+  private final TaskSaves saves;
+  private final TaskRecovery recovery;
   private final Map<String, SeqGate> gates = new HashMap<>();
+  /** Checkpoint tasks approved, which may now run. */
   private final Set<String> confirmed = new HashSet<>();
   private final Map<String, List<Promise<Task>>> waiters = new HashMap<>();
-  /** Tasks found running after a restart, until their runner says whether it still holds them. */
-  private final Set<String> recovering = new HashSet<>();
-  private final Map<String, Task> latest = new HashMap<>();
-  private final TaskSaves saves;
   /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
   private final Map<String, TaskOutput> outputs = new HashMap<>();
   private final TaskOutput.Backlog backlog = new TaskOutput.Backlog(OUTPUT_BACKLOG_SOFT_CHARS,
@@ -90,6 +91,19 @@ final class TaskEngine {
     this.settings = settings;
     this.listener = listener;
     this.saves = new TaskSaves(vertx, store, active::get);
+    this.recovery = new TaskRecovery(store, projects, lanes, runners, new TaskRecovery.Host() {
+      @Override public void load(Task t) { put(t); }
+
+      @Override public Task live(String taskId) { return active.get(taskId); }
+
+      @Override public List<Task> liveTasks() { return new ArrayList<>(active.values()); }
+
+      @Override public void resumeEvents(String taskId) { gates.put(taskId, SeqGate.resumed()); }
+
+      @Override public void requeue(Task t, String note) { TaskEngine.this.requeue(t, note); }
+
+      @Override public void interrupt(Task t, String why) { finish(t, INTERRUPTED, null, why); }
+    });
   }
 
   // ---- intake ----
@@ -140,7 +154,7 @@ final class TaskEngine {
     lanes.leave(t.projectId(), id);
     boolean freedSlot = lanes.placed(id);
     confirmed.remove(id);
-    recovering.remove(id);
+    recovery.forget(id);
     forget(id);
     if (latest.get(t.projectId()) != null && id.equals(latest.get(t.projectId()).taskId())) latest.remove(t.projectId());
     Task gone = t.toBuilder().status(CANCELLED).error("PoCo could not store this task (" + err.getMessage()
@@ -352,28 +366,8 @@ final class TaskEngine {
 
   /** A runner beat: settle tasks recovered after a restart, then start what waited for a runner. */
   void onHeartbeat(Heartbeat hb) {
-    for (String id : new ArrayList<>(recovering)) {
-      Task t = active.get(id);
-      if (t == null || !hb.runnerId().equals(t.runnerId())) continue;
-      recovering.remove(id);
-      if (hb.taskIds().contains(id)) continue;
-      if (neverReached(t, hb)) {
-        requeue(t, "PoCo restarted before runner " + hb.runnerId() + " took this task, so it was queued again.");
-      } else {
-        finish(t, INTERRUPTED, null, "PoCo restarted while this task ran, and its runner no longer holds it.");
-      }
-    }
+    recovery.onHeartbeat(hb);
     pumpAll();
-  }
-
-  /**
-   * A runner lists every task it took until the outcome is acknowledged, so one that has run since before
-   * the task was launched and does not list it never received it (the orchestrator stopped between storing
-   * "running" and the runner taking it): the task can simply run. A runner that restarted since may have run
-   * part of it, so that task stays interrupted. The margin absorbs clock drift between machines.
-   */
-  private static boolean neverReached(Task t, Heartbeat hb) {
-    return hb.startedAt() > 0 && t.startedAt() > 0 && hb.startedAt() + CLOCK_MARGIN_MS < t.startedAt();
   }
 
   private void requeue(Task t, String note) {
@@ -399,18 +393,7 @@ final class TaskEngine {
   }
 
   /** Interrupts tasks whose runner stopped beating, and recovered tasks nobody claimed in time. */
-  void checkRunners(boolean graceOver) {
-    long now = System.currentTimeMillis();
-    for (Task t : new ArrayList<>(active.values())) {
-      if (!t.status().active() || t.runnerId() == null || !lanes.placed(t.taskId())) continue;
-      boolean claimed = !recovering.contains(t.taskId());
-      if (runners.alive(t.runnerId(), now) == null && (claimed || graceOver)) {
-        recovering.remove(t.taskId());
-        finish(t, INTERRUPTED, null, claimed ? "Runner " + t.runnerId() + " was lost while this task ran."
-            : "PoCo restarted while this task ran, and its runner " + t.runnerId() + " did not come back.");
-      }
-    }
-  }
+  void checkRunners(boolean graceOver) { recovery.checkRunners(graceOver); }
 
   // ---- events from runners ----
 
@@ -425,7 +408,7 @@ final class TaskEngine {
       log.debug("late event {} for task {}", e.type(), e.taskId());
       return saves.finalSave(e.taskId());
     }
-    if (recovering.remove(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
+    if (recovery.claimed(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
     SeqGate gate = gates.computeIfAbsent(e.taskId(), k -> SeqGate.resumed());
     for (TaskEvent ev : gate.accept(e)) apply(ev);
     if (TaskEvent.FINISHED.equals(e.type())) return saves.finalSave(e.taskId());
@@ -619,7 +602,7 @@ final class TaskEngine {
     String id = t.taskId();
     boolean freedSlot = lanes.unplace(id);
     gates.remove(id);
-    recovering.remove(id);
+    recovery.forget(id);
     confirmed.remove(id);
     lanes.leave(t.projectId(), id);
     Promise<Void> stored = saves.finalStarted(id);
@@ -737,32 +720,7 @@ final class TaskEngine {
    * Loads what a previous run left: queued tasks go back in their lanes, confirmations still wait,
    * and running tasks wait for their runner to claim them (else they become interrupted).
    */
-  Future<Void> recover() {
-    List<String> live = List.of(QUEUED.wire(), RUNNING.wire(), WAITING_CONFIRMATION.wire());
-    return store.tasks(new TaskQuery(null, live, 1_000_000)).map(list -> {
-      for (int i = list.size() - 1; i >= 0; i--) { // the store lists newest first
-        Task t = list.get(i);
-        if (projects.get(t.projectId()) == null) continue;
-        put(t);
-        Lanes.Lane lane = lanes.lane(t.projectId());
-        if (t.status() == QUEUED) {
-          lane.queue.add(t.taskId());
-        } else if (isCheckpoint(t)) {
-          lane.activeId = t.taskId();
-        } else if (t.runnerId() != null) {
-          lane.activeId = t.taskId();
-          lanes.place(t.taskId(), t.runnerId());
-          recovering.add(t.taskId());
-          gates.put(t.taskId(), SeqGate.resumed());
-        } else {
-          lane.activeId = t.taskId();
-          finish(t, INTERRUPTED, null, "PoCo restarted before this task reached a runner.");
-        }
-      }
-      if (!list.isEmpty()) log.info("recovered {} unfinished tasks", list.size());
-      return null;
-    });
-  }
+  Future<Void> recover() { return recovery.recover(); }
 
   JsonObject counts() {
     Map<TaskStatus, Integer> n = statusCounts();
@@ -786,7 +744,7 @@ final class TaskEngine {
     meters.refresh(statusCounts(), queueDepths());
   }
 
-  private static boolean isCheckpoint(Task t) {
+  static boolean isCheckpoint(Task t) {
     return t.status() == WAITING_CONFIRMATION && t.approval() != null
         && "checkpoint".equals(t.approval().getString("kind"));
   }

@@ -40,7 +40,7 @@ final class Transitions {
 
   private Transitions() { }
 
-  /** True when a task in {@code from} may be put in {@code to}; a task not yet held ({@code from} null) may take any. */
+  /** True when a task in {@code from} may be put in {@code to}; one not yet held ({@code from} null) may take any. */
   static boolean allowed(TaskStatus from, TaskStatus to) {
     return from == null || from == to || TABLE.get(from).contains(to);
   }
