@@ -75,7 +75,7 @@ final class TaskEngine {
   private final Map<String, SeqGate> gates = new HashMap<>();
   /** Checkpoint tasks approved, which may now run. */
   private final Set<String> confirmed = new HashSet<>();
-  private final Map<String, List<Promise<Task>>> waiters = new HashMap<>();
+  private final TaskWaiters waiters;
   /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
   private final Map<String, TaskOutput> outputs = new HashMap<>();
   private final TaskOutput.Backlog backlog = new TaskOutput.Backlog(OUTPUT_BACKLOG_SOFT_CHARS,
@@ -91,6 +91,7 @@ final class TaskEngine {
     this.settings = settings;
     this.listener = listener;
     this.saves = new TaskSaves(vertx, store, active::get);
+    this.waiters = new TaskWaiters(vertx, store, active::get);
     this.recovery = new TaskRecovery(store, projects, lanes, runners, new TaskRecovery.Host() {
       @Override public void load(Task t) { put(t); }
 
@@ -231,21 +232,7 @@ final class TaskEngine {
   }
 
   /** Completes when the task is terminal and stored, or after {@code timeoutMs} with its state then. */
-  Future<Task> await(String taskId, long timeoutMs) {
-    Task t = active.get(taskId);
-    if (t == null) return store.task(taskId);
-    if (t.status().terminal()) return Future.succeededFuture(t);
-    Promise<Task> p = Promise.promise();
-    waiters.computeIfAbsent(taskId, k -> new ArrayList<>()).add(p);
-    long timer = vertx.setTimer(Math.max(1, timeoutMs), x -> {
-      List<Promise<Task>> ws = waiters.get(taskId);
-      if (ws != null) ws.remove(p);
-      Task now = active.get(taskId);
-      if (now != null) p.tryComplete(now);
-      else store.task(taskId).onComplete(p);
-    });
-    return p.future().onComplete(x -> vertx.cancelTimer(timer));
-  }
+  Future<Task> await(String taskId, long timeoutMs) { return waiters.await(taskId, timeoutMs); }
 
   /** How many tasks wait before this one in its project's lane. */
   int ahead(Task t) { return lanes.ahead(t); }
@@ -641,10 +628,7 @@ final class TaskEngine {
     lanes.unplace(id);
   }
 
-  private void wake(Task t) {
-    List<Promise<Task>> ws = waiters.remove(t.taskId());
-    if (ws != null) ws.forEach(p -> p.tryComplete(t));
-  }
+  private void wake(Task t) { waiters.wake(t); }
 
   /**
    * Applies a change in memory (stamping updated_at) and, for a state change, tells the listener (the cards). A
