@@ -29,6 +29,11 @@ import io.vertx.core.json.JsonObject;
  *       instance that answers takes the card over: it patches the same message, which any instance may do.</li>
  * </ul>
  *
+ * <p>Telling the phone: an in-place update notifies nobody, so when a task card turns waiting or terminal a gateway
+ * also answers the prompt with a short line that mentions {@code view.refs.user_id}, replying to
+ * {@code target.threadId} (a gateway sets an InboundMessage's thread id to the message its replies belong under:
+ * Slack's thread ts, Feishu's prompt message id).
+ *
  * @param cardKey the card's identity: {@code task:<task_id>} or {@code workspace:<platform>:<chat_id>}
  * @param mustShow this state must reach the user (waiting, terminal, workspace state): retried until acked
  */

@@ -58,6 +58,8 @@ final class Inbound {
       return Future.succeededFuture(Reply.of(View.notice("Unknown command " + cmd, Views.HELP))
           .placed(Placement.EPHEMERAL));
     }
+    // A bare slash command (Slack's "/poco") opens the home card, wherever it is typed; only its user sees it.
+    if (m.slashCommand() && text.isEmpty()) return Future.succeededFuture(Reply.of(Views.home(projects.all().size())));
     if (Platforms.CHAT_DM.equals(m.chatType())) {
       if (cmd != null) {
         return Future.succeededFuture(Reply.of(View.notice("Use a project group",

@@ -56,7 +56,7 @@ final class TaskViews {
     }
     return new View(ViewKinds.TASK, title(t), t.status().wire(), body, fields, null, actions(t, p, pages, ahead), p, pages,
         new JsonObject().put("task_id", t.taskId()).put("project_id", t.projectId())
-            .put("output_chars", t.outputChars()));
+            .put("output_chars", t.outputChars()).put("user_id", t.originUserId()));
   }
 
   private static String bodyText(Task t) {
