@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
  * project. {@link CardDesk} decides when and where each render goes. The demo surface has no gateway; it reads state
  * over HTTP.
  */
-final class Cards {
+final class Cards implements TaskListener {
   private final CardDesk desk;
 
   Cards(CardDesk desk) { this.desk = desk; }
@@ -39,6 +39,12 @@ final class Cards {
           () -> Views.workspace(p, latest), true);
     }
   }
+
+  @Override public void taskChanged(Task t, int ahead) { task(t, ahead, true); }
+
+  @Override public void outputAdded(Task t) { task(t, 0, false); }
+
+  @Override public void workspaceChanged(Project p, Task latest) { workspace(p, latest); }
 
   void gatewayReady(String platform, String gatewayId) { desk.gatewayReady(platform, gatewayId); }
 

@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,71 +43,68 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The task state machine. Each project has one lane: at most one active task (running or waiting
- * for confirmation) and a FIFO queue behind it. Every state change is written to the store before
- * the next step depends on it; live output is written at a bounded rate. All of it runs on the
+ * The task state machine, and the façade the rest of the orchestrator calls. Each project has one lane: at most one
+ * active task (running or waiting for confirmation) and a FIFO queue behind it ({@link Lanes}). Every state change
+ * follows the {@link Transitions} table and is written to the store before the next step depends on it
+ * ({@link TaskSaves}); live output is written at a bounded rate ({@link TaskOutput}); what a restart left is loaded
+ * by {@link TaskRecovery}; the cards hear of changes through a {@link TaskListener}. All of it runs on the
  * orchestrator's event loop, so no locks.
  */
 final class TaskEngine {
   private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
   private static final String CONFIRM_PREFIX = "confirm:";
-  private static final long CLOCK_MARGIN_MS = 1_000;
   /** Output characters waiting for the store, across all tasks, before runners wait, and before more is dropped. */
   static final long OUTPUT_BACKLOG_SOFT_CHARS = 4L * 1024 * 1024;
   static final long OUTPUT_BACKLOG_HARD_CHARS = 12L * 1024 * 1024;
-
-  private static final class Lane {
-    String activeId;
-    final ArrayDeque<String> queue = new ArrayDeque<>();
-  }
 
   private final Vertx vertx;
   private final StoreClient store;
   private final Projects projects;
   private final RunnerRegistry runners;
   private final Settings settings;
-  private final Cards cards;
+  private final TaskListener listener;
+  private final TaskMeters meters;
 
   /** Tasks not yet terminal, plus terminal ones until their final state is durable. */
-  private final TaskMeters meters;
   private final Map<String, Task> active = new HashMap<>();
-  private final Map<String, Lane> lanes = new HashMap<>();
-  /** Projects whose next task waits for a runner slot, longest-waiting first: a freed slot goes to the head. */
-  private final Set<String> waitingForSlot = new LinkedHashSet<>();
-  private final Map<String, SeqGate> gates = new HashMap<>();
-  private final Set<String> confirmed = new HashSet<>();
-  private final Set<String> dirty = new LinkedHashSet<>();
-  private final Map<String, List<Promise<Task>>> waiters = new HashMap<>();
-  private final Map<String, String> placement = new HashMap<>();
-  private final Map<String, Integer> load = new HashMap<>();
-  /** Tasks found running after a restart, until their runner says whether it still holds them. */
-  private final Set<String> recovering = new HashSet<>();
+  /** Each project's newest task, as its workspace card shows it. */
   private final Map<String, Task> latest = new HashMap<>();
-  /** The write that made a task's newest state durable, taken by submit so its reply waits for it. */
-  private final Map<String, Future<Void>> firstSave = new HashMap<>();
-  /** The platform event a new task came from, marked in the store by the task's first save (same transaction). */
-  private final Map<String, String> eventKeys = new HashMap<>();
-  /**
-   * New tasks whose first save is not yet confirmed: no other write may store them first (a card binding, live
-   * output), or a task whose first save is lost would exist without its event mark and run twice.
-   */
-  private final Set<String> unsaved = new HashSet<>();
-  /** Final states being written: a runner's FINISHED is acknowledged once its task's is durable. */
-  private final Map<String, Future<Void>> finalSaves = new HashMap<>();
+  private final Lanes lanes = new Lanes();
+  private final TaskSaves saves;
+  private final TaskRecovery recovery;
+  private final Map<String, SeqGate> gates = new HashMap<>();
+  /** Checkpoint tasks approved, which may now run. */
+  private final Set<String> confirmed = new HashSet<>();
+  private final TaskWaiters waiters;
   /** Live tasks' output: tails in memory, the whole text appended to the store in pieces. */
   private final Map<String, TaskOutput> outputs = new HashMap<>();
   private final TaskOutput.Backlog backlog = new TaskOutput.Backlog(OUTPUT_BACKLOG_SOFT_CHARS,
       OUTPUT_BACKLOG_HARD_CHARS);
 
   TaskEngine(Vertx vertx, StoreClient store, Projects projects, RunnerRegistry runners, Settings settings,
-      Cards cards, TaskMeters meters) {
+      TaskListener listener, TaskMeters meters) {
     this.meters = meters;
     this.vertx = vertx;
     this.store = store;
     this.projects = projects;
     this.runners = runners;
     this.settings = settings;
-    this.cards = cards;
+    this.listener = listener;
+    this.saves = new TaskSaves(vertx, store, active::get);
+    this.waiters = new TaskWaiters(vertx, store, active::get);
+    this.recovery = new TaskRecovery(store, projects, lanes, runners, new TaskRecovery.Host() {
+      @Override public void load(Task t) { put(t); }
+
+      @Override public Task live(String taskId) { return active.get(taskId); }
+
+      @Override public List<Task> liveTasks() { return new ArrayList<>(active.values()); }
+
+      @Override public void resumeEvents(String taskId) { gates.put(taskId, SeqGate.resumed()); }
+
+      @Override public void requeue(Task t, String note) { TaskEngine.this.requeue(t, note); }
+
+      @Override public void interrupt(Task t, String why) { finish(t, INTERRUPTED, null, why); }
+    });
   }
 
   // ---- intake ----
@@ -131,22 +127,22 @@ final class TaskEngine {
     Task t = new Task.Builder().taskId(Ids.task()).projectId(p.projectId()).prompt(prompt).status(QUEUED)
         .backend(ws.backend()).workdir(workdir).origin(target, userId).createdAt(now).updatedAt(now).build();
     put(t);
-    unsaved.add(t.taskId());
-    if (eventKey != null) eventKeys.put(t.taskId(), eventKey);
-    lane(p.projectId()).queue.add(t.taskId());
+    saves.begin(t.taskId());
+    saves.markEvent(t.taskId(), eventKey);
+    lanes.lane(p.projectId()).queue.add(t.taskId());
     pump(p.projectId());
     // Durable before the reply. When the task started at once, its one write is the running state.
-    Future<Void> saved = firstSave.remove(t.taskId());
-    if (saved == null) saved = saveFirst(active.get(t.taskId()));
+    Future<Void> saved = saves.takeFirst(t.taskId());
+    if (saved == null) saved = saves.saveFirst(active.get(t.taskId()));
     return saved.map(v -> {
-      unsaved.remove(t.taskId());
+      saves.firstDone(t.taskId());
       summarizePrompt(t.taskId());
       Task cur = active.getOrDefault(t.taskId(), t);
       // A task that waits in the queue shows its card now (Queued, Stop, Steer): a started one already did.
-      if (cur.status() == QUEUED) cards.task(cur, ahead(cur), true);
+      if (cur.status() == QUEUED) listener.taskChanged(cur, ahead(cur));
       return cur;
     }).recover(err -> {
-      unsaved.remove(t.taskId());
+      saves.firstDone(t.taskId());
       Task cur = active.get(t.taskId());
       if (eventKey != null) abandon(t.taskId(), err);
       else if (cur != null && !cur.status().terminal()) stop(cur);
@@ -154,32 +150,23 @@ final class TaskEngine {
     });
   }
 
-  /** A task's first write, carrying the event it came from when there is one. */
-  private Future<Void> saveFirst(Task t) {
-    return store.saveTask(t, eventKeys.remove(t.taskId()));
-  }
-
   /**
    * Drops a new task whose first save failed: nothing of it was stored (the save and its event mark stand or fall
    * together), so the platform's redelivery of its event creates it again. Its card says so; its lane goes on.
    */
   private void abandon(String id, Throwable err) {
-    eventKeys.remove(id);
+    saves.dropEvent(id);
     Task t = active.get(id);
     if (t == null || t.status().terminal()) return;
-    Lane lane = lanes.get(t.projectId());
-    if (lane != null) {
-      if (id.equals(lane.activeId)) lane.activeId = null;
-      else lane.queue.remove(id);
-    }
-    boolean freedSlot = placement.containsKey(id);
+    lanes.leave(t.projectId(), id);
+    boolean freedSlot = lanes.placed(id);
     confirmed.remove(id);
-    recovering.remove(id);
+    recovery.forget(id);
     forget(id);
     if (latest.get(t.projectId()) != null && id.equals(latest.get(t.projectId()).taskId())) latest.remove(t.projectId());
     Task gone = t.toBuilder().status(CANCELLED).error("PoCo could not store this task (" + err.getMessage()
         + "); it was not run. It is created when the message is delivered again.").build();
-    cards.task(gone, 0, true);
+    listener.taskChanged(gone, 0);
     wake(gone);
     log.warn("task {} was not stored ({}): dropped, for its event's redelivery", id, err.getMessage());
     if (freedSlot) pumpWaiting();
@@ -251,40 +238,17 @@ final class TaskEngine {
   }
 
   /** Completes when the task is terminal and stored, or after {@code timeoutMs} with its state then. */
-  Future<Task> await(String taskId, long timeoutMs) {
-    Task t = active.get(taskId);
-    if (t == null) return store.task(taskId);
-    if (t.status().terminal()) return Future.succeededFuture(t);
-    Promise<Task> p = Promise.promise();
-    waiters.computeIfAbsent(taskId, k -> new ArrayList<>()).add(p);
-    long timer = vertx.setTimer(Math.max(1, timeoutMs), x -> {
-      List<Promise<Task>> ws = waiters.get(taskId);
-      if (ws != null) ws.remove(p);
-      Task now = active.get(taskId);
-      if (now != null) p.tryComplete(now);
-      else store.task(taskId).onComplete(p);
-    });
-    return p.future().onComplete(x -> vertx.cancelTimer(timer));
-  }
+  Future<Task> await(String taskId, long timeoutMs) { return waiters.await(taskId, timeoutMs); }
 
   /** How many tasks wait before this one in its project's lane. */
-  int ahead(Task t) {
-    Lane lane = lanes.get(t.projectId());
-    if (lane == null || t.status() != QUEUED) return 0;
-    int i = 0;
-    for (String id : lane.queue) {
-      if (id.equals(t.taskId())) break;
-      i++;
-    }
-    return i + (lane.activeId != null ? 1 : 0);
-  }
+  int ahead(Task t) { return lanes.ahead(t); }
 
   // ---- dispatch ----
 
   private void pump(String projectId) {
-    Lane lane = lanes.get(projectId);
+    Lanes.Lane lane = lanes.get(projectId);
     if (lane == null || lane.activeId != null || lane.queue.isEmpty()) {
-      waitingForSlot.remove(projectId);
+      lanes.stopWaiting(projectId);
       return;
     }
     String id = lane.queue.peek();
@@ -297,30 +261,27 @@ final class TaskEngine {
       return;
     }
     if (isConfirm(t.prompt()) && !confirmed.contains(id)) {
-      lane.queue.poll();
-      lane.activeId = id;
+      lane.activateHead();
       JsonObject ask = new JsonObject().put("kind", "checkpoint").put("title", "Confirm before the agent runs")
           .put("detail", "> " + TaskText.summary(stripConfirm(t.prompt()))).put("options", new JsonArray().add("approve").add("reject"));
       Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(ask), true);
-      firstSave.put(id, saveFirst(waiting).onFailure(err -> dirty.add(id)));
+      saves.holdFirst(id, saves.saveFirst(waiting).onFailure(err -> saves.markDirty(id)));
       return;
     }
     long now = System.currentTimeMillis();
-    RunnerRegistry.Placement placed = runners.place(t.backend(), t.workdir(), p.runnerId(), load,
+    RunnerRegistry.Placement placed = runners.place(t.backend(), t.workdir(), p.runnerId(), lanes.load(),
         projects.pinnedPerRunner(), now);
     if (placed.refusal() != null) {
-      lane.queue.poll();
-      lane.activeId = id;
+      lane.activateHead();
       finish(t, FAILED, null, placed.refusal());
       return;
     }
     if (placed.runner() == null) { // no live runner or no free slot yet: a freed slot or a heartbeat pumps again
-      waitingForSlot.add(projectId);
+      lanes.waitForSlot(projectId);
       return;
     }
-    waitingForSlot.remove(projectId);
-    lane.queue.poll();
-    lane.activeId = id;
+    lanes.stopWaiting(projectId);
+    lane.activateHead();
     launch(t, p, placed.runner(), now);
   }
 
@@ -345,14 +306,14 @@ final class TaskEngine {
     Task.Builder b = note == null ? t.toBuilder() : withOutput(t, note + "\n\n");
     Task running = change(b.status(RUNNING).runnerId(runner.runnerId()).workdir(workdir)
         .sessionId(sessionId).approval(null).startedAt(now), true);
-    place(t.taskId(), runner.runnerId());
+    lanes.place(t.taskId(), runner.runnerId());
     gates.put(t.taskId(), new SeqGate());
     if (!runner.runnerId().equals(p.runnerId())) {
       projects.pin(p, runner.runnerId()).onFailure(err -> log.warn("pin {}: {}", p.projectId(), err.getMessage()));
     }
-    boolean fromEvent = eventKeys.containsKey(t.taskId());
-    Future<Void> saved = saveFirst(running);
-    firstSave.put(t.taskId(), saved);
+    boolean fromEvent = saves.fromEvent(t.taskId());
+    Future<Void> saved = saves.saveFirst(running);
+    saves.holdFirst(t.taskId(), saved);
     String session = sessionId;
     saved
         .compose(v -> wholePrompt(t) ? Future.succeededFuture(t.prompt()) : store.task(t.taskId()).map(Task::prompt))
@@ -389,78 +350,43 @@ final class TaskEngine {
     }
     // The runner was unreachable or full: back to the head of the queue, tried again shortly.
     log.warn("runner {} did not take task {}: {}", cur.runnerId(), taskId, err.getMessage());
-    unplace(taskId);
-    Lane lane = lane(cur.projectId());
-    if (taskId.equals(lane.activeId)) lane.activeId = null;
-    lane.queue.addFirst(taskId);
+    lanes.unplace(taskId);
+    lanes.toFront(cur.projectId(), taskId);
     Task back = change(cur.toBuilder().status(QUEUED).runnerId(null), true);
-    store.saveTask(back).onFailure(e -> dirty.add(taskId));
+    saves.save(back);
     vertx.setTimer(1_000, x -> pump(cur.projectId()));
   }
 
   /** A runner beat: settle tasks recovered after a restart, then start what waited for a runner. */
   void onHeartbeat(Heartbeat hb) {
-    for (String id : new ArrayList<>(recovering)) {
-      Task t = active.get(id);
-      if (t == null || !hb.runnerId().equals(t.runnerId())) continue;
-      recovering.remove(id);
-      if (hb.taskIds().contains(id)) continue;
-      if (neverReached(t, hb)) {
-        requeue(t, "PoCo restarted before runner " + hb.runnerId() + " took this task, so it was queued again.");
-      } else {
-        finish(t, INTERRUPTED, null, "PoCo restarted while this task ran, and its runner no longer holds it.");
-      }
-    }
+    recovery.onHeartbeat(hb);
     pumpAll();
-  }
-
-  /**
-   * A runner lists every task it took until the outcome is acknowledged, so one that has run since before
-   * the task was launched and does not list it never received it (the orchestrator stopped between storing
-   * "running" and the runner taking it): the task can simply run. A runner that restarted since may have run
-   * part of it, so that task stays interrupted. The margin absorbs clock drift between machines.
-   */
-  private static boolean neverReached(Task t, Heartbeat hb) {
-    return hb.startedAt() > 0 && t.startedAt() > 0 && hb.startedAt() + CLOCK_MARGIN_MS < t.startedAt();
   }
 
   private void requeue(Task t, String note) {
     String id = t.taskId();
     log.info("task {} never reached runner {}: queued again", id, t.runnerId());
-    unplace(id);
+    lanes.unplace(id);
     gates.remove(id);
-    Lane lane = lane(t.projectId());
-    if (id.equals(lane.activeId)) lane.activeId = null;
-    lane.queue.addFirst(id);
+    lanes.toFront(t.projectId(), id);
     if (isConfirm(t.prompt())) confirmed.add(id); // it ran, so its checkpoint was approved already
     Task back = change(withOutput(t, note + "\n\n").status(QUEUED).runnerId(null).startedAt(0), true);
-    store.saveTask(back).onFailure(e -> dirty.add(id));
+    saves.save(back);
   }
 
   void pumpAll() {
     pumpWaiting();
-    for (String projectId : new ArrayList<>(lanes.keySet())) pump(projectId);
+    for (String projectId : lanes.projects()) pump(projectId);
   }
 
   /** Offers free runner slots to the projects waiting for one, in the order they started waiting. */
   private void pumpWaiting() {
-    if (waitingForSlot.isEmpty()) return;
-    for (String projectId : new ArrayList<>(waitingForSlot)) pump(projectId);
+    if (!lanes.anyWaiting()) return;
+    for (String projectId : lanes.waitingForSlot()) pump(projectId);
   }
 
   /** Interrupts tasks whose runner stopped beating, and recovered tasks nobody claimed in time. */
-  void checkRunners(boolean graceOver) {
-    long now = System.currentTimeMillis();
-    for (Task t : new ArrayList<>(active.values())) {
-      if (!t.status().active() || t.runnerId() == null || !placement.containsKey(t.taskId())) continue;
-      boolean claimed = !recovering.contains(t.taskId());
-      if (runners.alive(t.runnerId(), now) == null && (claimed || graceOver)) {
-        recovering.remove(t.taskId());
-        finish(t, INTERRUPTED, null, claimed ? "Runner " + t.runnerId() + " was lost while this task ran."
-            : "PoCo restarted while this task ran, and its runner " + t.runnerId() + " did not come back.");
-      }
-    }
-  }
+  void checkRunners(boolean graceOver) { recovery.checkRunners(graceOver); }
 
   // ---- events from runners ----
 
@@ -473,19 +399,14 @@ final class TaskEngine {
     Task t = active.get(e.taskId());
     if (t == null || t.status().terminal()) {
       log.debug("late event {} for task {}", e.type(), e.taskId());
-      return finalSave(e.taskId());
+      return saves.finalSave(e.taskId());
     }
-    if (recovering.remove(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
+    if (recovery.claimed(e.taskId())) log.info("runner {} still holds task {}", e.runnerId(), e.taskId());
     SeqGate gate = gates.computeIfAbsent(e.taskId(), k -> SeqGate.resumed());
     for (TaskEvent ev : gate.accept(e)) apply(ev);
-    if (TaskEvent.FINISHED.equals(e.type())) return finalSave(e.taskId());
+    if (TaskEvent.FINISHED.equals(e.type())) return saves.finalSave(e.taskId());
     // A runner's DELTA is answered once the store has room: that is how a fast agent is slowed to the store's pace.
     return TaskEvent.DELTA.equals(e.type()) ? backlog.room() : Future.succeededFuture();
-  }
-
-  private Future<Void> finalSave(String taskId) {
-    Future<Void> f = finalSaves.get(taskId);
-    return f != null ? f : Future.succeededFuture();
   }
 
   private void apply(TaskEvent e) {
@@ -498,7 +419,7 @@ final class TaskEngine {
         if (sid == null || sid.equals(t.sessionId())) return; // resumed as asked: already stored
         Task withSession = change(t.toBuilder().sessionId(sid), false);
         // Persisted at once, so a crash in the first turn still lets the next prompt continue it.
-        store.saveTask(withSession).onFailure(err -> dirty.add(t.taskId()));
+        saves.save(withSession);
         Project p = projects.get(t.projectId());
         if (p != null) {
           projects.saveSession(p, new AgentSession(p.projectId(), t.backend(), sid, t.workdir(), t.runnerId(),
@@ -507,30 +428,30 @@ final class TaskEngine {
       }
       case TaskEvent.DELTA -> {
         change(withOutput(t, e.text()), false);
-        dirty.add(t.taskId());
-        cards.task(active.get(t.taskId()), 0, false);
+        saves.markDirty(t.taskId());
+        listener.outputAdded(active.get(t.taskId()));
       }
       case TaskEvent.ACTIVITY -> {
         change(withOutput(t, "\n▸ " + e.text() + "\n"), false);
-        dirty.add(t.taskId());
-        cards.task(active.get(t.taskId()), 0, false);
+        saves.markDirty(t.taskId());
+        listener.outputAdded(active.get(t.taskId()));
       }
       case TaskEvent.APPROVAL -> {
         Task waiting = change(t.toBuilder().status(WAITING_CONFIRMATION).approval(e.data()), true);
-        store.saveTask(waiting).onFailure(err -> dirty.add(t.taskId()));
+        saves.save(waiting);
       }
       case TaskEvent.RESUMED -> {
         if (t.status() != WAITING_CONFIRMATION || isCheckpoint(t)) return;
         Task running = change(t.toBuilder().status(RUNNING).approval(null), true);
-        store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
+        saves.save(running);
       }
       case TaskEvent.DIFF -> {
         change(t.toBuilder().diff(e.data()), false);
-        dirty.add(t.taskId());
+        saves.markDirty(t.taskId());
       }
       case TaskEvent.USAGE -> {
         change(t.toBuilder().usage(e.data()), false);
-        dirty.add(t.taskId());
+        saves.markDirty(t.taskId());
       }
       case TaskEvent.FINISHED -> {
         TaskStatus status = TaskStatus.of(e.data().getString("status", "failed"));
@@ -547,11 +468,9 @@ final class TaskEngine {
     return waiting(taskId).compose(t -> {
       if (isCheckpoint(t)) {
         confirmed.add(taskId);
-        Lane lane = lane(t.projectId());
-        if (taskId.equals(lane.activeId)) lane.activeId = null;
-        lane.queue.addFirst(taskId);
+        lanes.toFront(t.projectId(), taskId);
         Task queued = change(t.toBuilder().status(QUEUED).approval(null), false);
-        store.saveTask(queued).onFailure(err -> dirty.add(taskId));
+        saves.save(queued);
         pump(t.projectId());
         return Future.succeededFuture(active.get(taskId));
       }
@@ -574,14 +493,14 @@ final class TaskEngine {
   private Future<Task> answerAgent(Task t, String action) {
     JsonObject asked = t.approval();
     Task running = change(t.toBuilder().status(RUNNING).approval(null), true);
-    store.saveTask(running).onFailure(err -> dirty.add(t.taskId()));
+    saves.save(running);
     return control(t, new TaskControl(t.taskId(), action, null))
         .map(v -> active.getOrDefault(t.taskId(), running))
         .recover(err -> {
           Task cur = active.get(t.taskId());
           if (cur != null && cur.status() == RUNNING && cur.approval() == null) {
             Task back = change(cur.toBuilder().status(WAITING_CONFIRMATION).approval(asked), true);
-            store.saveTask(back).onFailure(e -> dirty.add(t.taskId()));
+            saves.save(back);
           }
           return Future.failedFuture(err);
         });
@@ -605,8 +524,8 @@ final class TaskEngine {
    * it (Codex turn/steer). Null when no turn is running: the caller then runs it as a task.
    */
   Future<Task> steer(String projectId, String text) {
-    Lane lane = lanes.get(projectId);
-    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    String activeId = lanes.activeId(projectId);
+    Task t = activeId == null ? null : active.get(activeId);
     if (t == null || t.status() != RUNNING || t.runnerId() == null) return Future.succeededFuture(null);
     return control(t, new TaskControl(t.taskId(), TaskControl.STEER, text)).map(v -> {
       Task cur = active.getOrDefault(t.taskId(), t);
@@ -616,8 +535,8 @@ final class TaskEngine {
 
   /** Stops the project's active task; queued ones go on. Null when nothing was active. */
   Future<Task> stopProject(String projectId) {
-    Lane lane = lanes.get(projectId);
-    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    String activeId = lanes.activeId(projectId);
+    Task t = activeId == null ? null : active.get(activeId);
     return t == null ? Future.succeededFuture(null) : stop(t);
   }
 
@@ -653,8 +572,7 @@ final class TaskEngine {
 
   /** Forgets a deleted project's tasks, cancelling its running one on its runner. */
   void dropProject(String projectId) {
-    Lane lane = lanes.remove(projectId);
-    waitingForSlot.remove(projectId);
+    Lanes.Lane lane = lanes.remove(projectId);
     latest.remove(projectId);
     for (Task t : new ArrayList<>(active.values())) {
       if (!projectId.equals(t.projectId())) continue;
@@ -675,24 +593,17 @@ final class TaskEngine {
     long now = System.currentTimeMillis();
     Task done = change(t.toBuilder().status(status).result(result).error(error).approval(null).finishedAt(now), true);
     String id = t.taskId();
-    boolean freedSlot = unplace(id);
+    boolean freedSlot = lanes.unplace(id);
     gates.remove(id);
-    recovering.remove(id);
+    recovery.forget(id);
     confirmed.remove(id);
-    dirty.remove(id);
-    Lane lane = lanes.get(t.projectId());
-    if (lane != null) {
-      if (id.equals(lane.activeId)) lane.activeId = null;
-      else lane.queue.remove(id);
-    }
-    Promise<Void> stored = Promise.promise();
-    finalSaves.put(id, stored.future());
-    stored.future().onComplete(x -> finalSaves.remove(id, stored.future()));
+    lanes.leave(t.projectId(), id);
+    Promise<Void> stored = saves.finalStarted(id);
     // The whole output is stored before the final state, so a reader woken by it reads every piece. Pieces
     // the store refused only count as dropped: the task ends either way.
     TaskOutput out = outputs.get(id);
     if (out == null) {
-      persistFinal(done, stored);
+      saves.persistFinal(done, stored, this::finalStored);
     } else {
       out.close().onComplete(x -> {
         Task cur = active.get(id);
@@ -700,7 +611,7 @@ final class TaskEngine {
           cur = done.toBuilder().outputDropped(out.dropped()).build();
           put(cur);
         }
-        persistFinal(cur == null || !cur.status().terminal() ? done : cur, stored);
+        saves.persistFinal(cur == null || !cur.status().terminal() ? done : cur, stored, this::finalStored);
       });
     }
     // The slot goes to whoever waited longest, then to this project's own next task (fair across chats).
@@ -709,48 +620,40 @@ final class TaskEngine {
     return done;
   }
 
-  /** Writes a final state until it sticks; {@code stored} completes then, or when a newer state replaced it. */
-  private void persistFinal(Task done, Promise<Void> stored) {
-    store.saveTask(done).onComplete(ar -> {
-      if (ar.failed()) {
-        log.warn("could not store the final state of {} ({}); retrying", done.taskId(), ar.cause().getMessage());
-        vertx.setTimer(1_000, x -> {
-          if (active.get(done.taskId()) == done) persistFinal(done, stored);
-          else stored.tryComplete();
-        });
-        return;
-      }
-      if (active.get(done.taskId()) == done) forget(done.taskId());
-      wake(done);
-      stored.tryComplete();
-    });
+  /** A final state is durable: the task is forgotten unless a newer state replaced it, and its waiters woken. */
+  private void finalStored(Task done) {
+    if (active.get(done.taskId()) == done) forget(done.taskId());
+    wake(done);
   }
 
   private void forget(String id) {
-    firstSave.remove(id);
-    unsaved.remove(id);
+    saves.forget(id);
     outputs.remove(id);
     active.remove(id);
     gates.remove(id);
-    unplace(id);
-    dirty.remove(id);
+    lanes.unplace(id);
   }
 
-  private void wake(Task t) {
-    List<Promise<Task>> ws = waiters.remove(t.taskId());
-    if (ws != null) ws.forEach(p -> p.tryComplete(t));
-  }
+  private void wake(Task t) { waiters.wake(t); }
 
-  /** Applies a change in memory (stamping updated_at) and, for a state change, shows it on the cards. */
+  /**
+   * Applies a change in memory (stamping updated_at) and, for a state change, tells the listener (the cards). A
+   * change of state the {@link Transitions} table does not allow (an ended task's above all) is logged and refused:
+   * the task stays as it was and that is returned.
+   */
   private Task change(Task.Builder b, boolean stateChange) {
     Task t = b.updatedAt(System.currentTimeMillis()).build();
     Task before = active.get(t.taskId());
+    if (before != null && !Transitions.allowed(before.status(), t.status())) {
+      log.warn("task {}: refused the change {} -> {}", t.taskId(), before.status().wire(), t.status().wire());
+      return before;
+    }
     if (t.status().terminal() && (before == null || !before.status().terminal())) meters.ended(t.status());
     put(t);
     if (stateChange) {
-      cards.task(t, ahead(t), true);
+      listener.taskChanged(t, ahead(t));
       Project p = projects.get(t.projectId());
-      if (p != null) cards.workspace(p, t);
+      if (p != null) listener.workspaceChanged(p, t);
     }
     return t;
   }
@@ -773,14 +676,7 @@ final class TaskEngine {
   /** Writes live output of running tasks; called on a timer so output costs one write per task per tick. */
   void flushDirty() {
     for (TaskOutput out : outputs.values()) out.flush();
-    if (dirty.isEmpty()) return;
-    List<String> ids = new ArrayList<>(dirty);
-    dirty.clear();
-    for (String id : ids) {
-      Task t = active.get(id);
-      if (unsaved.contains(id)) dirty.add(id); // after its first save
-      else if (t != null && !t.status().terminal()) store.saveTask(t).onFailure(err -> dirty.add(id));
-    }
+    saves.flushDirty();
   }
 
   /** Task card message id reported by a gateway: stored at once so later updates patch the same card. */
@@ -789,8 +685,8 @@ final class TaskEngine {
     if (t != null) {
       Task bound = t.toBuilder().cardMessageId(messageId).build();
       put(bound);
-      if (unsaved.contains(taskId)) { // stored with its next save, never before its first
-        dirty.add(taskId);
+      if (saves.unsaved(taskId)) { // stored with its next save, never before its first
+        saves.markDirty(taskId);
         return Future.succeededFuture();
       }
       return store.saveTask(bound);
@@ -799,7 +695,7 @@ final class TaskEngine {
   }
 
   /** The project's workspace card(s), after a change of its settings. */
-  void showWorkspace(Project p) { cards.workspace(p, latest.get(p.projectId())); }
+  void showWorkspace(Project p) { listener.workspaceChanged(p, latest.get(p.projectId())); }
 
   /**
    * Renders again the card of every unfinished task from {@code platform} (null: every platform): after a restart of
@@ -808,7 +704,7 @@ final class TaskEngine {
   void showUnfinished(String platform) {
     for (Task t : new ArrayList<>(active.values())) {
       if (t.status().terminal() || t.originPlatform() == null) continue;
-      if (platform == null || platform.equals(t.originPlatform())) cards.task(t, ahead(t), true);
+      if (platform == null || platform.equals(t.originPlatform())) listener.taskChanged(t, ahead(t));
     }
   }
 
@@ -818,32 +714,7 @@ final class TaskEngine {
    * Loads what a previous run left: queued tasks go back in their lanes, confirmations still wait,
    * and running tasks wait for their runner to claim them (else they become interrupted).
    */
-  Future<Void> recover() {
-    List<String> live = List.of(QUEUED.wire(), RUNNING.wire(), WAITING_CONFIRMATION.wire());
-    return store.tasks(new TaskQuery(null, live, 1_000_000)).map(list -> {
-      for (int i = list.size() - 1; i >= 0; i--) { // the store lists newest first
-        Task t = list.get(i);
-        if (projects.get(t.projectId()) == null) continue;
-        put(t);
-        Lane lane = lane(t.projectId());
-        if (t.status() == QUEUED) {
-          lane.queue.add(t.taskId());
-        } else if (isCheckpoint(t)) {
-          lane.activeId = t.taskId();
-        } else if (t.runnerId() != null) {
-          lane.activeId = t.taskId();
-          place(t.taskId(), t.runnerId());
-          recovering.add(t.taskId());
-          gates.put(t.taskId(), SeqGate.resumed());
-        } else {
-          lane.activeId = t.taskId();
-          finish(t, INTERRUPTED, null, "PoCo restarted before this task reached a runner.");
-        }
-      }
-      if (!list.isEmpty()) log.info("recovered {} unfinished tasks", list.size());
-      return null;
-    });
-  }
+  Future<Void> recover() { return recovery.recover(); }
 
   JsonObject counts() {
     Map<TaskStatus, Integer> n = statusCounts();
@@ -861,30 +732,13 @@ final class TaskEngine {
   }
 
   /** Tasks waiting behind each project's active one. */
-  Map<String, Integer> queueDepths() {
-    Map<String, Integer> depths = new HashMap<>();
-    lanes.forEach((project, lane) -> depths.put(project, lane.queue.size()));
-    return depths;
-  }
+  Map<String, Integer> queueDepths() { return lanes.queueDepths(); }
 
   void refreshMeters() {
     meters.refresh(statusCounts(), queueDepths());
   }
 
-  private Lane lane(String projectId) { return lanes.computeIfAbsent(projectId, k -> new Lane()); }
-
-  private void place(String taskId, String runnerId) {
-    if (placement.put(taskId, runnerId) == null) load.merge(runnerId, 1, Integer::sum);
-  }
-
-  /** Frees the runner slot a task held; true when it held one. */
-  private boolean unplace(String taskId) {
-    String r = placement.remove(taskId);
-    if (r != null) load.merge(r, -1, Integer::sum);
-    return r != null;
-  }
-
-  private static boolean isCheckpoint(Task t) {
+  static boolean isCheckpoint(Task t) {
     return t.status() == WAITING_CONFIRMATION && t.approval() != null
         && "checkpoint".equals(t.approval().getString("kind"));
   }
@@ -907,7 +761,7 @@ final class TaskEngine {
    */
   Future<Task> steerQueued(String taskId) {
     Task t = active.get(taskId);
-    Lane lane = t == null ? null : lanes.get(t.projectId());
+    Lanes.Lane lane = t == null ? null : lanes.get(t.projectId());
     if (t == null || t.status() != QUEUED || lane == null || !lane.queue.contains(taskId)) {
       return Future.failedFuture(Bus.error(Failures.CONFLICT, "Only a queued task can be sent into the running turn."));
     }
@@ -943,7 +797,7 @@ final class TaskEngine {
   /** Puts a queued task held out of its lane back at its place in {@code order} (the queue as it was), if still queued. */
   private void requeueAt(String taskId, List<String> order) {
     Task t = active.get(taskId);
-    Lane lane = t == null ? null : lanes.get(t.projectId());
+    Lanes.Lane lane = t == null ? null : lanes.get(t.projectId());
     if (t == null || t.status() != QUEUED || lane == null || lane.queue.contains(taskId)) return;
     List<String> now = new ArrayList<>(lane.queue);
     ArrayDeque<String> rebuilt = new ArrayDeque<>();
@@ -956,8 +810,8 @@ final class TaskEngine {
 
   /** True when the project's active task is a running turn (one a steer could reach). */
   boolean turnRunning(String projectId) {
-    Lane lane = lanes.get(projectId);
-    Task t = lane == null || lane.activeId == null ? null : active.get(lane.activeId);
+    String activeId = lanes.activeId(projectId);
+    Task t = activeId == null ? null : active.get(activeId);
     return t != null && t.status() == RUNNING && t.runnerId() != null;
   }
 }
