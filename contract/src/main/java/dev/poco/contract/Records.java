@@ -28,7 +28,6 @@ import io.vertx.core.json.jackson.VertxModule;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -108,6 +107,31 @@ public final class Records {
     return c.getAccessor().getAnnotation(JsonProperty.class);
   }
 
+  /** What {@link #checked} needs of one record component, found once per class: reflection is slow. */
+  private record Slot(String name, Class<?> type, boolean required, Object fallback, Class<?> itemType) {}
+
+  private static final ClassValue<Slot[]> SLOTS = new ClassValue<>() {
+    @Override
+    protected Slot[] computeValue(Class<?> type) {
+      RecordComponent[] cs = type.getRecordComponents();
+      Slot[] out = new Slot[cs.length];
+      for (int i = 0; i < cs.length; i++) {
+        RecordComponent c = cs[i];
+        JsonProperty p = property(c);
+        Object fallback = null;
+        if (p != null && !p.defaultValue().isEmpty()) fallback = defaultValue(p.defaultValue(), c.getType());
+        else if (emptyWhenNull(c)) fallback = defaultValue(c.getType() == String.class ? "" : "{}", c.getType());
+        Class<?> item = null;
+        if (c.getType() == List.class && c.getGenericType() instanceof ParameterizedType pt
+            && pt.getActualTypeArguments()[0] instanceof Class<?> k) {
+          item = k;
+        }
+        out[i] = new Slot(wireName(c), c.getType(), p != null && p.required(), fallback, item);
+      }
+      return out;
+    }
+  };
+
   /**
    * Checks required fields and fills defaults before databind reads the body, nested records and lists of records
    * included: databind would take a blank string for a required one, and knows no defaults for records.
@@ -115,35 +139,29 @@ public final class Records {
    */
   private static JsonObject checked(JsonObject json, Class<?> type, String path) {
     JsonObject out = json;
-    for (RecordComponent c : type.getRecordComponents()) {
-      String name = wireName(c);
-      String field = path + name;
-      JsonProperty p = property(c);
-      Object v = json.getValue(name);
+    for (Slot s : SLOTS.get(type)) {
+      Object v = json.getValue(s.name);
       Object replaced = v;
-      if (v == null || (c.getType() == String.class && v instanceof String s && s.isBlank())) {
-        if (p != null && p.required()) throw new IllegalArgumentException("Field '" + field + "' is required");
-        if (v == null && p != null && !p.defaultValue().isEmpty()) replaced = defaultValue(p.defaultValue(), c.getType());
-        if (v == null && emptyWhenNull(c)) replaced = defaultValue(c.getType() == String.class ? "" : "{}", c.getType());
-      } else if (p != null && p.required() && c.getType() == String.class && !(v instanceof String)) {
-        throw new IllegalArgumentException("Field '" + field + "' is required, as a string");
-      } else if (c.getType().isRecord() && v instanceof JsonObject o) {
-        replaced = checked(o, c.getType(), field + ".");
-      } else if (c.getType() == List.class && v instanceof JsonArray a) {
-        replaced = checkedItems(a, c.getGenericType(), field);
+      if (v == null || (s.type == String.class && v instanceof String text && text.isBlank())) {
+        if (s.required) throw new IllegalArgumentException("Field '" + path + s.name + "' is required");
+        if (v == null && s.fallback != null) replaced = s.fallback instanceof JsonObject o ? o.copy() : s.fallback;
+      } else if (s.required && s.type == String.class && !(v instanceof String)) {
+        throw new IllegalArgumentException("Field '" + path + s.name + "' is required, as a string");
+      } else if (s.type.isRecord() && v instanceof JsonObject o) {
+        replaced = checked(o, s.type, path + s.name + ".");
+      } else if (s.itemType != null && v instanceof JsonArray a) {
+        replaced = checkedItems(a, s.itemType, path + s.name);
       }
       if (replaced != v) {
         if (out == json) out = json.copy();
-        out.put(name, replaced);
+        out.put(s.name, replaced);
       }
     }
     return out;
   }
 
   /** No null items in a list (a list holds no nulls), and records in it checked as above. */
-  private static JsonArray checkedItems(JsonArray a, Type listType, String field) {
-    Type item = listType instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
-    Class<?> itemType = item instanceof Class<?> k ? k : Object.class;
+  private static JsonArray checkedItems(JsonArray a, Class<?> itemType, String field) {
     JsonArray out = a;
     for (int i = 0; i < a.size(); i++) {
       Object v = a.getValue(i);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.net.URISyntaxException;
@@ -62,7 +63,8 @@ class RecordsRoundTripTest {
         } catch (ClassNotFoundException e) {
           throw new IllegalStateException(e);
         }
-        if (type.isRecord() && !THROUGH_RECORDS.contains(type) && !HAND_WRITTEN.containsKey(simple)) {
+        // the wire records are public; a private one is an implementation detail (Records' own)
+        if (type.isRecord() && Modifier.isPublic(type.getModifiers()) && !THROUGH_RECORDS.contains(type) && !HAND_WRITTEN.containsKey(simple)) {
           unlisted.add(simple);
         }
       }
