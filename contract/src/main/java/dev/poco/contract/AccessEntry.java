@@ -1,18 +1,16 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 
 /** A user allowed to drive agents: {@code role} is "owner" (paired first) or "user". */
-public record AccessEntry(String platform, String userId, String role, long addedAt) {
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record AccessEntry(@JsonProperty(required = true) String platform, @JsonProperty(required = true) String userId,
+    @JsonProperty(defaultValue = "user") String role, @IsoTime long addedAt) {
   public String key() { return platform + ":" + userId; }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("platform", platform).put("user_id", userId).put("role", role)
-        .put("added_at", Jsons.time(addedAt));
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static AccessEntry fromJson(JsonObject j) {
-    return new AccessEntry(Jsons.required(j, "platform"), Jsons.required(j, "user_id"), j.getString("role", "user"),
-        Jsons.time(j, "added_at"));
-  }
+  public static AccessEntry fromJson(JsonObject j) { return Records.fromJson(j, AccessEntry.class); }
 }

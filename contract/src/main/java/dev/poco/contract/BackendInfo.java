@@ -1,5 +1,7 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -12,6 +14,7 @@ import java.util.List;
  * @param approvals true when the agent can ask for approval mid-turn
  * @param settings the settings a workspace may choose for it
  */
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
 public record BackendInfo(String name, boolean ready, String version, String detail, boolean approvals,
     List<SettingSpec> settings) {
   public BackendInfo {
@@ -19,29 +22,18 @@ public record BackendInfo(String name, boolean ready, String version, String det
   }
 
   /** A setting a backend accepts: its key, a label, a default, and the allowed values (empty = free text). */
-  public record SettingSpec(String key, String label, String defaultValue, List<String> options) {
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record SettingSpec(String key, String label, @JsonProperty("default") String defaultValue, List<String> options) {
     public SettingSpec {
       options = options == null ? List.of() : List.copyOf(options);
     }
 
-    public JsonObject toJson() {
-      return new JsonObject().put("key", key).put("label", label).put("default", defaultValue)
-          .put("options", Jsons.array(options, s -> s));
-    }
+    public JsonObject toJson() { return Records.toJson(this); }
 
-    public static SettingSpec fromJson(JsonObject j) {
-      return new SettingSpec(j.getString("key"), j.getString("label"), j.getString("default"),
-          Jsons.strings(j, "options"));
-    }
+    public static SettingSpec fromJson(JsonObject j) { return Records.fromJson(j, SettingSpec.class); }
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("name", name).put("ready", ready).put("version", version).put("detail", detail)
-        .put("approvals", approvals).put("settings", Jsons.array(settings, SettingSpec::toJson));
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static BackendInfo fromJson(JsonObject j) {
-    return new BackendInfo(j.getString("name"), Jsons.bool(j, "ready", false), j.getString("version"),
-        j.getString("detail"), Jsons.bool(j, "approvals", false), Jsons.list(j, "settings", SettingSpec::fromJson));
-  }
+  public static BackendInfo fromJson(JsonObject j) { return Records.fromJson(j, BackendInfo.class); }
 }

@@ -1,5 +1,7 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,8 +13,13 @@ import io.vertx.core.json.JsonObject;
  *     interaction), null when the surface has none (the demo). The orchestrator acts once per event id, across its
  *     restarts: a redelivery gets a {@link Reply} marked {@code duplicate}.
  */
-public record CardIntent(String platform, String chatId, String chatType, String userId, String messageId,
-    String intentKey, String requestId, JsonObject value, JsonObject form, boolean trusted, String eventId) {
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record CardIntent(@JsonProperty(required = true) String platform,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String chatId, @JsonInclude(JsonInclude.Include.NON_NULL) String chatType,
+    @JsonProperty(required = true) String userId, @JsonInclude(JsonInclude.Include.NON_NULL) String messageId,
+    @JsonProperty(required = true) String intentKey, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId,
+    @JsonProperty(defaultValue = "{}") JsonObject value, @JsonProperty(defaultValue = "{}") JsonObject form,
+    boolean trusted, @JsonInclude(JsonInclude.Include.NON_NULL) String eventId) {
 
   /** A card action without a platform event id (the demo surface). */
   public CardIntent(String platform, String chatId, String chatType, String userId, String messageId,
@@ -29,20 +36,7 @@ public record CardIntent(String platform, String chatId, String chatType, String
     return v == null ? null : v.toString();
   }
 
-  public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("platform", platform).put("user_id", userId).put("intent_key", intentKey)
-        .put("value", value).put("form", form).put("trusted", trusted);
-    Jsons.putIf(j, "chat_id", chatId);
-    Jsons.putIf(j, "chat_type", chatType);
-    Jsons.putIf(j, "message_id", messageId);
-    Jsons.putIf(j, "event_id", eventId);
-    return Jsons.putIf(j, "request_id", requestId);
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static CardIntent fromJson(JsonObject j) {
-    return new CardIntent(Jsons.required(j, "platform"), j.getString("chat_id"), j.getString("chat_type"),
-        Jsons.required(j, "user_id"), j.getString("message_id"), Jsons.required(j, "intent_key"),
-        j.getString("request_id"), Jsons.obj(j, "value"), Jsons.obj(j, "form"), Jsons.bool(j, "trusted", false),
-        j.getString("event_id"));
-  }
+  public static CardIntent fromJson(JsonObject j) { return Records.fromJson(j, CardIntent.class); }
 }

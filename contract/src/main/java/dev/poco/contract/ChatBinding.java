@@ -1,16 +1,14 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 
 /** A project's chat on one platform (its Feishu group, Slack channel or demo chat) and the message showing its workspace card. */
-public record ChatBinding(String platform, String chatId, String projectId, String workspaceMessageId) {
-  public JsonObject toJson() {
-    return new JsonObject().put("platform", platform).put("chat_id", chatId).put("project_id", projectId)
-        .put("workspace_message_id", workspaceMessageId);
-  }
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record ChatBinding(@JsonProperty(required = true) String platform, @JsonProperty(required = true) String chatId,
+    String projectId, String workspaceMessageId) {
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static ChatBinding fromJson(JsonObject j) {
-    return new ChatBinding(Jsons.required(j, "platform"), Jsons.required(j, "chat_id"), j.getString("project_id"),
-        j.getString("workspace_message_id"));
-  }
+  public static ChatBinding fromJson(JsonObject j) { return Records.fromJson(j, ChatBinding.class); }
 }

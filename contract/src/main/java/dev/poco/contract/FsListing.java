@@ -1,5 +1,6 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -10,19 +11,14 @@ import java.util.List;
  * @param folders the names of its subfolders, sorted, hidden ones left out
  * @param truncated true when there were more folders than listed
  */
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
 public record FsListing(String path, String parent, List<String> folders, boolean truncated, List<String> roots) {
   public FsListing {
     folders = folders == null ? List.of() : List.copyOf(folders);
     roots = roots == null ? List.of() : List.copyOf(roots);
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("path", path).put("parent", parent).put("folders", Jsons.array(folders, s -> s))
-        .put("truncated", truncated).put("roots", Jsons.array(roots, s -> s));
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static FsListing fromJson(JsonObject j) {
-    return new FsListing(j.getString("path"), j.getString("parent"), Jsons.strings(j, "folders"),
-        Jsons.bool(j, "truncated", false), Jsons.strings(j, "roots"));
-  }
+  public static FsListing fromJson(JsonObject j) { return Records.fromJson(j, FsListing.class); }
 }

@@ -1,5 +1,7 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -12,8 +14,9 @@ import java.util.List;
  * @param startedAt when this runner process started (0 when unknown): a task launched after it and not in
  *     {@code taskIds} never reached it, since a runner lists every task it took until its outcome is acknowledged
  */
-public record Heartbeat(String runnerId, String nodeId, List<BackendInfo> backends, int maxTasks, int capacity,
-    List<String> taskIds, List<String> roots, long sentAt, long startedAt) {
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record Heartbeat(@JsonProperty(required = true) String runnerId, String nodeId, List<BackendInfo> backends,
+    int maxTasks, int capacity, List<String> taskIds, List<String> roots, @IsoTime long sentAt, @IsoTime long startedAt) {
   public Heartbeat {
     backends = backends == null ? List.of() : List.copyOf(backends);
     taskIds = taskIds == null ? List.of() : List.copyOf(taskIds);
@@ -25,19 +28,7 @@ public record Heartbeat(String runnerId, String nodeId, List<BackendInfo> backen
     return null;
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("runner_id", runnerId).put("node_id", nodeId)
-        .put("backends", Jsons.array(backends, BackendInfo::toJson)).put("max_tasks", maxTasks)
-        .put("capacity", capacity).put("task_ids", Jsons.array(taskIds, s -> s))
-        .put("roots", Jsons.array(roots, s -> s)).put("sent_at", Jsons.time(sentAt))
-        .put("started_at", Jsons.time(startedAt));
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static Heartbeat fromJson(JsonObject j) {
-    return new Heartbeat(Jsons.required(j, "runner_id"), j.getString("node_id"),
-        Jsons.list(j, "backends", BackendInfo::fromJson), Jsons.integer(j, "max_tasks", 0),
-        Jsons.integer(j, "capacity", 0),
-        Jsons.strings(j, "task_ids"), Jsons.strings(j, "roots"), Jsons.time(j, "sent_at"),
-        Jsons.time(j, "started_at"));
-  }
+  public static Heartbeat fromJson(JsonObject j) { return Records.fromJson(j, Heartbeat.class); }
 }

@@ -1,5 +1,9 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -15,8 +19,12 @@ import io.vertx.core.json.JsonObject;
  * @param slashCommand the text came from a platform slash command (Slack's {@code /poco}) rather than a message:
  *     a view answering it is shown to the user only
  */
-public record InboundMessage(String platform, String chatId, String chatType, String userId, String text,
-    String messageId, String eventId, String threadId, boolean trusted, boolean slashCommand) {
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record InboundMessage(@JsonProperty(required = true) String platform, @JsonProperty(required = true) String chatId,
+    @JsonProperty(defaultValue = Platforms.CHAT_GROUP) String chatType, @JsonProperty(required = true) String userId,
+    @JsonSetter(nulls = Nulls.AS_EMPTY) String text, @JsonInclude(JsonInclude.Include.NON_NULL) String messageId,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String eventId, @JsonInclude(JsonInclude.Include.NON_NULL) String threadId,
+    boolean trusted, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean slashCommand) {
 
   public InboundMessage(String platform, String chatId, String chatType, String userId, String text,
       String messageId, String eventId, String threadId, boolean trusted) {
@@ -25,19 +33,7 @@ public record InboundMessage(String platform, String chatId, String chatType, St
 
   public ReplyTarget target() { return new ReplyTarget(platform, chatId, threadId); }
 
-  public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("platform", platform).put("chat_id", chatId).put("chat_type", chatType)
-        .put("user_id", userId).put("text", text).put("trusted", trusted);
-    Jsons.putIf(j, "message_id", messageId);
-    Jsons.putIf(j, "event_id", eventId);
-    if (slashCommand) j.put("slash_command", true);
-    return Jsons.putIf(j, "thread_id", threadId);
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static InboundMessage fromJson(JsonObject j) {
-    return new InboundMessage(Jsons.required(j, "platform"), Jsons.required(j, "chat_id"),
-        j.getString("chat_type", Platforms.CHAT_GROUP), Jsons.required(j, "user_id"), j.getString("text", ""),
-        j.getString("message_id"), j.getString("event_id"), j.getString("thread_id"), Jsons.bool(j, "trusted", false),
-        Jsons.bool(j, "slash_command", false));
-  }
+  public static InboundMessage fromJson(JsonObject j) { return Records.fromJson(j, InboundMessage.class); }
 }

@@ -1,5 +1,7 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -15,21 +17,14 @@ import java.util.List;
  * @param uptimeMs how long it has run, measured by the node itself (no clock skew)
  * @param pid its process id
  */
-public record NodeInfo(String nodeId, List<String> roles, String host, int clusterPort, int busPort, long startedAt,
-    long uptimeMs, long pid) {
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record NodeInfo(@JsonProperty(required = true) String nodeId, List<String> roles, String host, int clusterPort,
+    int busPort, @IsoTime long startedAt, long uptimeMs, long pid) {
   public NodeInfo {
     roles = roles == null ? List.of() : List.copyOf(roles);
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("node_id", nodeId).put("roles", Jsons.array(roles, s -> s)).put("host", host)
-        .put("cluster_port", clusterPort).put("bus_port", busPort).put("started_at", Jsons.time(startedAt))
-        .put("uptime_ms", uptimeMs).put("pid", pid);
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static NodeInfo fromJson(JsonObject j) {
-    return new NodeInfo(Jsons.required(j, "node_id"), Jsons.strings(j, "roles"), j.getString("host"),
-        Jsons.integer(j, "cluster_port", 0), Jsons.integer(j, "bus_port", 0), Jsons.time(j, "started_at"),
-        Jsons.longValue(j, "uptime_ms", 0L), Jsons.longValue(j, "pid", 0L));
-  }
+  public static NodeInfo fromJson(JsonObject j) { return Records.fromJson(j, NodeInfo.class); }
 }

@@ -1,5 +1,7 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -10,8 +12,9 @@ import java.util.List;
  * @param runnerId the runner the project is pinned to (its agent sessions live there), or null
  * @param recentDirs most recent first
  */
-public record Project(String projectId, String name, String ownerPlatform, String ownerUserId, long createdAt,
-    long updatedAt, String runnerId, Workspace workspace, List<ChatBinding> bindings, List<AgentSession> sessions,
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record Project(@JsonProperty(required = true) String projectId, String name, String ownerPlatform,
+    String ownerUserId, @IsoTime long createdAt, @IsoTime long updatedAt, String runnerId, Workspace workspace, List<ChatBinding> bindings, List<AgentSession> sessions,
     List<DirPreset> presets, List<String> recentDirs) {
 
   public Project {
@@ -33,25 +36,9 @@ public record Project(String projectId, String name, String ownerPlatform, Strin
     return null;
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("project_id", projectId).put("name", name).put("owner_platform", ownerPlatform)
-        .put("owner_user_id", ownerUserId).put("created_at", Jsons.time(createdAt))
-        .put("updated_at", Jsons.time(updatedAt)).put("runner_id", runnerId)
-        .put("workspace", workspace == null ? null : workspace.toJson())
-        .put("bindings", Jsons.array(bindings, ChatBinding::toJson))
-        .put("sessions", Jsons.array(sessions, AgentSession::toJson))
-        .put("presets", Jsons.array(presets, DirPreset::toJson))
-        .put("recent_dirs", Jsons.array(recentDirs, s -> s));
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static Project fromJson(JsonObject j) {
-    JsonObject ws = j.getJsonObject("workspace");
-    return new Project(Jsons.required(j, "project_id"), j.getString("name"), j.getString("owner_platform"),
-        j.getString("owner_user_id"), Jsons.time(j, "created_at"), Jsons.time(j, "updated_at"),
-        j.getString("runner_id"), ws == null ? null : Workspace.fromJson(ws),
-        Jsons.list(j, "bindings", ChatBinding::fromJson), Jsons.list(j, "sessions", AgentSession::fromJson),
-        Jsons.list(j, "presets", DirPreset::fromJson), Jsons.strings(j, "recent_dirs"));
-  }
+  public static Project fromJson(JsonObject j) { return Records.fromJson(j, Project.class); }
 
   /** Copy with one part changed; the store stays the truth, this keeps the orchestrator's cache in step. */
   public Project withWorkspace(Workspace w) {

@@ -1,14 +1,12 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.core.json.JsonObject;
 
 /** Where a reply goes: the platform, the chat (group, channel or DM) and, on Slack, the thread. */
-public record ReplyTarget(String platform, String chatId, String threadId) {
-  public JsonObject toJson() {
-    return Jsons.putIf(new JsonObject().put("platform", platform).put("chat_id", chatId), "thread_id", threadId);
-  }
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record ReplyTarget(String platform, String chatId, @JsonInclude(JsonInclude.Include.NON_NULL) String threadId) {
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static ReplyTarget fromJson(JsonObject j) {
-    return new ReplyTarget(j.getString("platform"), j.getString("chat_id"), j.getString("thread_id"));
-  }
+  public static ReplyTarget fromJson(JsonObject j) { return Records.fromJson(j, ReplyTarget.class); }
 }

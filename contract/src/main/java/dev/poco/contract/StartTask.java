@@ -1,5 +1,9 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -9,19 +13,15 @@ import io.vertx.core.json.JsonObject;
  * @param workdir the effective working dir, already checked against the runner's roots
  * @param settings the backend's settings from the workspace (model, sandbox, timeout_seconds, ...)
  */
-public record StartTask(String taskId, String projectId, String backend, String prompt, String workdir,
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record StartTask(@JsonProperty(required = true) String taskId, String projectId,
+    @JsonProperty(required = true) String backend, @JsonSetter(nulls = Nulls.AS_EMPTY) String prompt, String workdir,
     String sessionId, JsonObject settings) {
   public StartTask {
     settings = settings == null ? new JsonObject() : settings;
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("task_id", taskId).put("project_id", projectId).put("backend", backend)
-        .put("prompt", prompt).put("workdir", workdir).put("session_id", sessionId).put("settings", settings);
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static StartTask fromJson(JsonObject j) {
-    return new StartTask(Jsons.required(j, "task_id"), j.getString("project_id"), Jsons.required(j, "backend"),
-        j.getString("prompt", ""), j.getString("workdir"), j.getString("session_id"), j.getJsonObject("settings"));
-  }
+  public static StartTask fromJson(JsonObject j) { return Records.fromJson(j, StartTask.class); }
 }

@@ -1,5 +1,7 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,7 +20,9 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@link #FINISHED}: the turn ended (data.status: completed, failed, cancelled, interrupted; data.result; data.error)</li>
  * </ul>
  */
-public record TaskEvent(String taskId, String runnerId, long seq, String type, String text, JsonObject data) {
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
+public record TaskEvent(@JsonProperty(required = true) String taskId, String runnerId, long seq,
+    @JsonProperty(required = true) String type, @JsonInclude(JsonInclude.Include.NON_NULL) String text, JsonObject data) {
   public static final String STARTED = "started";
   public static final String SESSION = "session";
   public static final String DELTA = "delta";
@@ -33,14 +37,7 @@ public record TaskEvent(String taskId, String runnerId, long seq, String type, S
     data = data == null ? new JsonObject() : data;
   }
 
-  public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("task_id", taskId).put("runner_id", runnerId).put("seq", seq)
-        .put("type", type).put("data", data);
-    return Jsons.putIf(j, "text", text);
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static TaskEvent fromJson(JsonObject j) {
-    return new TaskEvent(Jsons.required(j, "task_id"), j.getString("runner_id"), Jsons.longValue(j, "seq", 0L),
-        Jsons.required(j, "type"), j.getString("text"), j.getJsonObject("data"));
-  }
+  public static TaskEvent fromJson(JsonObject j) { return Records.fromJson(j, TaskEvent.class); }
 }

@@ -1,5 +1,6 @@
 package dev.poco.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
  * @param workdirSource how it was chosen: default, manual, preset, recent, browse
  * @param settings the backend's settings (model, sandbox, ...), keys as the backend declares them
  */
+@JsonInclude(JsonInclude.Include.ALWAYS) // unset fields go on the wire as null, as they always have
 public record Workspace(String projectId, String workdir, String workdirSource, String backend, JsonObject settings) {
   public Workspace {
     settings = settings == null ? new JsonObject() : settings;
@@ -21,13 +23,7 @@ public record Workspace(String projectId, String workdir, String workdirSource, 
 
   public Workspace withBackend(String b, JsonObject s) { return new Workspace(projectId, workdir, workdirSource, b, s); }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("project_id", projectId).put("workdir", workdir).put("workdir_source", workdirSource)
-        .put("backend", backend).put("settings", settings);
-  }
+  public JsonObject toJson() { return Records.toJson(this); }
 
-  public static Workspace fromJson(JsonObject j) {
-    return new Workspace(j.getString("project_id"), j.getString("workdir"), j.getString("workdir_source"),
-        j.getString("backend"), j.getJsonObject("settings"));
-  }
+  public static Workspace fromJson(JsonObject j) { return Records.fromJson(j, Workspace.class); }
 }
