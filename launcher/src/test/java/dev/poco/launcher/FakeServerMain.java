@@ -13,6 +13,8 @@ public final class FakeServerMain {
     roles.put(Poco.AGENT_RUNNER, IdleVerticle.class.getName());
     roles.put(Poco.ORCHESTRATOR, IdleVerticle.class.getName());
     roles.put(Poco.DEMO_API, FakeEdgeVerticle.class.getName());
+    // Every role this build has: the gateways too, idle here.
+    for (String r : Poco.ALL_ROLES) roles.putIfAbsent(r, IdleVerticle.class.getName());
     System.exit(Server.run(Cli.system(), Poco.ALL_ROLES, roles));
   }
 }
