@@ -1,0 +1,160 @@
+package dev.poco.testkit.fakes;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Card JSON 2.0 as Feishu checks it (feishu.md §4, §2, §3) and as a user reads it: the refusal a card earns, and
+ * helpers a test uses to find what a user would see or click.
+ */
+public final class FeishuCards {
+  /** Cards and rich text ≤ 30 KB (feishu.md §3 "Update a card", §4 Limits), counted in UTF-8 bytes. */
+  public static final int MAX_CARD_BYTES = 30 * 1024;
+  /** Text messages ≤ 150 KB (feishu.md §3). */
+  public static final int MAX_TEXT_BYTES = 150 * 1024;
+  /** ≤ 200 elements and components (feishu.md §4 Limits, §11.2). */
+  public static final int MAX_ELEMENTS = 200;
+  /** The top-level properties of a 2.0 card; 2.0 rejects unknown properties (feishu.md §4). */
+  private static final Set<String> TOP_LEVEL = Set.of("schema", "config", "card_link", "header", "body");
+
+  private FeishuCards() {}
+
+  /** A refusal: the Feishu code and its message. */
+  public record Refusal(int code, String msg) {}
+
+  /** Why Feishu refuses this interactive content string, or null when it takes it. */
+  public static Refusal check(String content) {
+    if (content.getBytes(StandardCharsets.UTF_8).length > MAX_CARD_BYTES) {
+      return new Refusal(FakeFeishu.CONTENT_TOO_LONG, "content too long: card over 30 KB");
+    }
+    JsonObject card;
+    try {
+      card = new JsonObject(content);
+    } catch (RuntimeException e) {
+      return new Refusal(FakeFeishu.INVALID_PARAM, "invalid card content: not a JSON object");
+    }
+    if (!"2.0".equals(card.getString("schema"))) {
+      return new Refusal(FakeFeishu.INVALID_PARAM, "the fake takes Card JSON 2.0 only: schema must be \"2.0\"");
+    }
+    for (String key : card.fieldNames()) {
+      if (!TOP_LEVEL.contains(key)) return new Refusal(FakeFeishu.INVALID_PARAM, "unknown card property: " + key);
+    }
+    if (!updateMulti(card)) {
+      return new Refusal(FakeFeishu.INVALID_PARAM, "config.update_multi must be true in Card JSON 2.0");
+    }
+    JsonObject body = card.getJsonObject("body");
+    if (body != null && card.getValue("elements") == null && body.getValue("elements") != null
+        && !(body.getValue("elements") instanceof JsonArray)) {
+      return new Refusal(FakeFeishu.INVALID_PARAM, "body.elements must be an array");
+    }
+    int n = count(body == null ? null : body.getJsonArray("elements"));
+    if (n > MAX_ELEMENTS) {
+      return new Refusal(FakeFeishu.CARD_CREATE_FAILED, "card create failure: " + n + " elements, at most 200");
+    }
+    return null;
+  }
+
+  /** 2.0 defaults update_multi to true and takes only true (feishu.md §4). */
+  public static boolean updateMulti(JsonObject card) {
+    JsonObject config = card.getJsonObject("config");
+    return config == null || !Boolean.FALSE.equals(config.getValue("update_multi"));
+  }
+
+  /** Elements and components, nested ones included (columns, forms, panels). */
+  static int count(JsonArray elements) {
+    if (elements == null) return 0;
+    int n = 0;
+    for (Object o : elements) {
+      if (!(o instanceof JsonObject e)) continue;
+      n++;
+      n += count(e.getJsonArray("elements"));
+      if (e.getValue("columns") instanceof JsonArray cols) n += count(cols);
+    }
+    return n;
+  }
+
+  /** Every object with a tag in the card body, depth first, in reading order. */
+  public static List<JsonObject> components(JsonObject card) {
+    List<JsonObject> out = new ArrayList<>();
+    JsonObject body = card.getJsonObject("body");
+    walk(body == null ? null : body.getJsonArray("elements"), out);
+    return out;
+  }
+
+  private static void walk(JsonArray elements, List<JsonObject> out) {
+    if (elements == null) return;
+    for (Object o : elements) {
+      if (!(o instanceof JsonObject e)) continue;
+      out.add(e);
+      if (e.getValue("elements") instanceof JsonArray inner) walk(inner, out);
+      if (e.getValue("columns") instanceof JsonArray cols) walk(cols, out);
+    }
+  }
+
+  /** The button whose text a user reads as {@code label}, or null. */
+  public static JsonObject button(JsonObject card, String label) {
+    for (JsonObject c : components(card)) {
+      if ("button".equals(c.getString("tag")) && label.equals(text(c.getValue("text")))) return c;
+    }
+    return null;
+  }
+
+  /** The labels of every button, in reading order. */
+  public static List<String> buttons(JsonObject card) {
+    return components(card).stream().filter(c -> "button".equals(c.getString("tag"))).map(c -> text(c.getValue("text")))
+        .toList();
+  }
+
+  /** The callback value a click on this button delivers: its behaviors[type=callback].value (feishu.md §6). */
+  public static JsonObject callbackValue(JsonObject button) {
+    JsonArray behaviors = button.getJsonArray("behaviors");
+    if (behaviors != null) {
+      for (Object o : behaviors) {
+        if (o instanceof JsonObject b && "callback".equals(b.getString("type"))) {
+          return b.getJsonObject("value", new JsonObject());
+        }
+      }
+    }
+    return button.getJsonObject("value", new JsonObject());
+  }
+
+  /** The form holding the component named {@code name}, or null. */
+  public static JsonObject formOf(JsonObject card, String name) {
+    for (JsonObject c : components(card)) {
+      if (!"form".equals(c.getString("tag"))) continue;
+      List<JsonObject> inner = new ArrayList<>();
+      walk(c.getJsonArray("elements"), inner);
+      if (inner.stream().anyMatch(i -> name.equals(i.getString("name")))) return c;
+    }
+    return null;
+  }
+
+  /** Everything a user reads on the card: header title and subtitle, markdown and plain text, button labels. */
+  public static String visibleText(JsonObject card) {
+    StringBuilder sb = new StringBuilder();
+    JsonObject header = card.getJsonObject("header");
+    if (header != null) {
+      sb.append(text(header.getValue("title"))).append('\n').append(text(header.getValue("subtitle"))).append('\n');
+    }
+    for (JsonObject c : components(card)) {
+      String tag = c.getString("tag", "");
+      if (tag.equals("markdown") || tag.equals("plain_text") || tag.equals("lark_md")) {
+        sb.append(c.getString("content", "")).append('\n');
+      } else if (c.getValue("text") != null) {
+        sb.append(text(c.getValue("text"))).append('\n');
+      }
+      if (c.getValue("header") instanceof JsonObject h) sb.append(text(h.getValue("title"))).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String text(Object t) {
+    if (t instanceof String s) return s;
+    if (t instanceof JsonObject o) return o.getString("content", "");
+    return "";
+  }
+}
