@@ -78,6 +78,7 @@ public final class FakeFeishu {
   private final HttpServer server;
   private final FeishuCardKit cardKit;
   private final AtomicLong clockOffsetMs = new AtomicLong();
+  private final AtomicLong frozenAtMs = new AtomicLong(-1);
   private final AtomicInteger ids = new AtomicInteger(1000);
   private final List<JsonObject> requests = new CopyOnWriteArrayList<>();
   // guarded by LOCK
@@ -118,7 +119,13 @@ public final class FakeFeishu {
   // ---- test controls ----
 
   /** The fake's clock: wall time plus what {@link #advance} added. */
-  public long nowMs() { return System.currentTimeMillis() + clockOffsetMs.get(); }
+  public long nowMs() {
+    long frozen = frozenAtMs.get();
+    return (frozen >= 0 ? frozen : System.currentTimeMillis()) + clockOffsetMs.get();
+  }
+
+  /** Stops the clock (only {@link #advance} moves it), so rate windows do not depend on how loaded the machine is. */
+  public void freezeClock() { frozenAtMs.set(System.currentTimeMillis()); }
 
   public void advance(Duration d) { clockOffsetMs.addAndGet(d.toMillis()); }
 
