@@ -1,0 +1,145 @@
+package dev.poco.gateway.feishu;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
+import dev.poco.contract.ChatRequest;
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.GatewayReady;
+import dev.poco.contract.Platforms;
+import dev.poco.contract.RenderRequest;
+import dev.poco.runtime.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Feishu gateway (GATEWAYS.md), first step: webhook delivery, the open API client, Card JSON 2.0 rendering,
+ * project chats, health and debug. Long connection and CardKit streaming are not in this build: with delivery mode
+ * {@code longconn} (the default) no event can arrive and health says so; cards are updated by message PATCH at most
+ * once a second per card, the fallback GATEWAYS.md allows when CardKit is unavailable.
+ *
+ * <p>Without app credentials the verticle only answers health ({@code configured: false}) and debug, so an embedded
+ * PoCo with no Feishu config starts as before.
+ */
+public class FeishuGatewayVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(FeishuGatewayVerticle.class);
+
+  private final String gatewayId = "fs-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private final DebugRing debug = new DebugRing(200);
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private FeishuConfig config;
+  private FeishuApi api;
+  private FeishuRenderer renderer;
+  private volatile boolean listenerReady;
+  private volatile String connectedSince;
+  private volatile String lastEventAt;
+  private volatile String lastError;
+
+  public String gatewayId() { return gatewayId; }
+
+  @Override
+  public Future<?> start() {
+    config = FeishuConfig.from(new Settings(config()));
+    EventBus bus = vertx.eventBus();
+    consumers.add(bus.consumer(Addresses.gatewayHealth(Platforms.FEISHU), this::onHealth));
+    consumers.add(bus.consumer(Addresses.gatewayDebug(Platforms.FEISHU), this::onDebug));
+    if (!config.configured()) {
+      log.debug("Feishu gateway idle: {} / {} are not set", ConfigKeys.FEISHU_APP_ID, ConfigKeys.FEISHU_APP_SECRET);
+      return registered();
+    }
+    api = new FeishuApi(vertx, config, this::error);
+    renderer = new FeishuRenderer(vertx, api, gatewayId, debug,
+        bound -> bus.send(Addresses.ORCHESTRATOR_CARD_BOUND, bound.toJson()));
+    FeishuChats chats = new FeishuChats(api, debug);
+    consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.FEISHU), this::onRender));
+    consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.FEISHU, gatewayId), this::onRender));
+    consumers.add(bus.consumer(Addresses.gatewayChat(Platforms.FEISHU), (Message<JsonObject> msg) -> {
+      ChatRequest req;
+      try {
+        req = ChatRequest.fromJson(msg.body());
+      } catch (RuntimeException e) {
+        Bus.fail(msg, e);
+        return;
+      }
+      chats.handle(req).onSuccess(r -> msg.reply(r.toJson())).onFailure(err -> msg.fail(500, err.getMessage()));
+    }));
+    if (config.webhook()) {
+      WebhookVerifier verifier = new WebhookVerifier(config.verificationToken(), config.encryptKey(),
+          System::currentTimeMillis);
+      FeishuIntake intake = new FeishuIntake(vertx, api, verifier, debug, () -> lastEventAt = Instant.now().toString());
+      consumers.add(bus.consumer(Addresses.gatewayWebhook(Platforms.FEISHU), intake::onWebhook));
+      if (config.verificationToken() == null && config.encryptKey() == null) {
+        log.warn("Feishu webhook mode without {} or {}: anyone who can reach /platform/feishu/* can post events",
+            ConfigKeys.FEISHU_VERIFICATION_TOKEN, ConfigKeys.FEISHU_ENCRYPT_KEY);
+      }
+    } else {
+      String why = "Feishu delivery mode '" + config.deliveryMode() + "': the long connection is not in this build; set "
+          + ConfigKeys.FEISHU_DELIVERY_MODE + "=webhook and point Feishu's event and callback URLs at "
+          + "/platform/feishu/events and /platform/feishu/card-actions";
+      log.warn(why);
+      lastError = why;
+    }
+    return registered().onSuccess(v -> {
+      if (config.webhook()) {
+        listenerReady = true;
+        connectedSince = Instant.now().toString();
+      }
+      log.info("Feishu gateway {} ready ({})", gatewayId, config);
+      bus.publish(Addresses.GATEWAY_READY, new GatewayReady(Platforms.FEISHU, gatewayId).toJson());
+      // checks the credentials early; a failure shows in health's last_error, the next call tries again
+      api.token().onFailure(err -> log.warn("Feishu tenant token: {}", err.getMessage()));
+    });
+  }
+
+  private Future<Void> registered() {
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (renderer != null) renderer.close();
+    if (api != null) api.close();
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  private void onRender(Message<JsonObject> msg) {
+    RenderRequest r;
+    try {
+      r = RenderRequest.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      Bus.fail(msg, e);
+      return;
+    }
+    renderer.render(r).onSuccess(ack -> msg.reply(ack.toJson())).onFailure(err -> msg.fail(500,
+        err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()));
+  }
+
+  private void onHealth(Message<JsonObject> msg) { msg.reply(health()); }
+
+  JsonObject health() {
+    JsonObject h = new JsonObject().put("configured", config.configured()).put("delivery_mode", config.deliveryMode())
+        .put("listener_ready", config.configured() && listenerReady).put("connected_since", connectedSince)
+        .put("last_event_at", lastEventAt).put("last_error", lastError).put("gateway_id", gatewayId);
+    return h;
+  }
+
+  private void onDebug(Message<JsonObject> msg) {
+    int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
+    msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
+        .put("delivery_mode", config.deliveryMode()).put("entries", debug.newest(limit)));
+  }
+
+  private void error(String reason) {
+    lastError = reason;
+  }
+}

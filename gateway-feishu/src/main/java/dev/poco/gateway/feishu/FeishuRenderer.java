@@ -1,0 +1,114 @@
+package dev.poco.gateway.feishu;
+
+import dev.poco.contract.CardBound;
+import dev.poco.contract.Platforms;
+import dev.poco.contract.RenderAck;
+import dev.poco.contract.RenderRequest;
+import dev.poco.gatewaykit.CardPacer;
+import dev.poco.gatewaykit.CardVersions;
+import dev.poco.gatewaykit.PlatformLimits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Shows {@link RenderRequest}s as Feishu card messages (RENDER.md). A render not newer than the version shown is
+ * acked stale. Otherwise it goes through a {@link CardPacer}: per card at most one write per second (the message
+ * PATCH fallback rate of GATEWAYS.md, as CardKit streaming is not in this build), 50 writes/s for the app, latest
+ * wins, must-show never dropped. The first write of a card posts it (in the thread when the target has one); later
+ * ones PATCH the message. A message that can no longer be patched (recalled, older than 14 days) gets a fresh card,
+ * bound with a {@link CardBound}. The ack goes when the platform has this view or a newer one; a refusal fails the
+ * render so the orchestrator retries a must-show.
+ */
+final class FeishuRenderer {
+  /** The message PATCH fallback: one write per card per second (GATEWAYS.md "Rendering a task"). */
+  static final long CARD_INTERVAL_MS = 1_000;
+
+  private final FeishuApi api;
+  private final String gatewayId;
+  private final DebugRing debug;
+  private final Consumer<CardBound> onRebound;
+  private final CardVersions versions = new CardVersions();
+  private final CardPacer<RenderRequest> pacer;
+  /** Messages replaced by a fresh card → the fresh one, until the orchestrator's renders name the new one. */
+  private final Map<String, String> replaced = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) { return size() > 10_000; }
+  };
+
+  FeishuRenderer(Vertx vertx, FeishuApi api, String gatewayId, DebugRing debug, Consumer<CardBound> onRebound) {
+    this.api = api;
+    this.gatewayId = gatewayId;
+    this.debug = debug;
+    this.onRebound = onRebound;
+    this.pacer = new CardPacer<>(vertx, CARD_INTERVAL_MS, PlatformLimits.FEISHU_APP_CALLS_PER_SECOND, this::write);
+  }
+
+  Future<RenderAck> render(RenderRequest r) {
+    if (versions.isStale(r)) {
+      return Future.succeededFuture(new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), true));
+    }
+    return pacer.offer(r.cardKey(), r, r.mustShow())
+        .map(v -> new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), false));
+  }
+
+  void close() { pacer.close(); }
+
+  CardPacer<RenderRequest> pacer() { return pacer; }
+
+  private Future<Void> write(String key, RenderRequest r, boolean mustShow) {
+    if (versions.isStale(r)) return Future.succeededFuture(); // a newer version was shown meanwhile
+    String content = FeishuCards.content(r.view());
+    String target = versions.messageToPatch(r);
+    if (target != null && replaced.containsKey(target)) target = replaced.get(target);
+    if (target == null) {
+      return post(r, content).map(id -> {
+        versions.shown(key, r.version(), id);
+        return null;
+      });
+    }
+    String patched = target;
+    return api.patchCard(patched, content)
+        .map(v -> {
+          versions.shown(key, r.version(), patched);
+          outbound("patch", r, patched, null);
+          return (Void) null;
+        })
+        .recover(err -> {
+          if (!(err instanceof FeishuApiException fe && fe.cardGone())) {
+            outbound("patch", r, patched, err.getMessage());
+            return Future.failedFuture(err);
+          }
+          outbound("patch", r, patched, err.getMessage() + "; posting a fresh card");
+          return post(r, content).map(id -> {
+            replaced.put(patched, id);
+            versions.shown(key, r.version(), id);
+            onRebound.accept(new CardBound(Platforms.FEISHU, r.target().chatId(), id, r.taskId(), r.projectId(),
+                gatewayId));
+            return null;
+          });
+        });
+  }
+
+  private Future<String> post(RenderRequest r, String content) {
+    String thread = r.target().threadId();
+    Future<JsonObject> sent = thread != null ? api.reply(thread, "interactive", content, true)
+        : api.sendCard(r.target().chatId(), content);
+    return sent.map(m -> m.getString("message_id"))
+        .compose(id -> id == null ? Future.failedFuture("Feishu answered a send without message_id")
+            : Future.succeededFuture(id))
+        .onComplete(ar -> outbound("post", r, ar.succeeded() ? ar.result() : null,
+            ar.failed() ? ar.cause().getMessage() : null));
+  }
+
+  private void outbound(String op, RenderRequest r, String messageId, String error) {
+    JsonObject d = new JsonObject().put("op", op).put("card_key", r.cardKey()).put("version", r.version())
+        .put("chat_id", r.target().chatId()).put("must_show", r.mustShow());
+    if (messageId != null) d.put("message_id", messageId);
+    if (error != null) d.put("error", error);
+    debug.add(error != null ? DebugRing.ERROR : DebugRing.OUTBOUND, d);
+  }
+}

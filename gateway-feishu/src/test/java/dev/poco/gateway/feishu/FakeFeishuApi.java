@@ -1,0 +1,154 @@
+package dev.poco.gateway.feishu;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small in-test fake of the few Feishu REST endpoints the gateway calls (feishu.md §1–§3, §9), on 127.0.0.1:0:
+ * the token endpoint, send, reply, PATCH, chat create and delete. Faults are scripted per call. The faithful fake
+ * (testkit FakeFeishu) is another helper's; this one checks only what these unit tests need.
+ */
+final class FakeFeishuApi {
+  static final String APP_ID = "cli_test";
+  static final String APP_SECRET = "secret-never-logged";
+
+  /** A scripted answer for the next call matching method and path prefix. */
+  record Fault(String method, String pathPrefix, int status, int code, Map<String, String> headers) {}
+
+  /** One call the fake received (token calls excluded). */
+  record Call(String method, String path, Map<String, String> query, JsonObject body) {}
+
+  final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  final Deque<Fault> faults = new ArrayDeque<>();
+  final Set<String> tokens = Collections.synchronizedSet(new HashSet<>());
+  final AtomicInteger tokenFetches = new AtomicInteger();
+  final Map<String, String> chatsByUuid = new HashMap<>();
+  final Set<String> chats = new HashSet<>();
+  final Map<String, String> cards = new HashMap<>();
+  volatile long tokenExpireSeconds = 7200;
+  private final AtomicInteger ids = new AtomicInteger();
+  private HttpServer server;
+
+  static Future<FakeFeishuApi> start(Vertx vertx) {
+    FakeFeishuApi f = new FakeFeishuApi();
+    f.server = vertx.createHttpServer().requestHandler(f::handle);
+    return f.server.listen(0, "127.0.0.1").map(s -> f);
+  }
+
+  String baseUrl() { return "http://127.0.0.1:" + server.actualPort(); }
+
+  Future<Void> close() { return server.close(); }
+
+  synchronized void fault(String method, String pathPrefix, int status, int code, Map<String, String> headers) {
+    faults.add(new Fault(method, pathPrefix, status, code, headers));
+  }
+
+  List<Call> calls(String method, String pathPrefix) {
+    synchronized (calls) {
+      return calls.stream().filter(c -> c.method().equals(method) && c.path().startsWith(pathPrefix)).toList();
+    }
+  }
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(buf -> {
+      JsonObject body = buf.length() == 0 ? null : buf.toJsonObject();
+      String path = req.path();
+      if (path.equals(FeishuApi.TOKEN_PATH)) {
+        if (body == null || !APP_ID.equals(body.getString("app_id")) || !APP_SECRET.equals(body.getString("app_secret"))) {
+          answer(req, 400, new JsonObject().put("code", 10014).put("msg", "app secret invalid"));
+          return;
+        }
+        String t = "t-" + tokenFetches.incrementAndGet();
+        tokens.add(t);
+        answer(req, 200, new JsonObject().put("code", 0).put("msg", "ok").put("tenant_access_token", t)
+            .put("expire", tokenExpireSeconds));
+        return;
+      }
+      Map<String, String> query = new HashMap<>();
+      req.params().forEach(e -> query.put(e.getKey(), e.getValue()));
+      calls.add(new Call(req.method().name(), path, query, body));
+      String auth = req.getHeader("Authorization");
+      if (auth == null || !auth.startsWith("Bearer ") || !tokens.contains(auth.substring(7))) {
+        answer(req, 401, new JsonObject().put("code", 99991663).put("msg", "Invalid access token for authorization"));
+        return;
+      }
+      Fault fault = nextFault(req.method().name(), path);
+      if (fault != null) {
+        req.response().setStatusCode(fault.status());
+        if (fault.headers() != null) fault.headers().forEach(req.response()::putHeader);
+        if (fault.code() == 99991663) tokens.remove(auth.substring(7));
+        answer(req, fault.status(), new JsonObject().put("code", fault.code()).put("msg", "scripted fault"));
+        return;
+      }
+      route(req, path, query, body);
+    });
+  }
+
+  private synchronized Fault nextFault(String method, String path) {
+    for (Fault f : faults) {
+      if (f.method().equals(method) && path.startsWith(f.pathPrefix())) {
+        faults.remove(f);
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private synchronized void route(HttpServerRequest req, String path, Map<String, String> query, JsonObject body) {
+    String method = req.method().name();
+    if (method.equals("POST") && path.equals("/open-apis/im/v1/messages")) {
+      String chat = "chat_id".equals(query.get("receive_id_type")) ? body.getString("receive_id")
+          : "oc_p2p_" + body.getString("receive_id");
+      answer(req, 200, ok(message(chat, body)));
+    } else if (method.equals("POST") && path.endsWith("/reply")) {
+      answer(req, 200, ok(message("oc_of_reply", body)));
+    } else if (method.equals("PATCH") && path.startsWith("/open-apis/im/v1/messages/")) {
+      String id = path.substring("/open-apis/im/v1/messages/".length());
+      cards.put(id, body.getString("content"));
+      answer(req, 200, ok(new JsonObject()));
+    } else if (method.equals("POST") && path.equals("/open-apis/im/v1/chats")) {
+      String uuid = query.get("uuid");
+      String chat = uuid == null ? null : chatsByUuid.get(uuid);
+      if (chat == null) {
+        chat = "oc_" + ids.incrementAndGet();
+        if (uuid != null) chatsByUuid.put(uuid, chat);
+        chats.add(chat);
+      }
+      answer(req, 200, ok(new JsonObject().put("chat_id", chat).put("name", body.getString("name"))));
+    } else if (method.equals("DELETE") && path.startsWith("/open-apis/im/v1/chats/")) {
+      String id = path.substring("/open-apis/im/v1/chats/".length());
+      if (chats.remove(id)) answer(req, 200, ok(new JsonObject()));
+      else answer(req, 400, new JsonObject().put("code", 232006).put("msg", "chat not found"));
+    } else {
+      answer(req, 404, new JsonObject().put("code", 404).put("msg", "not faked"));
+    }
+  }
+
+  private JsonObject message(String chatId, JsonObject body) {
+    String id = "om_" + ids.incrementAndGet();
+    if ("interactive".equals(body.getString("msg_type"))) cards.put(id, body.getString("content"));
+    return new JsonObject().put("message_id", id).put("chat_id", chatId).put("msg_type", body.getString("msg_type"))
+        .put("create_time", String.valueOf(System.currentTimeMillis()));
+  }
+
+  private static JsonObject ok(JsonObject data) {
+    return new JsonObject().put("code", 0).put("msg", "success").put("data", data);
+  }
+
+  private static void answer(HttpServerRequest req, int status, JsonObject body) {
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}
