@@ -216,6 +216,11 @@ public final class FakeFeishu {
     }
   }
 
+  /** Every tenant token issued so far (secrets: a test checks none reaches a log). */
+  public List<String> issuedTokens() {
+    synchronized (LOCK) { return List.copyOf(tokens.keySet()); }
+  }
+
   public List<FeishuChat> chats() {
     synchronized (LOCK) { return List.copyOf(chats.values()); }
   }

@@ -133,12 +133,36 @@ public final class FeishuCards {
     return null;
   }
 
+  /**
+   * What a form submit delivers as form_value (feishu.md §6): each named input or select of the form holding
+   * {@code field}, at its default (select initial_option, input default_value), with {@code typed} overriding.
+   */
+  public static JsonObject formValue(JsonObject card, String field, JsonObject typed) {
+    JsonObject form = formOf(card, field);
+    JsonObject out = new JsonObject();
+    if (form == null) return typed.copy();
+    List<JsonObject> inner = new ArrayList<>();
+    walk(form.getJsonArray("elements"), inner);
+    for (JsonObject c : inner) {
+      String name = c.getString("name");
+      String tag = c.getString("tag", "");
+      if (name == null || tag.equals("button")) continue;
+      if (c.getValue("initial_option") != null) out.put(name, c.getValue("initial_option"));
+      else if (c.getValue("default_value") != null) out.put(name, c.getValue("default_value"));
+      else if (tag.equals("input")) out.put(name, "");
+    }
+    return out.mergeIn(typed);
+  }
+
   /** Everything a user reads on the card: header title and subtitle, markdown and plain text, button labels. */
   public static String visibleText(JsonObject card) {
     StringBuilder sb = new StringBuilder();
     JsonObject header = card.getJsonObject("header");
     if (header != null) {
       sb.append(text(header.getValue("title"))).append('\n').append(text(header.getValue("subtitle"))).append('\n');
+      if (header.getValue("text_tag_list") instanceof JsonArray tags) {
+        for (Object t : tags) if (t instanceof JsonObject o) sb.append(text(o.getValue("text"))).append('\n');
+      }
     }
     for (JsonObject c : components(card)) {
       String tag = c.getString("tag", "");

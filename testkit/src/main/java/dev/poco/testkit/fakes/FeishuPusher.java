@@ -136,6 +136,19 @@ public final class FeishuPusher implements AutoCloseable {
     return post(e.path(), body, signed(body, timestampSeconds));
   }
 
+  /** Encrypted with the right key but signed with {@code signingKey}: what a forger without the key would send. */
+  public Delivery deliverSignedWith(Event e, String signingKey) {
+    String key = encryptKey == null ? signingKey : encryptKey;
+    String body = new JsonObject().put("encrypt", FeishuCrypto.encrypt(key, e.envelope().encode())).encode();
+    String ts = String.valueOf(System.currentTimeMillis() / 1000);
+    String nonce = "forged" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("X-Lark-Request-Timestamp", ts);
+    h.put("X-Lark-Request-Nonce", nonce);
+    h.put("X-Lark-Signature", FeishuCrypto.signature(ts, nonce, signingKey, body.getBytes(StandardCharsets.UTF_8)));
+    return post(e.path(), body, h);
+  }
+
   /** The headers Feishu signs a body with; none in plaintext mode (§5 Signature). */
   public Map<String, String> signed(String body, long timestampSeconds) {
     Map<String, String> h = new LinkedHashMap<>();

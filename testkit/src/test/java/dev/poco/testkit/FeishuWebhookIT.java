@@ -1,0 +1,222 @@
+package dev.poco.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.Task;
+import dev.poco.contract.TaskQuery;
+import dev.poco.orchestrator.StoreClient;
+import dev.poco.testkit.fakes.FakeFeishu;
+import dev.poco.testkit.fakes.FeishuCards;
+import dev.poco.testkit.fakes.FeishuChat;
+import dev.poco.testkit.fakes.FeishuMessage;
+import dev.poco.testkit.fakes.FeishuPusher;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in webhook mode against the fake Feishu: the fake's pusher plays the platform (encrypted, signed
+ * events and card callbacks to the HTTP edge), the gateway calls the fake's open API, and the test asserts what a
+ * Feishu user would see: which cards, in which chats, ending in which state.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@DisplayName("Feishu in webhook mode, end to end through the fake Feishu")
+class FeishuWebhookIT {
+  static final String GATEWAY = "dev.poco.gateway.feishu.FeishuGatewayVerticle";
+  static final String APP = "cli_poco_it";
+  static final String SECRET = "app-secret-feishu-it-4242";
+  static final String VT = "vt-feishu-it-9191";
+  static final String EK = "ek-feishu-it-7373";
+  static final String ALICE = "ou_alice_it";
+
+  @TempDir Path home;
+
+  @Test
+  @DisplayName("DM hi → home card; New → name → a group with the user and one workspace card; a prompt → one task card"
+      + " patched to Done with the answer; confirm → Approve → Done; a redelivered event runs nothing twice; a forged"
+      + " signature is refused and runs nothing; no secret in any log line")
+  void webhookEndToEnd() {
+    LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger poco = logs.getLogger("dev.poco");
+    Logger root = logs.getLogger(Logger.ROOT_LOGGER_NAME);
+    Level before = poco.getLevel();
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    poco.setLevel(Level.DEBUG);
+    poco.addAppender(seen);
+    root.addAppender(seen);
+    Vertx platform = Vertx.vertx();
+    FakeFeishu fake = FakeFeishu.start(platform, APP, SECRET);
+    try (EmbeddedPoco system = EmbeddedPoco.start(home, Map.of(ConfigKeys.FEISHU_APP_ID, APP,
+        ConfigKeys.FEISHU_APP_SECRET, SECRET, ConfigKeys.FEISHU_DELIVERY_MODE, "webhook",
+        ConfigKeys.FEISHU_VERIFICATION_TOKEN, VT, ConfigKeys.FEISHU_ENCRYPT_KEY, EK,
+        ConfigKeys.FEISHU_API_BASE_URL, fake.baseUrl(), ConfigKeys.ALLOWED_USERS, "feishu:" + ALICE));
+        FeishuPusher push = new FeishuPusher(platform, fake, "http://127.0.0.1:" + system.config.getString(
+            ConfigKeys.HTTP_PORT), VT, EK)) {
+      system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
+      scenario(system, fake, push);
+    } finally {
+      poco.detachAppender(seen);
+      root.detachAppender(seen);
+      poco.setLevel(before);
+      fake.close();
+      platform.close().await();
+    }
+    List<String> secrets = new ArrayList<>(List.of(SECRET, VT, EK));
+    secrets.addAll(fake.issuedTokens());
+    assertThat(seen.list).isNotEmpty();
+    for (ILoggingEvent e : seen.list) {
+      String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+          : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      for (String s : secrets) assertThat(line).as(e.getLoggerName() + " logs a secret").doesNotContain(s);
+    }
+  }
+
+  private void scenario(EmbeddedPoco system, FakeFeishu fake, FeishuPusher push) {
+    // the URL check Feishu makes when the callback address is configured (encrypted mode: plaintext answer)
+    FeishuPusher.Delivery challenge = push.deliver(push.urlVerification("ch-it-1"));
+    assertThat(challenge.status()).as(challenge.body()).isEqualTo(200);
+    assertThat(challenge.json()).isEqualTo(new JsonObject().put("challenge", "ch-it-1"));
+
+    // DM "hi" → the home card in the DM
+    FeishuChat dm = fake.p2pChat(ALICE);
+    FeishuPusher.Delivery hi = push.deliver(push.message(dm, ALICE, "hi", false));
+    assertThat(hi.status()).as(hi.body()).isEqualTo(200);
+    FeishuMessage homeCard = await(fake, "a home card with New in the DM", () -> card(dm, "New"));
+
+    // New → the new-project form (in place or as a new card), then submit a name
+    FeishuPusher.Delivery clickNew = push.deliver(push.click(ALICE, homeCard, button(homeCard, "New"), null));
+    assertThat(clickNew.status()).as(clickNew.body()).isEqualTo(200);
+    FeishuMessage form = await(fake, "the new-project form", () -> card(dm, "Create Project + Group"));
+    JsonObject typed = FeishuCards.formValue(form.json(), "name", new JsonObject().put("name", "fs-proj"));
+    FeishuPusher.Delivery create = push.deliver(push.click(ALICE, form, button(form, "Create Project + Group"), typed));
+    assertThat(create.status()).as(create.body()).isEqualTo(200);
+    FeishuChat group = await(fake, "the project group", () -> fake.groupsNamed("fs-proj").stream().findFirst().orElse(null));
+    assertThat(group.members()).as("the bot and the user are members").contains(APP, ALICE);
+    FeishuMessage workspace = await(fake, "the workspace card in the group", () -> card(group, "Run"));
+    settle();
+    assertThat(fake.groupsNamed("fs-proj")).as(fake.dump()).hasSize(1);
+    assertThat(cards(group, "Run")).as("exactly one workspace card\n" + fake.dump()).hasSize(1);
+    assertThat(workspace.senderId).isEqualTo(APP);
+
+    // a prompt in the group (@bot) → one task card, patched until it shows Done and the answer
+    String prompt = "Reply with exactly: FS-ANSWER-1";
+    FeishuPusher.Event promptEvent = push.message(group, ALICE, prompt, true);
+    assertThat(push.deliver(promptEvent).status()).isEqualTo(200);
+    FeishuMessage task = await(fake, "the task card Done with its answer", () -> taskCard(group, prompt, "FS-ANSWER-1"));
+    assertThat(task.history().size()).as("the task card was updated in place (PATCH)").isGreaterThan(1);
+    assertThat(fake.calls(FakeFeishu.PATCH)).isPositive();
+    assertThat(tasks(system, prompt)).hasSize(1);
+    assertThat(tasks(system, prompt).get(0).result()).isEqualTo("FS-ANSWER-1");
+
+    // a redelivery of the same event (same event_id, fresh IV and signature) → acked, runs nothing twice
+    FeishuPusher.Delivery again = push.deliver(promptEvent);
+    assertThat(again.status()).as(again.body()).isEqualTo(200);
+    settle();
+    assertThat(tasks(system, prompt)).as("a redelivered event is not a second task").hasSize(1);
+    assertThat(taskCards(group, prompt)).as("one task card\n" + fake.dump()).hasSize(1);
+
+    // confirm: → a card with Approve; the click approves and the task completes
+    String confirm = "confirm: Reply with exactly: FS-APPROVED";
+    assertThat(push.deliver(push.message(group, ALICE, confirm, true)).status()).isEqualTo(200);
+    FeishuMessage waiting = await(fake, "the confirm card with Approve", () -> taskCards(group, confirm).stream()
+        .filter(m -> FeishuCards.button(m.json(), "Approve") != null).findFirst().orElse(null));
+    FeishuPusher.Delivery approve = push.deliver(push.click(ALICE, waiting, button(waiting, "Approve"), null));
+    assertThat(approve.status()).as(approve.body()).isEqualTo(200);
+    await(fake, "the approved task Done", () -> taskCard(group, confirm, "FS-APPROVED"));
+    assertThat(tasks(system, confirm)).hasSize(1);
+    assertThat(tasks(system, confirm).get(0).status().name()).isEqualTo("COMPLETED");
+
+    // a forged signature (signed without the encrypt key) and a stale timestamp: refused, nothing runs
+    String forged = "Reply with exactly: FS-FORGED";
+    FeishuPusher.Delivery bad = push.deliverSignedWith(push.message(group, ALICE, forged, true), "not-the-key");
+    assertThat(bad.status()).as(bad.body()).isIn(400, 401);
+    String stale = "Reply with exactly: FS-STALE";
+    FeishuPusher.Delivery old = push.deliverAt(push.message(group, ALICE, stale, true),
+        System.currentTimeMillis() / 1000 - 3600);
+    settle();
+    assertThat(tasks(system, forged)).as("a forged event runs nothing").isEmpty();
+    assertThat(taskCards(group, forged)).isEmpty();
+    assertThat(old.status()).as("an hour-old timestamp: " + old.body()).isIn(400, 401);
+    assertThat(tasks(system, stale)).as("a stale event runs nothing").isEmpty();
+  }
+
+  // ---- what a user sees ----
+
+  /** The newest card from the bot in {@code chat} that has a button labelled {@code label}, or null. */
+  private static FeishuMessage card(FeishuChat chat, String label) {
+    List<FeishuMessage> found = cards(chat, label);
+    return found.isEmpty() ? null : found.get(found.size() - 1);
+  }
+
+  private static List<FeishuMessage> cards(FeishuChat chat, String label) {
+    return chat.messages().stream().filter(m -> m.isCard() && "app".equals(m.senderType))
+        .filter(m -> FeishuCards.button(m.json(), label) != null).toList();
+  }
+
+  /** The bot's cards about {@code prompt} that are not the workspace card (which has Run). */
+  private static List<FeishuMessage> taskCards(FeishuChat chat, String prompt) {
+    return chat.messages().stream().filter(m -> m.isCard() && "app".equals(m.senderType))
+        .filter(m -> FeishuCards.button(m.json(), "Run") == null).filter(m -> m.visibleText().contains(prompt)).toList();
+  }
+
+  /** The task card once it shows Done and {@code answer} besides the prompt, or null. */
+  private static FeishuMessage taskCard(FeishuChat chat, String prompt, String answer) {
+    return taskCards(chat, prompt).stream().filter(m -> {
+      String text = m.visibleText();
+      return text.contains("Done") && text.replace(prompt, "").contains(answer);
+    }).findFirst().orElse(null);
+  }
+
+  private static JsonObject button(FeishuMessage m, String label) {
+    JsonObject b = FeishuCards.button(m.json(), label);
+    assertThat(b).as("button " + label + " on " + m.visibleText()).isNotNull();
+    return b;
+  }
+
+  private static List<Task> tasks(EmbeddedPoco system, String prompt) {
+    return new StoreClient(system.vertx.eventBus()).tasks(new TaskQuery(null, List.of(), 1000)).await().stream()
+        .filter(t -> t.prompt().equals(prompt)).toList();
+  }
+
+  private static <T> T await(FakeFeishu fake, String what, Supplier<T> probe) {
+    long end = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < end) {
+      T v = probe.get();
+      if (v != null) return v;
+      sleep(100);
+    }
+    return fail("no " + what + " within 30 s; what Feishu shows:\n" + fake.dump() + "\nrequests: " + fake.requests());
+  }
+
+  /** Long enough for a wrongly accepted event to have shown (the stub answers in milliseconds). */
+  private static void settle() { sleep(2_000); }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
