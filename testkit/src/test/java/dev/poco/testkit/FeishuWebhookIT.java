@@ -75,6 +75,7 @@ class FeishuWebhookIT {
       system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
       scenario(system, fake, push);
     } finally {
+      System.out.println("what Feishu shows at the end:\n" + fake.dump());
       poco.detachAppender(seen);
       root.detachAppender(seen);
       poco.setLevel(before);
@@ -158,6 +159,75 @@ class FeishuWebhookIT {
     assertThat(taskCards(group, forged)).isEmpty();
     assertThat(old.status()).as("an hour-old timestamp: " + old.body()).isIn(400, 401);
     assertThat(tasks(system, stale)).as("a stale event runs nothing").isEmpty();
+  }
+
+  @Test
+  @DisplayName("platform faults on the way still end in the right cards: a 429 burst and 230020 on PATCH, expired tenant"
+      + " tokens (99991663), a task card recalled while running (a fresh card ends Done), cards older than 14 days")
+  void faultsStillReachTheFinalState() {
+    Vertx platform = Vertx.vertx();
+    FakeFeishu fake = FakeFeishu.start(platform, APP, SECRET);
+    try (EmbeddedPoco system = EmbeddedPoco.start(home, Map.of(ConfigKeys.FEISHU_APP_ID, APP,
+        ConfigKeys.FEISHU_APP_SECRET, SECRET, ConfigKeys.FEISHU_DELIVERY_MODE, "webhook",
+        ConfigKeys.FEISHU_VERIFICATION_TOKEN, VT, ConfigKeys.FEISHU_ENCRYPT_KEY, EK,
+        ConfigKeys.FEISHU_API_BASE_URL, fake.baseUrl(), ConfigKeys.ALLOWED_USERS, "feishu:" + ALICE,
+        ConfigKeys.STUB_SLOW_SECONDS, "4"));
+        FeishuPusher push = new FeishuPusher(platform, fake, "http://127.0.0.1:" + system.config.getString(
+            ConfigKeys.HTTP_PORT), VT, EK)) {
+      system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
+      FeishuChat dm = fake.p2pChat(ALICE);
+      push.deliver(push.message(dm, ALICE, "hi", false));
+      FeishuMessage homeCard = await(fake, "a home card", () -> card(dm, "New"));
+      push.deliver(push.click(ALICE, homeCard, button(homeCard, "New"), null));
+      FeishuMessage form = await(fake, "the new-project form", () -> card(dm, "Create Project + Group"));
+      push.deliver(push.click(ALICE, form, button(form, "Create Project + Group"),
+          FeishuCards.formValue(form.json(), "name", new JsonObject().put("name", "fs-faults"))));
+      FeishuChat group = await(fake, "the group", () -> fake.groupsNamed("fs-faults").stream().findFirst().orElse(null));
+      await(fake, "the workspace card", () -> card(group, "Run"));
+
+      // a 429 burst on the next calls and two 230020 answers to PATCH: waited out and retried (§2)
+      fake.rateLimitBurst(3, 1);
+      fake.failNext(FakeFeishu.PATCH, 2, FakeFeishu.FREQUENCY_LIMIT, 400);
+      String p1 = "Reply with exactly: FS-LIMITED";
+      push.deliver(push.message(group, ALICE, p1, true));
+      await(fake, "the task card Done despite rate limits", () -> taskCard(group, p1, "FS-LIMITED"));
+      assertThat(fake.requests().stream().filter(r -> r.getInteger("status") == 429).count()).isEqualTo(3);
+
+      // every token expires: the gateway meets 99991663, fetches a new token and carries on (§1)
+      long tokenCalls = fake.calls(FakeFeishu.TOKEN);
+      fake.advance(java.time.Duration.ofHours(3));
+      String p2 = "Reply with exactly: FS-TOKEN";
+      push.deliver(push.message(group, ALICE, p2, true));
+      await(fake, "the task card Done after the tokens expired", () -> taskCard(group, p2, "FS-TOKEN"));
+      assertThat(fake.calls(FakeFeishu.TOKEN)).isGreaterThan(tokenCalls);
+
+      // the task card is recalled while the task runs: a fresh card is posted and ends Done (GATEWAYS.md)
+      String p3 = "SLOW Reply with exactly: FS-RECALLED";
+      push.deliver(push.message(group, ALICE, p3, true));
+      FeishuMessage first = await(fake, "the running task card", () -> taskCards(group, p3).stream().findFirst()
+          .orElse(null));
+      fake.recall(first.messageId);
+      FeishuMessage fresh = await(fake, "a fresh task card Done", () -> taskCards(group, p3).stream()
+          .filter(m -> !m.messageId.equals(first.messageId) && m.visibleText().contains("Done")
+              && m.visibleText().replace(p3, "").contains("FS-RECALLED")).findFirst().orElse(null));
+      assertThat(fresh.recalled()).isFalse();
+
+      // 15 days on, every card is past the 14-day update window (230031): a new task still shows as a fresh card
+      fake.advance(java.time.Duration.ofDays(15));
+      String p4 = "Reply with exactly: FS-OLD";
+      push.deliver(push.message(group, ALICE, p4, true));
+      await(fake, "the task card Done 15 days later", () -> taskCard(group, p4, "FS-OLD"));
+      FeishuMessage ws = await(fake, "a workspace card that shows the newest task", () -> cards(group, "Run").stream()
+          .filter(m -> m.visibleText().contains("FS-OLD")).findFirst().orElse(null));
+      assertThat(ws.createTimeMs).as("the old workspace card could not be updated: a fresh one")
+          .isGreaterThan(fake.nowMs() - java.time.Duration.ofDays(1).toMillis());
+    } finally {
+      System.out.println("what Feishu shows at the end:\n" + fake.dump());
+      fake.requests().forEach(r -> System.out.println(r.getString("method") + " " + r.getString("path") + " -> "
+          + r.getInteger("status") + " code " + r.getInteger("code")));
+      fake.close();
+      platform.close().await();
+    }
   }
 
   // ---- what a user sees ----

@@ -55,6 +55,62 @@ public final class FeishuCards {
     if (n > MAX_ELEMENTS) {
       return new Refusal(FakeFeishu.CARD_CREATE_FAILED, "card create failure: " + n + " elements, at most 200");
     }
+    String bad = structure(card);
+    return bad == null ? null : new Refusal(FakeFeishu.INVALID_PARAM, "invalid card: " + bad);
+  }
+
+  private static final Set<String> TEMPLATES = Set.of("blue", "wathet", "turquoise", "green", "yellow", "orange", "red",
+      "carmine", "violet", "purple", "indigo", "grey", "default");
+  private static final Set<String> BUTTON_TYPES = Set.of("primary", "default", "danger");
+  private static final java.util.regex.Pattern ELEMENT_ID = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,19}");
+
+  /**
+   * The structural rules of feishu.md §4 (and §11.2 for element_id), or null when the card keeps them: header
+   * templates; button types; form_action_type submit|reset; no form in a form, a column or a panel; no table or chart
+   * in a form; no table in a column; column_set nesting ≤ 5; panel title plain_text|markdown and padding of 1 or 4
+   * values; element_id letters, digits, underscore, starting with a letter, ≤ 20 and unique.
+   */
+  static String structure(JsonObject card) {
+    JsonObject header = card.getJsonObject("header");
+    if (header != null && header.getValue("template") != null && !TEMPLATES.contains(header.getString("template"))) {
+      return "unknown header template " + header.getValue("template");
+    }
+    JsonObject body = card.getJsonObject("body");
+    return body == null ? null : walkRules(body.getJsonArray("elements"), null, 0, new java.util.HashSet<>());
+  }
+
+  private static String walkRules(JsonArray elements, String inside, int columnDepth, Set<String> ids) {
+    if (elements == null) return null;
+    for (Object o : elements) {
+      if (!(o instanceof JsonObject e)) continue;
+      String tag = e.getString("tag", "");
+      String id = e.getString("element_id");
+      if (id != null && (!ELEMENT_ID.matcher(id).matches() || !ids.add(id))) return "bad or duplicate element_id " + id;
+      if (tag.equals("form") && inside != null) return "a form inside a " + inside;
+      if ((tag.equals("table") || tag.equals("chart")) && "form".equals(inside)) return "a " + tag + " inside a form";
+      if (tag.equals("table") && "column".equals(inside)) return "a table inside a column";
+      if (tag.equals("button")) {
+        if (e.getValue("type") != null && !BUTTON_TYPES.contains(e.getString("type"))) return "button type " + e.getValue("type");
+        Object fat = e.getValue("form_action_type");
+        if (fat != null && !fat.equals("submit") && !fat.equals("reset")) return "form_action_type " + fat;
+      }
+      if (tag.equals("collapsible_panel") && e.getValue("header") instanceof JsonObject ph) {
+        if (ph.getValue("title") instanceof JsonObject t && !Set.of("plain_text", "markdown").contains(t.getString("tag"))) {
+          return "collapsible_panel title tag " + t.getString("tag") + " (plain_text or markdown only)";
+        }
+        if (ph.getValue("padding") instanceof String pad) {
+          int parts = pad.trim().split("\\s+").length;
+          if (parts != 1 && parts != 4) return "invalid panel header padding";
+        }
+      }
+      int depth = tag.equals("column_set") ? columnDepth + 1 : columnDepth;
+      if (depth > 5) return "column_set nested more than 5 levels";
+      String here = tag.equals("form") ? "form" : tag.equals("collapsible_panel") ? "collapsible_panel"
+          : tag.equals("column") ? "column" : inside;
+      String bad = walkRules(e.getJsonArray("elements"), here, depth, ids);
+      if (bad == null && e.getValue("columns") instanceof JsonArray cols) bad = walkRules(cols, "column", depth, ids);
+      if (bad != null) return bad;
+    }
     return null;
   }
 

@@ -192,6 +192,61 @@ class FakeFeishuTest {
     assertThat(group.messages()).hasSize(2);
   }
 
+  static JsonObject withElement(JsonObject element) {
+    JsonObject c = card("x");
+    c.getJsonObject("body").getJsonArray("elements").add(element);
+    return c;
+  }
+
+  @Test
+  @DisplayName("§4 card structure: header template, button type, form_action_type, no form in a form/column/panel,"
+      + " no table in a form or column, panel title tag and padding, column nesting ≤ 5, element_id format → 230001")
+  void cardRules() {
+    JsonObject form = new JsonObject().put("tag", "form").put("name", "f").put("elements", new JsonArray());
+    JsonObject table = new JsonObject().put("tag", "table");
+    JsonObject button = new JsonObject().put("tag", "button").put("text", new JsonObject().put("tag", "plain_text")
+        .put("content", "B"));
+    List<JsonObject> bad = List.of(
+        card("x").put("header", new JsonObject().put("template", "pink")),
+        withElement(button.copy().put("type", "fancy")),
+        withElement(button.copy().put("form_action_type", "send")),
+        withElement(form.copy().put("elements", new JsonArray().add(form.copy()))),
+        withElement(form.copy().put("elements", new JsonArray().add(table))),
+        withElement(new JsonObject().put("tag", "column_set").put("columns", new JsonArray().add(new JsonObject()
+            .put("tag", "column").put("elements", new JsonArray().add(form.copy()))))),
+        withElement(new JsonObject().put("tag", "column_set").put("columns", new JsonArray().add(new JsonObject()
+            .put("tag", "column").put("elements", new JsonArray().add(table))))),
+        withElement(new JsonObject().put("tag", "collapsible_panel").put("header", new JsonObject().put("title",
+            new JsonObject().put("tag", "lark_md").put("content", "d"))).put("elements", new JsonArray())),
+        withElement(new JsonObject().put("tag", "collapsible_panel").put("header", new JsonObject().put("title",
+            new JsonObject().put("tag", "markdown").put("content", "d")).put("padding", "4px 8px"))),
+        withElement(new JsonObject().put("tag", "collapsible_panel").put("elements", new JsonArray().add(form.copy()))),
+        withElement(new JsonObject().put("tag", "markdown").put("content", "m").put("element_id", "1bad")),
+        withElement(nested(6)));
+    for (JsonObject c : bad) {
+      assertThat(FeishuCards.check(c.encode())).as(c.encode()).isNotNull()
+          .extracting(FeishuCards.Refusal::code).isEqualTo(FakeFeishu.INVALID_PARAM);
+    }
+    JsonObject good = withElement(form.copy().put("elements", new JsonArray()
+        .add(new JsonObject().put("tag", "input").put("name", "reason"))
+        .add(button.copy().put("type", "primary").put("form_action_type", "submit"))));
+    good.getJsonObject("body").getJsonArray("elements").add(nested(5)).add(new JsonObject().put("tag", "collapsible_panel")
+        .put("header", new JsonObject().put("title", new JsonObject().put("tag", "markdown").put("content", "d"))
+            .put("padding", "4px 8px 4px 8px")).put("elements", new JsonArray()));
+    good.put("header", new JsonObject().put("template", "green"));
+    assertThat(FeishuCards.check(good.encode())).isNull();
+  }
+
+  /** column_sets nested {@code levels} deep. */
+  static JsonObject nested(int levels) {
+    JsonObject inner = new JsonObject().put("tag", "markdown").put("content", "deep");
+    for (int i = 0; i < levels; i++) {
+      inner = new JsonObject().put("tag", "column_set").put("columns", new JsonArray().add(new JsonObject()
+          .put("tag", "column").put("elements", new JsonArray().add(inner))));
+    }
+    return inner;
+  }
+
   @Test
   @DisplayName("§3 PATCH: only this app's interactive messages, not recalled (230011), within 14 days (230031),"
       + " update_multi true, ≤ 30 KB; each PATCH appends to the history; replies to recalled messages refused")
