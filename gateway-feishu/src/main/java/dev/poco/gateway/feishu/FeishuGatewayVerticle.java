@@ -139,7 +139,9 @@ public class FeishuGatewayVerticle extends VerticleBase {
         .put("delivery_mode", config.deliveryMode()).put("entries", debug.newest(limit)));
   }
 
+  /** A failed open API call: health's last_error and the debug ring (reasons carry codes, never tokens). */
   private void error(String reason) {
     lastError = reason;
+    debug.add(DebugRing.ERROR, new JsonObject().put("api", reason));
   }
 }

@@ -130,20 +130,27 @@ final class FeishuIntake {
     String content = FeishuCards.content(reply.view());
     Future<JsonObject> sent;
     if (Placement.EPHEMERAL.equals(placement) && Platforms.CHAT_GROUP.equals(in.chatType())) {
-      // Feishu's notes know no ephemeral card: to the acting user alone, as a direct message from the bot
+      // Feishu's notes know no ephemeral card: to the acting user alone, as a direct message from the bot; when the
+      // bot cannot write to that user (outside the app's availability scope), a normal reply rather than nothing
       chosen(in.eventId(), placement, "user:" + in.userId());
-      sent = api.send("open_id", in.userId(), "interactive", content);
-    } else if (in.messageId() != null) {
-      chosen(in.eventId(), placement, "reply:" + in.messageId());
-      sent = api.reply(in.messageId(), "interactive", content, in.threadId() != null)
-          .recover(err -> err instanceof FeishuApiException fe && fe.cardGone()
-              ? api.sendCard(in.chatId(), content) : Future.failedFuture(err));
+      sent = api.send("open_id", in.userId(), "interactive", content).recover(err -> {
+        chosen(in.eventId(), placement, "reply (direct message failed: " + err.getMessage() + ")");
+        return replyInChat(in, content);
+      });
     } else {
-      chosen(in.eventId(), placement, "chat:" + in.chatId());
-      sent = api.sendCard(in.chatId(), content);
+      sent = replyInChat(in, content);
+      chosen(in.eventId(), placement, in.messageId() != null ? "reply:" + in.messageId() : "chat:" + in.chatId());
     }
     return sent.onFailure(err -> debug.add(DebugRing.ERROR, new JsonObject().put("event_id", in.eventId())
         .put("error", "reply: " + err.getMessage())));
+  }
+
+  /** A reply to the user's message (in its thread, if any), or a message in the chat when that is gone. */
+  private Future<JsonObject> replyInChat(InboundMessage in, String content) {
+    if (in.messageId() == null) return api.sendCard(in.chatId(), content);
+    return api.reply(in.messageId(), "interactive", content, in.threadId() != null)
+        .recover(err -> err instanceof FeishuApiException fe && fe.cardGone()
+            ? api.sendCard(in.chatId(), content) : Future.failedFuture(err));
   }
 
   // ---- card callbacks ----

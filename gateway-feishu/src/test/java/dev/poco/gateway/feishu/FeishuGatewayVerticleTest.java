@@ -181,6 +181,18 @@ class FeishuGatewayVerticleTest {
   }
 
   @Test
+  void aRefusalToAUserTheBotCannotWriteToIsRepliedInTheChat() throws Exception {
+    vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_INBOUND, m -> m.reply(
+        Reply.refusal(403, View.notice("Not allowed", "ask the owner"), null).toJson()));
+    deploy(config("webhook", null));
+    fake.fault("POST", "/open-apis/im/v1/messages", 400, 230013, null);
+    JsonObject env = FeishuEventsTest.message("group", "user", "@_user_1 hi", null);
+    env.getJsonObject("header").put("token", VT);
+    webhook("/platform/feishu/events", env.encode(), new JsonObject());
+    awaitTrue(() -> !fake.calls("POST", "/open-apis/im/v1/messages/om_1/reply").isEmpty());
+  }
+
+  @Test
   void aCardActionAnsweredInTimeReplacesTheCardInTheCallbackAnswer() {
     List<CardIntent> intents = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_INTENT, m -> {

@@ -1,0 +1,26 @@
+/**
+ * The Feishu gateway (role {@code gateway-feishu}, GATEWAYS.md), first step: webhook delivery.
+ *
+ * <ul>
+ *   <li>{@link dev.poco.gateway.feishu.FeishuGatewayVerticle}: wiring, health, debug, GatewayReady.</li>
+ *   <li>{@link dev.poco.gateway.feishu.WebhookVerifier} and {@link dev.poco.gateway.feishu.FeishuCrypto}: challenge,
+ *       token, X-Lark-Signature, timestamp window, AES decryption (feishu.md §5).</li>
+ *   <li>{@link dev.poco.gateway.feishu.FeishuIntake} and {@link dev.poco.gateway.feishu.FeishuEvents}: messages and
+ *       card callbacks into the contract; replies applied by placement; the 3-second rule (§5, §6).</li>
+ *   <li>{@link dev.poco.gateway.feishu.FeishuApi}: tenant token, send, reply, PATCH, chats, rate limits (§1–§3).</li>
+ *   <li>{@link dev.poco.gateway.feishu.FeishuCards} and {@code FeishuRenderer}: View → Card JSON 2.0 within 30 KB and
+ *       200 elements; posts and PATCHes paced per card (§4).</li>
+ * </ul>
+ *
+ * <p>Not in this step: the long connection (§7, §12: with {@code POCO_FEISHU_DELIVERY_MODE=longconn}, the default,
+ * no event arrives and health says listener_ready false with the reason) and CardKit streaming (§11): cards are
+ * updated by message PATCH at most once a second per card, the fallback GATEWAYS.md allows when CardKit is
+ * unavailable. A task that ends does not yet notify the phone by replying to the prompt (a RenderRequest does not
+ * carry the prompt's message id).
+ *
+ * <p>Configuration: POCO_FEISHU_APP_ID, POCO_FEISHU_APP_SECRET, POCO_FEISHU_DELIVERY_MODE=webhook,
+ * POCO_FEISHU_VERIFICATION_TOKEN, POCO_FEISHU_ENCRYPT_KEY (optional: signed, encrypted delivery),
+ * POCO_FEISHU_API_BASE_URL (default https://open.feishu.cn; a fake's http://127.0.0.1:port). Feishu's event URL is
+ * the edge's /platform/feishu/events and its card callback URL /platform/feishu/card-actions.
+ */
+package dev.poco.gateway.feishu;
