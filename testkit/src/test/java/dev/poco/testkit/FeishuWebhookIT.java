@@ -230,6 +230,131 @@ class FeishuWebhookIT {
     }
   }
 
+  /** A fake Feishu, PoCo with the gateway on it in webhook mode, and the pusher; {@code encryptKey} null: plaintext. */
+  private record Rig(Vertx platform, FakeFeishu fake, EmbeddedPoco system, FeishuPusher push) implements AutoCloseable {
+    static Rig start(Path home, String encryptKey) { return start(home, encryptKey, Map.of()); }
+
+    static Rig start(Path home, String encryptKey, Map<String, String> extra) {
+      Vertx platform = Vertx.vertx();
+      FakeFeishu fake = FakeFeishu.start(platform, APP, SECRET);
+      Map<String, String> config = new java.util.HashMap<>(Map.of(ConfigKeys.FEISHU_APP_ID, APP,
+          ConfigKeys.FEISHU_APP_SECRET, SECRET, ConfigKeys.FEISHU_DELIVERY_MODE, "webhook",
+          ConfigKeys.FEISHU_VERIFICATION_TOKEN, VT, ConfigKeys.FEISHU_API_BASE_URL, fake.baseUrl(),
+          ConfigKeys.ALLOWED_USERS, "feishu:" + ALICE));
+      if (encryptKey != null) config.put(ConfigKeys.FEISHU_ENCRYPT_KEY, encryptKey);
+      config.putAll(extra);
+      EmbeddedPoco system = EmbeddedPoco.start(home, config);
+      system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
+      FeishuPusher push = new FeishuPusher(platform, fake, "http://127.0.0.1:"
+          + system.config.getString(ConfigKeys.HTTP_PORT), VT, encryptKey);
+      return new Rig(platform, fake, system, push);
+    }
+
+    /** DM hi, New, a name: the project group. */
+    FeishuChat project(String name) {
+      FeishuChat dm = fake.p2pChat(ALICE);
+      push.deliver(push.message(dm, ALICE, "hi", false));
+      FeishuMessage homeCard = await(fake, "a home card", () -> card(dm, "New"));
+      push.deliver(push.click(ALICE, homeCard, button(homeCard, "New"), null));
+      FeishuMessage form = await(fake, "the new-project form", () -> card(dm, "Create Project + Group"));
+      push.deliver(push.click(ALICE, form, button(form, "Create Project + Group"),
+          FeishuCards.formValue(form.json(), "name", new JsonObject().put("name", name))));
+      FeishuChat group = await(fake, "the group", () -> fake.groupsNamed(name).stream().findFirst().orElse(null));
+      await(fake, "the workspace card", () -> card(group, "Run"));
+      return group;
+    }
+
+    @Override
+    public void close() {
+      System.out.println("what Feishu shows at the end:\n" + fake.dump());
+      push.close();
+      system.close();
+      fake.close();
+      platform.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("only allowed users act: a stranger's prompt runs nothing and a stranger's Approve click approves"
+      + " nothing (buttons are authorised by who clicked); garbled bodies are refused")
+  void strangersAndGarbage() {
+    String mallory = "ou_mallory_it";
+    try (Rig rig = Rig.start(home, EK)) {
+      FeishuChat group = rig.project("fs-guard");
+      rig.fake.join(group.chatId, mallory); // in the group, but not an allowed user
+      String theirs = "Reply with exactly: FS-STRANGER";
+      assertThat(rig.push.deliver(rig.push.message(group, mallory, theirs, true)).status()).isEqualTo(200);
+
+      String confirm = "confirm: Reply with exactly: FS-GUARDED";
+      rig.push.deliver(rig.push.message(group, ALICE, confirm, true));
+      FeishuMessage waiting = await(rig.fake, "the confirm card with Approve", () -> taskCards(group, confirm).stream()
+          .filter(m -> FeishuCards.button(m.json(), "Approve") != null).findFirst().orElse(null));
+      FeishuPusher.Delivery strangerClick = rig.push.deliver(rig.push.click(mallory, waiting, button(waiting, "Approve"),
+          null));
+      assertThat(strangerClick.status()).as(strangerClick.body()).isEqualTo(200);
+      settle();
+      assertThat(tasks(rig.system, theirs)).as("a stranger's prompt runs nothing").isEmpty();
+      assertThat(tasks(rig.system, confirm).get(0).status().name()).as("a stranger's click approves nothing")
+          .isEqualTo("WAITING_CONFIRMATION");
+      FeishuMessage stillWaiting = taskCards(group, confirm).get(taskCards(group, confirm).size() - 1);
+      rig.push.deliver(rig.push.click(ALICE, stillWaiting, button(stillWaiting, "Approve"), null));
+      await(rig.fake, "the task Done once Alice approves", () -> taskCard(group, confirm, "FS-GUARDED"));
+
+      String garbled = "Reply with exactly: FS-GARBLED";
+      FeishuPusher.Event e = rig.push.message(group, ALICE, garbled, true);
+      String notEncrypted = e.envelope().encode();
+      FeishuPusher.Delivery plainInEncryptedMode = rig.push.post(FeishuPusher.EVENTS_PATH, notEncrypted,
+          rig.push.signed(notEncrypted, System.currentTimeMillis() / 1000));
+      String junk = new JsonObject().put("encrypt", "bm90IGFlcw==").encode();
+      FeishuPusher.Delivery junkCipher = rig.push.post(FeishuPusher.EVENTS_PATH, junk,
+          rig.push.signed(junk, System.currentTimeMillis() / 1000));
+      FeishuPusher.Delivery unsigned = rig.push.post(FeishuPusher.EVENTS_PATH, junk, Map.of());
+      settle();
+      assertThat(plainInEncryptedMode.status()).as("plaintext in encrypted mode: " + plainInEncryptedMode.body())
+          .isBetween(400, 499);
+      assertThat(junkCipher.status()).as("undecryptable: " + junkCipher.body()).isBetween(400, 499);
+      assertThat(unsigned.status()).as("unsigned: " + unsigned.body()).isIn(400, 401);
+      assertThat(tasks(rig.system, garbled)).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a streaming answer (200 deltas over ~4 s) ends on the card in full, within Feishu's budgets: no 429 and"
+      + " no 230020 from the platform, at most 5 PATCH per second per card")
+  void streamingStaysWithinBudgets() {
+    try (Rig rig = Rig.start(home, EK, Map.of(ConfigKeys.STUB_DELTA_MS, "20"))) {
+      FeishuChat group = rig.project("fs-stream");
+      String prompt = "STREAM:200";
+      rig.push.deliver(rig.push.message(group, ALICE, prompt, true));
+      FeishuMessage card = await(rig.fake, "the streamed task Done", () -> taskCards(group, prompt).stream()
+          .filter(m -> m.visibleText().contains("Done")).findFirst().orElse(null));
+      assertThat(card.visibleText()).as("the whole answer, to its last line").contains("line 0", "line 199");
+      List<JsonObject> refusals = rig.fake.requests().stream()
+          .filter(r -> r.getInteger("status") == 429 || Integer.valueOf(FakeFeishu.FREQUENCY_LIMIT).equals(r.getInteger("code")))
+          .toList();
+      assertThat(refusals).as("the gateway keeps to the budgets").isEmpty();
+      System.out.println("task card versions: " + card.history().size() + ", PATCH calls: "
+          + rig.fake.calls(FakeFeishu.PATCH));
+    }
+  }
+
+  @Test
+  @DisplayName("plaintext mode (no Encrypt Key): header.token is compared on every event; a wrong one runs nothing")
+  void plaintextModeChecksTheToken() {
+    try (Rig rig = Rig.start(home, null)) {
+      FeishuChat group = rig.project("fs-plain");
+      String forged = "Reply with exactly: FS-WRONG-TOKEN";
+      FeishuPusher.Event e = rig.push.message(group, ALICE, forged, true);
+      e.envelope().getJsonObject("header").put("token", "not-the-token");
+      FeishuPusher.Delivery refused = rig.push.deliver(e);
+      String good = "Reply with exactly: FS-PLAIN";
+      assertThat(rig.push.deliver(rig.push.message(group, ALICE, good, true)).status()).isEqualTo(200);
+      await(rig.fake, "the task card Done in plaintext mode", () -> taskCard(group, good, "FS-PLAIN"));
+      assertThat(refused.status()).as(refused.body()).isIn(400, 401, 403);
+      assertThat(tasks(rig.system, forged)).isEmpty();
+    }
+  }
+
   // ---- what a user sees ----
 
   /** The newest card from the bot in {@code chat} that has a button labelled {@code label}, or null. */

@@ -194,6 +194,15 @@ public final class FakeFeishu {
     }
   }
 
+  /** {@code openId} joins {@code chatId}, as a user added by someone else would. */
+  public void join(String chatId, String openId) {
+    synchronized (LOCK) {
+      FeishuChat chat = chats.get(chatId);
+      if (chat == null) throw new IllegalArgumentException("no chat " + chatId);
+      chat.members.add(openId);
+    }
+  }
+
   /** A message some user (or {@code "app:" + otherAppId}) posts; the pusher uses it for message events. */
   public FeishuMessage post(String chatId, String sender, String msgType, String content) {
     synchronized (LOCK) {
