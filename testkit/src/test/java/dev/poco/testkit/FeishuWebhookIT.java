@@ -335,6 +335,47 @@ class FeishuWebhookIT {
       assertThat(refusals).as("the gateway keeps to the budgets").isEmpty();
       System.out.println("task card versions: " + card.history().size() + ", PATCH calls: "
           + rig.fake.calls(FakeFeishu.PATCH));
+
+      // 200 KB of answer: every card stays ≤ 30 KB (the fake refuses more with 230025) and says there is more
+      String big = "BIG:200000";
+      rig.push.deliver(rig.push.message(group, ALICE, big, true));
+      FeishuMessage bigCard = await(rig.fake, "the big task Done", () -> taskCards(group, big).stream()
+          .filter(m -> m.visibleText().contains("Done")).findFirst().orElse(null));
+      assertThat(rig.fake.requests().stream().filter(r -> Integer.valueOf(FakeFeishu.CONTENT_TOO_LONG)
+          .equals(r.getInteger("code"))).toList()).as("no card over 30 KB was sent").isEmpty();
+      assertThat(FeishuCards.buttons(bigCard.json()).stream().anyMatch(b -> b.contains("Page") || b.contains("›")))
+          .as("a long result is paginated: " + FeishuCards.buttons(bigCard.json())).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("Feishu refuses the group create once (230027): no project and no group; the user is told; the next"
+      + " submit makes exactly one group")
+  void groupCreateRefusedOnce() {
+    try (Rig rig = Rig.start(home, EK)) {
+      FeishuChat dm = rig.fake.p2pChat(ALICE);
+      rig.push.deliver(rig.push.message(dm, ALICE, "hi", false));
+      FeishuMessage homeCard = await(rig.fake, "a home card", () -> card(dm, "New"));
+      rig.push.deliver(rig.push.click(ALICE, homeCard, button(homeCard, "New"), null));
+      FeishuMessage form = await(rig.fake, "the new-project form", () -> card(dm, "Create Project + Group"));
+      rig.fake.failNext(FakeFeishu.CHAT_CREATE, 1, FakeFeishu.NO_PERMISSION, 400);
+      FeishuPusher.Delivery first = rig.push.deliver(rig.push.click(ALICE, form, button(form, "Create Project + Group"),
+          FeishuCards.formValue(form.json(), "name", new JsonObject().put("name", "fs-refused"))));
+      settle();
+      assertThat(rig.fake.groupsNamed("fs-refused")).isEmpty();
+      String shown = first.body() + "\n" + dm.messages().stream().map(FeishuMessage::visibleText).reduce("", String::concat);
+      System.out.println("after a refused group create the user sees: " + shown);
+      assertThat(shown.toLowerCase(java.util.Locale.ROOT)).as("the user is told")
+          .containsAnyOf("could not", "failed", "error", "not create", "230027");
+      FeishuMessage again = await(rig.fake, "a form to submit again", () -> card(dm, "Create Project + Group"));
+      rig.push.deliver(rig.push.click(ALICE, again, button(again, "Create Project + Group"),
+          FeishuCards.formValue(again.json(), "name", new JsonObject().put("name", "fs-refused"))));
+      FeishuChat group = await(rig.fake, "the group", () -> rig.fake.groupsNamed("fs-refused").stream().findFirst()
+          .orElse(null));
+      await(rig.fake, "its workspace card", () -> card(group, "Run"));
+      settle();
+      assertThat(rig.fake.groupsNamed("fs-refused")).hasSize(1);
+      assertThat(cards(group, "Run")).hasSize(1);
     }
   }
 
