@@ -39,6 +39,12 @@ final class FeishuRenderer {
     protected boolean removeEldestEntry(Map.Entry<String, String> eldest) { return size() > 10_000; }
   };
 
+  /** The newest render offered per card, so an older one arriving late does not replace it in the pacer. */
+  private final Map<String, RenderRequest> newestOffered = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, RenderRequest> eldest) { return size() > 10_000; }
+  };
+
   FeishuRenderer(Vertx vertx, FeishuApi api, String gatewayId, DebugRing debug, Consumer<CardBound> onRebound) {
     this.api = api;
     this.gatewayId = gatewayId;
@@ -51,7 +57,13 @@ final class FeishuRenderer {
     if (versions.isStale(r)) {
       return Future.succeededFuture(new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), true));
     }
-    return pacer.offer(r.cardKey(), r, r.mustShow())
+    // the pacer's latest wins by arrival; renders may arrive out of order, so the newest version offered is what goes
+    RenderRequest newest = newestOffered.get(r.cardKey());
+    if (newest == null || newest.version() < r.version()) {
+      newestOffered.put(r.cardKey(), r);
+      newest = r;
+    }
+    return pacer.offer(r.cardKey(), newest, r.mustShow())
         .map(v -> new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), false));
   }
 
