@@ -64,26 +64,15 @@ class FeishuWebhookIT {
     poco.setLevel(Level.DEBUG);
     poco.addAppender(seen);
     root.addAppender(seen);
-    Vertx platform = Vertx.vertx();
-    FakeFeishu fake = FakeFeishu.start(platform, APP, SECRET);
-    try (EmbeddedPoco system = EmbeddedPoco.start(home, Map.of(ConfigKeys.FEISHU_APP_ID, APP,
-        ConfigKeys.FEISHU_APP_SECRET, SECRET, ConfigKeys.FEISHU_DELIVERY_MODE, "webhook",
-        ConfigKeys.FEISHU_VERIFICATION_TOKEN, VT, ConfigKeys.FEISHU_ENCRYPT_KEY, EK,
-        ConfigKeys.FEISHU_API_BASE_URL, fake.baseUrl(), ConfigKeys.ALLOWED_USERS, "feishu:" + ALICE));
-        FeishuPusher push = new FeishuPusher(platform, fake, "http://127.0.0.1:" + system.config.getString(
-            ConfigKeys.HTTP_PORT), VT, EK)) {
-      system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
-      scenario(system, fake, push);
+    List<String> secrets = new ArrayList<>(List.of(SECRET, VT, EK));
+    try (Rig rig = Rig.start(home, EK)) {
+      scenario(rig.system, rig.fake, rig.push);
+      secrets.addAll(rig.fake.issuedTokens());
     } finally {
-      System.out.println("what Feishu shows at the end:\n" + fake.dump());
       poco.detachAppender(seen);
       root.detachAppender(seen);
       poco.setLevel(before);
-      fake.close();
-      platform.close().await();
     }
-    List<String> secrets = new ArrayList<>(List.of(SECRET, VT, EK));
-    secrets.addAll(fake.issuedTokens());
     assertThat(seen.list).isNotEmpty();
     for (ILoggingEvent e : seen.list) {
       String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
@@ -165,25 +154,10 @@ class FeishuWebhookIT {
   @DisplayName("platform faults on the way still end in the right cards: a 429 burst and 230020 on PATCH, expired tenant"
       + " tokens (99991663), a task card recalled while running (a fresh card ends Done), cards older than 14 days")
   void faultsStillReachTheFinalState() {
-    Vertx platform = Vertx.vertx();
-    FakeFeishu fake = FakeFeishu.start(platform, APP, SECRET);
-    try (EmbeddedPoco system = EmbeddedPoco.start(home, Map.of(ConfigKeys.FEISHU_APP_ID, APP,
-        ConfigKeys.FEISHU_APP_SECRET, SECRET, ConfigKeys.FEISHU_DELIVERY_MODE, "webhook",
-        ConfigKeys.FEISHU_VERIFICATION_TOKEN, VT, ConfigKeys.FEISHU_ENCRYPT_KEY, EK,
-        ConfigKeys.FEISHU_API_BASE_URL, fake.baseUrl(), ConfigKeys.ALLOWED_USERS, "feishu:" + ALICE,
-        ConfigKeys.STUB_SLOW_SECONDS, "4"));
-        FeishuPusher push = new FeishuPusher(platform, fake, "http://127.0.0.1:" + system.config.getString(
-            ConfigKeys.HTTP_PORT), VT, EK)) {
-      system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
-      FeishuChat dm = fake.p2pChat(ALICE);
-      push.deliver(push.message(dm, ALICE, "hi", false));
-      FeishuMessage homeCard = await(fake, "a home card", () -> card(dm, "New"));
-      push.deliver(push.click(ALICE, homeCard, button(homeCard, "New"), null));
-      FeishuMessage form = await(fake, "the new-project form", () -> card(dm, "Create Project + Group"));
-      push.deliver(push.click(ALICE, form, button(form, "Create Project + Group"),
-          FeishuCards.formValue(form.json(), "name", new JsonObject().put("name", "fs-faults"))));
-      FeishuChat group = await(fake, "the group", () -> fake.groupsNamed("fs-faults").stream().findFirst().orElse(null));
-      await(fake, "the workspace card", () -> card(group, "Run"));
+    try (Rig rig = Rig.start(home, EK, Map.of(ConfigKeys.STUB_SLOW_SECONDS, "4"))) {
+      FakeFeishu fake = rig.fake;
+      FeishuPusher push = rig.push;
+      FeishuChat group = rig.project("fs-faults");
 
       // a 429 burst on the next calls and two 230020 answers to PATCH: waited out and retried (§2)
       fake.rateLimitBurst(3, 1);
@@ -221,12 +195,8 @@ class FeishuWebhookIT {
           .filter(m -> m.visibleText().contains("FS-OLD")).findFirst().orElse(null));
       assertThat(ws.createTimeMs).as("the old workspace card could not be updated: a fresh one")
           .isGreaterThan(fake.nowMs() - java.time.Duration.ofDays(1).toMillis());
-    } finally {
-      System.out.println("what Feishu shows at the end:\n" + fake.dump());
       fake.requests().forEach(r -> System.out.println(r.getString("method") + " " + r.getString("path") + " -> "
           + r.getInteger("status") + " code " + r.getInteger("code")));
-      fake.close();
-      platform.close().await();
     }
   }
 

@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A loopback Feishu open API for one self-built bot app (feishu.md §9 checklist): tenant tokens (§1), messages, replies
- * and card PATCHes (§3, §4), group chats (§3 Groups), CardKit card entities (§11, see {@link FeishuCardKit}), the
+ * and card PATCHes (§3, §4), group chats (§3 Groups) (those in {@link FeishuImApi}), CardKit card entities (§11, see {@link FeishuCardKit}), the
  * gateway and per-chat/per-message rate limits (§2), with the error codes and {code, msg, error{log_id}} bodies of §2.
  *
  * <p>State for assertions: {@link #chats()}, each chat's messages in order, each message's full history of contents.
@@ -62,21 +60,19 @@ public final class FakeFeishu {
   static final long DAY_MS = 24L * 3600 * 1000;
   /** A message is updatable within 14 days (feishu.md §3 Update a card). */
   static final long UPDATE_WINDOW_MS = 14 * DAY_MS;
-  private static final long UUID_WINDOW_MS = 3600_000L;
   private static final long REFRESH_BELOW_MS = 30 * 60_000L;
   private static final Pattern MESSAGE = Pattern.compile("/open-apis/im/v1/messages/([^/]+)");
   private static final Pattern MESSAGE_SUB = Pattern.compile("/open-apis/im/v1/messages/([^/]+)/(reply|reactions)");
   private static final Pattern CHAT = Pattern.compile("/open-apis/im/v1/chats/([^/]+)");
   private static final Pattern CHAT_MEMBERS = Pattern.compile("/open-apis/im/v1/chats/([^/]+)/members");
-  private static final Set<String> MSG_TYPES = Set.of("text", "post", "interactive", "image", "file", "audio", "media",
-      "sticker", "share_chat", "share_user");
 
   public final String appId;
   private final String appSecret;
   /** The bot's own open_id, as @mentions of it carry (feishu.md §5 mentions). */
   public final String botOpenId;
   private final HttpServer server;
-  private final FeishuCardKit cardKit;
+  final FeishuCardKit cardKit;
+  private final FeishuImApi im;
   private final AtomicLong clockOffsetMs = new AtomicLong();
   private final AtomicLong frozenAtMs = new AtomicLong(-1);
   private final AtomicInteger ids = new AtomicInteger(1000);
@@ -84,10 +80,10 @@ public final class FakeFeishu {
   // guarded by LOCK
   private final Map<String, Long> tokens = new HashMap<>();
   private String currentToken;
-  private final Map<String, FeishuChat> chats = new LinkedHashMap<>();
-  private final Map<String, FeishuMessage> messages = new HashMap<>();
+  final Map<String, FeishuChat> chats = new LinkedHashMap<>();
+  final Map<String, FeishuMessage> messages = new HashMap<>();
   private final Map<String, String> p2pByUser = new HashMap<>();
-  private final Map<String, Object[]> uuids = new HashMap<>();
+  final Map<String, Object[]> uuids = new HashMap<>();
   private final Map<String, Deque<Long>> windows = new HashMap<>();
   private final Map<String, Deque<int[]>> faults = new HashMap<>();
   private int burst;
@@ -101,6 +97,7 @@ public final class FakeFeishu {
     this.appSecret = appSecret;
     this.botOpenId = "ou_bot_" + appId;
     this.cardKit = new FeishuCardKit(this);
+    this.im = new FeishuImApi(this);
     this.server = vertx.createHttpServer().requestHandler(this::handle);
   }
 
@@ -339,26 +336,26 @@ public final class FakeFeishu {
     Matcher msg = MESSAGE.matcher(path);
     Matcher members = CHAT_MEMBERS.matcher(path);
     Matcher chat = CHAT.matcher(path);
-    if (path.equals("/open-apis/im/v1/messages") && m == HttpMethod.POST) return named(c, SEND, () -> send(c));
+    if (path.equals("/open-apis/im/v1/messages") && m == HttpMethod.POST) return named(c, SEND, () -> im.send(c));
     if (sub.matches() && m == HttpMethod.POST) {
-      return sub.group(2).equals("reply") ? named(c, REPLY, () -> reply(c, sub.group(1)))
-          : named(c, REACT, () -> react(c, sub.group(1)));
+      return sub.group(2).equals("reply") ? named(c, REPLY, () -> im.reply(c, sub.group(1)))
+          : named(c, REACT, () -> im.react(c, sub.group(1)));
     }
     if (msg.matches()) {
-      if (m == HttpMethod.PATCH) return named(c, PATCH, () -> patch(c, msg.group(1)));
-      if (m == HttpMethod.GET) return named(c, GET_MESSAGE, () -> getMessage(c, msg.group(1)));
-      if (m == HttpMethod.DELETE) return named(c, RECALL, () -> recallByBot(c, msg.group(1)));
+      if (m == HttpMethod.PATCH) return named(c, PATCH, () -> im.patch(c, msg.group(1)));
+      if (m == HttpMethod.GET) return named(c, GET_MESSAGE, () -> im.getMessage(c, msg.group(1)));
+      if (m == HttpMethod.DELETE) return named(c, RECALL, () -> im.recallByBot(c, msg.group(1)));
     }
-    if (path.equals("/open-apis/im/v1/chats") && m == HttpMethod.POST) return named(c, CHAT_CREATE, () -> createChat(c));
+    if (path.equals("/open-apis/im/v1/chats") && m == HttpMethod.POST) return named(c, CHAT_CREATE, () -> im.createChat(c));
     if (members.matches()) {
-      if (m == HttpMethod.POST) return named(c, MEMBERS_ADD, () -> addMembers(c, members.group(1)));
-      if (m == HttpMethod.GET) return named(c, MEMBERS_GET, () -> getMembers(c, members.group(1)));
+      if (m == HttpMethod.POST) return named(c, MEMBERS_ADD, () -> im.addMembers(c, members.group(1)));
+      if (m == HttpMethod.GET) return named(c, MEMBERS_GET, () -> im.getMembers(c, members.group(1)));
     }
     if (chat.matches()) {
-      if (m == HttpMethod.GET) return named(c, CHAT_GET, () -> getChat(c, chat.group(1)));
-      if (m == HttpMethod.DELETE) return named(c, CHAT_DELETE, () -> deleteChat(c, chat.group(1)));
+      if (m == HttpMethod.GET) return named(c, CHAT_GET, () -> im.getChat(c, chat.group(1)));
+      if (m == HttpMethod.DELETE) return named(c, CHAT_DELETE, () -> im.deleteChat(c, chat.group(1)));
     }
-    if (path.equals("/open-apis/bot/v3/info") && m == HttpMethod.GET) return named(c, BOT_INFO, () -> botInfo(c));
+    if (path.equals("/open-apis/bot/v3/info") && m == HttpMethod.GET) return named(c, BOT_INFO, () -> im.botInfo(c));
     return cardKit.route(c, path, m);
   }
 
@@ -492,298 +489,6 @@ public final class FakeFeishu {
   private void hit(String key, long now) { windows.get(key).addLast(now); }
 
   int next() { return ids.incrementAndGet(); }
-
-  // ---- messages (§3) ----
-
-  private void send(Call c) {
-    String type = c.req.getParam("receive_id_type");
-    String receiveId = c.body().getString("receive_id");
-    if (type == null || receiveId == null || receiveId.isBlank()) {
-      c.error(400, INVALID_PARAM, "receive_id_type and receive_id are required");
-      return;
-    }
-    FeishuChat chat;
-    switch (type) {
-      case "chat_id" -> chat = chat(receiveId);
-      case "open_id" -> chat = receiveId.startsWith("ou_") ? p2pChat(receiveId) : null;
-      default -> {
-        c.error(400, INVALID_PARAM, "the fake takes receive_id_type chat_id or open_id, not " + type);
-        return;
-      }
-    }
-    if (chat == null) {
-      c.error(400, INVALID_PARAM, "invalid receive_id: " + receiveId);
-      return;
-    }
-    deliver(c, chat, null);
-  }
-
-  private void reply(Call c, String parentId) {
-    FeishuMessage parent = message(parentId);
-    if (parent == null) {
-      c.error(400, INVALID_PARAM, "invalid message_id: " + parentId);
-      return;
-    }
-    if (parent.recalled()) {
-      c.error(400, RECALLED, "the message has been recalled");
-      return;
-    }
-    deliver(c, chat(parent.chatId), parentId);
-  }
-
-  /** Send and reply share the checks: msg_type, content a JSON string, card or text limits, membership, 5/s. */
-  private void deliver(Call c, FeishuChat chat, String parentId) {
-    JsonObject b = c.body();
-    String msgType = b.getString("msg_type");
-    if (msgType == null || !MSG_TYPES.contains(msgType)) {
-      c.error(400, INVALID_PARAM, "invalid msg_type: " + msgType);
-      return;
-    }
-    String uuid = b.getString("uuid");
-    synchronized (LOCK) {
-      Object[] seen = uuid == null ? null : uuids.get("msg:" + uuid);
-      if (seen != null && (long) seen[0] > nowMs() - UUID_WINDOW_MS) {
-        c.ok(((FeishuMessage) seen[1]).toApi(TENANT_KEY)); // same uuid within 1 h: sent at most once (§3)
-        return;
-      }
-    }
-    FeishuCards.Refusal refused = checkContent(b.getValue("content"), msgType);
-    String content = refused == null ? (String) b.getValue("content") : null;
-    String cardId = null;
-    if (refused == null && msgType.equals("interactive")) {
-      JsonObject j = new JsonObject(content);
-      if ("card".equals(j.getString("type")) && j.getJsonObject("data") != null) {
-        cardId = j.getJsonObject("data").getString("card_id");
-        FeishuCardKit.Sendable s = cardKit.takeForSending(cardId);
-        if (s.refusal() != null) {
-          c.error(400, s.refusal().code(), s.refusal().msg());
-          return;
-        }
-        content = s.card();
-      } else {
-        refused = FeishuCards.check(content);
-      }
-    }
-    if (refused != null) {
-      c.error(400, refused.code(), refused.msg());
-      return;
-    }
-    if (chat.dissolved() || !chat.members().contains(appId)) {
-      c.error(400, BOT_NOT_IN_CHAT, "Bot is not in the chat");
-      return;
-    }
-    if (overFivePerSecond("chat:" + chat.chatId)) {
-      c.error(400, FREQUENCY_LIMIT, "The message sending frequency has exceeded the limit");
-      return;
-    }
-    FeishuMessage m;
-    synchronized (LOCK) {
-      m = new FeishuMessage("om_" + next(), chat.chatId, msgType, "app", appId, nowMs(), parentId, content);
-      m.cardId = cardId;
-      chat.messages.add(m);
-      messages.put(m.messageId, m);
-      if (uuid != null) uuids.put("msg:" + uuid, new Object[] {nowMs(), m});
-      if (cardId != null) cardKit.bind(cardId, m);
-      c.ok(m.toApi(TENANT_KEY));
-    }
-  }
-
-  /** content must be a string holding JSON (§3); text ≤ 150 KB. Card checks are {@link FeishuCards#check}. */
-  private static FeishuCards.Refusal checkContent(Object content, String msgType) {
-    if (!(content instanceof String s)) {
-      return new FeishuCards.Refusal(INVALID_PARAM, "content must be a string holding JSON, not "
-          + (content == null ? "missing" : content.getClass().getSimpleName()));
-    }
-    JsonObject j;
-    try {
-      j = new JsonObject(s);
-    } catch (RuntimeException e) {
-      return new FeishuCards.Refusal(INVALID_PARAM, "content is not valid JSON");
-    }
-    if (msgType.equals("text")) {
-      if (!(j.getValue("text") instanceof String)) return new FeishuCards.Refusal(INVALID_PARAM, "text content needs text");
-      if (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > FeishuCards.MAX_TEXT_BYTES) {
-        return new FeishuCards.Refusal(CONTENT_TOO_LONG, "content too long: text over 150 KB");
-      }
-    }
-    return null;
-  }
-
-  private void patch(Call c, String messageId) {
-    FeishuMessage m = message(messageId);
-    if (m == null) {
-      c.error(400, INVALID_PARAM, "invalid message_id: " + messageId);
-      return;
-    }
-    if (m.recalled()) {
-      c.error(400, RECALLED, "the message has been recalled");
-      return;
-    }
-    if (!m.isCard()) {
-      c.error(400, INVALID_PARAM, "only interactive messages can be updated with PATCH; this is " + m.msgType);
-      return;
-    }
-    if (!("app".equals(m.senderType) && appId.equals(m.senderId))) {
-      c.error(400, NO_PERMISSION, "only the sender can update a message");
-      return;
-    }
-    if (nowMs() - m.createTimeMs > UPDATE_WINDOW_MS) {
-      c.error(400, TOO_OLD, "Message can only be updated within fourteen days");
-      return;
-    }
-    FeishuCards.Refusal refused = checkContent(c.body().getValue("content"), "interactive");
-    String content = refused == null ? (String) c.body().getValue("content") : null;
-    if (refused == null) refused = FeishuCards.check(content);
-    if (refused == null && !FeishuCards.updateMulti(m.json())) {
-      refused = new FeishuCards.Refusal(INVALID_PARAM, "update_multi must be true in the old card");
-    }
-    if (refused != null) {
-      c.error(400, refused.code(), refused.msg());
-      return;
-    }
-    if (overFivePerSecond("patch:" + messageId)) {
-      c.error(400, FREQUENCY_LIMIT, "The message update frequency has exceeded the limit (5 QPS per message)");
-      return;
-    }
-    synchronized (LOCK) {
-      m.contents.add(content);
-    }
-    c.ok(new JsonObject());
-  }
-
-  private void getMessage(Call c, String messageId) {
-    FeishuMessage m = message(messageId);
-    if (m == null) {
-      c.error(400, INVALID_PARAM, "invalid message_id: " + messageId);
-      return;
-    }
-    synchronized (LOCK) {
-      c.ok(new JsonObject().put("items", new JsonArray().add(m.toApi(TENANT_KEY))));
-    }
-  }
-
-  private void recallByBot(Call c, String messageId) {
-    FeishuMessage m = message(messageId);
-    if (m == null || !appId.equals(m.senderId)) {
-      c.error(400, m == null ? INVALID_PARAM : NO_PERMISSION, "cannot recall " + messageId);
-      return;
-    }
-    recall(messageId);
-    c.ok(new JsonObject());
-  }
-
-  private void react(Call c, String messageId) {
-    FeishuMessage m = message(messageId);
-    JsonObject type = c.body().getJsonObject("reaction_type");
-    if (m == null || type == null || type.getString("emoji_type") == null) {
-      c.error(400, INVALID_PARAM, "invalid message_id or reaction_type");
-      return;
-    }
-    synchronized (LOCK) { m.reactions.add(type.getString("emoji_type")); }
-    c.ok(new JsonObject().put("reaction_id", "rc_" + next()).put("action_time", String.valueOf(nowMs()))
-        .put("operator", new JsonObject().put("operator_id", appId).put("operator_type", "app"))
-        .put("reaction_type", type));
-  }
-
-  // ---- chats (§3 Groups) ----
-
-  private void createChat(Call c) {
-    JsonObject b = c.body();
-    String uuid = c.req.getParam("uuid");
-    JsonArray users = b.getJsonArray("user_id_list", new JsonArray());
-    JsonArray bots = b.getJsonArray("bot_id_list", new JsonArray());
-    if (users.size() > 50 || bots.size() > 5) {
-      c.error(400, INVALID_PARAM, "at most 50 users and 5 bots per call");
-      return;
-    }
-    FeishuChat chat;
-    synchronized (LOCK) {
-      FeishuChat same = uuid == null ? null : chats.values().stream().filter(x -> uuid.equals(x.uuid)).findFirst()
-          .orElse(null);
-      if (same != null) {
-        c.ok(chatJson(same)); // the same uuid: the same chat (idempotent create)
-        return;
-      }
-      String owner = b.getString("owner_id", "");
-      chat = new FeishuChat("oc_" + next(), "group", b.getString("name", ""), owner.isEmpty() ? appId : owner, uuid);
-      chat.members.add(appId);
-      if (!owner.isEmpty()) chat.members.add(owner);
-      users.forEach(u -> chat.members.add(String.valueOf(u)));
-      bots.forEach(x -> chat.members.add(String.valueOf(x)));
-      chats.put(chat.chatId, chat);
-    }
-    c.ok(chatJson(chat));
-  }
-
-  private JsonObject chatJson(FeishuChat chat) {
-    return new JsonObject().put("chat_id", chat.chatId).put("name", chat.name).put("owner_id", chat.ownerId)
-        .put("owner_id_type", chat.ownerId.equals(appId) ? "app_id" : "open_id").put("chat_mode", "group")
-        .put("chat_type", "private").put("external", false).put("tenant_key", TENANT_KEY);
-  }
-
-  private FeishuChat liveChat(Call c, String chatId) {
-    FeishuChat chat = chat(chatId);
-    if (chat == null || chat.dissolved()) {
-      c.error(400, INVALID_PARAM, "invalid chat_id: " + chatId);
-      return null;
-    }
-    if (!chat.members().contains(appId)) {
-      c.error(400, BOT_NOT_IN_CHAT, "Bot is not in the chat");
-      return null;
-    }
-    return chat;
-  }
-
-  private void getChat(Call c, String chatId) {
-    FeishuChat chat = liveChat(c, chatId);
-    if (chat != null) c.ok(chatJson(chat).put("user_count", String.valueOf(chat.members().size())));
-  }
-
-  private void deleteChat(Call c, String chatId) {
-    FeishuChat chat = liveChat(c, chatId);
-    if (chat == null) return;
-    synchronized (LOCK) { chat.dissolved = true; }
-    c.ok(new JsonObject());
-  }
-
-  private void addMembers(Call c, String chatId) {
-    FeishuChat chat = liveChat(c, chatId);
-    if (chat == null) return;
-    JsonArray ids = c.body().getJsonArray("id_list", new JsonArray());
-    if (ids.size() > 50) {
-      c.error(400, INVALID_PARAM, "at most 50 users per call");
-      return;
-    }
-    JsonArray invalid = new JsonArray();
-    synchronized (LOCK) {
-      for (Object o : ids) {
-        String id = String.valueOf(o);
-        if (id.startsWith("ou_") || id.startsWith("cli_")) chat.members.add(id);
-        else invalid.add(id);
-      }
-    }
-    c.ok(new JsonObject().put("invalid_id_list", invalid).put("not_existed_id_list", new JsonArray())
-        .put("pending_approval_id_list", new JsonArray()));
-  }
-
-  private void getMembers(Call c, String chatId) {
-    FeishuChat chat = liveChat(c, chatId);
-    if (chat == null) return;
-    JsonArray items = new JsonArray();
-    for (String id : chat.members()) {
-      if (id.startsWith("ou_")) items.add(new JsonObject().put("member_id_type", "open_id").put("member_id", id)
-          .put("name", id).put("tenant_key", TENANT_KEY));
-    }
-    c.ok(new JsonObject().put("items", items).put("page_token", "").put("has_more", false)
-        .put("member_total", items.size()));
-  }
-
-  private void botInfo(Call c) {
-    // this endpoint answers {code, msg, bot} without a data wrapper
-    c.answer(200, new JsonObject().put("code", 0).put("msg", "ok").put("bot", new JsonObject()
-        .put("activate_status", 2).put("app_name", "PoCo").put("open_id", botOpenId)
-        .put("ip_white_list", new JsonArray())), null);
-  }
 
   /** Messages of every chat, for a failure message. */
   public String dump() {
