@@ -23,13 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loopback Feishu open API for one self-built bot app (feishu.md §9 checklist): tenant tokens (§1), messages, replies
- * and card PATCHes (§3, §4), group chats (§3 Groups) (those in {@link FeishuImApi}), CardKit card entities (§11, see {@link FeishuCardKit}), the
- * gateway and per-chat/per-message rate limits (§2), with the error codes and {code, msg, error{log_id}} bodies of §2.
+ * A loopback Feishu open API for one self-built bot app (feishu.md §9 checklist): tenant tokens (§1); messages,
+ * replies, card PATCHes and group chats (§3, §4, in {@link FeishuImApi}); CardKit card entities (§11, in
+ * {@link FeishuCardKit}); the gateway and per-chat/per-message rate limits (§2); the error codes and
+ * {code, msg, error{log_id}} bodies of §2.
  *
  * <p>State for assertions: {@link #chats()}, each chat's messages in order, each message's full history of contents.
  * Scripted faults: {@link #failNext}, {@link #rateLimitBurst}, {@link #recall}. Time: {@link #advance} moves the
- * fake's clock (token expiry, the 14-day update window). The platform side of webhooks is {@link FeishuPusher}.
+ * fake's clock (token expiry, the 14-day update window), {@link #freezeClock} stops it for exact rate-limit counts.
+ * The platform side of webhooks is {@link FeishuPusher}.
  */
 public final class FakeFeishu {
   private static final Logger log = LoggerFactory.getLogger(FakeFeishu.class);
