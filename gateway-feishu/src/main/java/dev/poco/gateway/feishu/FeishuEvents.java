@@ -55,8 +55,11 @@ public final class FeishuEvents {
     if (raw == null) return Parsed.ignore("message_type '" + type + "' is not text");
     String text = withoutMentions(raw, message.getJsonArray("mentions"));
     String chatType = "p2p".equals(message.getString("chat_type")) ? Platforms.CHAT_DM : Platforms.CHAT_GROUP;
-    // In a thread (topic) a reply goes to the thread's root message: Feishu's reply API takes a message id.
+    // In a thread (topic) a reply goes to the thread's root message: Feishu's reply API takes a message id. A prompt
+    // in a group is itself what the replies belong under: the task's card answers it, and so does the line that tells
+    // the phone the task ended.
     String threadId = blank(message.getString("thread_id")) ? null : emptyToNull(message.getString("root_id"));
+    if (threadId == null && Platforms.CHAT_GROUP.equals(chatType)) threadId = emptyToNull(message.getString("message_id"));
     return Parsed.of(new InboundMessage(Platforms.FEISHU, chatId, chatType, userId, text,
         emptyToNull(message.getString("message_id")), emptyToNull(header.getString("event_id")), threadId, false));
   }

@@ -71,7 +71,41 @@ final class FeishuRenderer {
 
   CardPacer<RenderRequest> pacer() { return pacer; }
 
+  /** Statuses that end a task or wait for its user: an in-place update notifies nobody, so the phone is told. */
+  private static final Map<String, String> TOLD = Map.of("completed", "✅ Task completed", "failed", "❌ Task failed",
+      "cancelled", "⏹ Task cancelled", "interrupted", "⚠️ Task interrupted",
+      "waiting_confirmation", "⏸ Task waiting for your approval");
+  /** The status each task card last told its user about (bounded): told once per status. */
+  private final Map<String, String> told = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> e) { return size() > 10_000; }
+  };
+
   private Future<Void> write(String key, RenderRequest r, boolean mustShow) {
+    return show(key, r).onSuccess(v -> tellThePhone(r));
+  }
+
+  /**
+   * A short line replying to the prompt (or in the chat), mentioning the user, once per status that ends or pauses a
+   * task. Best effort: the card itself is the record; a failed notice is logged in the debug ring only.
+   */
+  private void tellThePhone(RenderRequest r) {
+    String status = r.view().status();
+    String line = status == null || r.taskId() == null ? null : TOLD.get(status);
+    if (line == null || status.equals(told.get(r.cardKey()))) return;
+    told.put(r.cardKey(), status);
+    String user = r.view().refs().getString("user_id");
+    String text = (user == null ? "" : "<at user_id=\"" + user + "\"></at> ") + line + ": "
+        + r.view().title().replaceFirst("^\\[[^\\]]*\\] ", "");
+    String content = new JsonObject().put("text", text).encode();
+    String thread = r.target().threadId();
+    Future<JsonObject> sent = thread != null ? api.reply(thread, "text", content, false)
+        : api.send("chat_id", r.target().chatId(), "text", content);
+    sent.onComplete(ar -> outbound("notify", r, ar.succeeded() ? ar.result().getString("message_id") : null,
+        ar.failed() ? ar.cause().getMessage() : null));
+  }
+
+  private Future<Void> show(String key, RenderRequest r) {
     if (versions.isStale(r)) return Future.succeededFuture(); // a newer version was shown meanwhile
     String content = FeishuCards.content(r.view());
     String target = versions.messageToPatch(r);
@@ -107,7 +141,8 @@ final class FeishuRenderer {
 
   private Future<String> post(RenderRequest r, String content) {
     String thread = r.target().threadId();
-    Future<JsonObject> sent = thread != null ? api.reply(thread, "interactive", content, true)
+    // A quote reply (not a new topic): the card stays in the chat's main flow, under the prompt it answers.
+    Future<JsonObject> sent = thread != null ? api.reply(thread, "interactive", content, false)
         : api.sendCard(r.target().chatId(), content);
     return sent.map(m -> m.getString("message_id"))
         .compose(id -> id == null ? Future.failedFuture("Feishu answered a send without message_id")

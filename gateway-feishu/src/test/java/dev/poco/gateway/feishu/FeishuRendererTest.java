@@ -127,7 +127,11 @@ class FeishuRendererTest {
     vertx.setTimer(1, x -> { });
     RenderAck next = show(render(id, 3, "completed", true));
     assertThat(next.messageId()).isEqualTo(ack.messageId());
-    assertThat(fake.calls("POST", "/open-apis/im/v1/messages")).hasSize(2);
+    // two cards (the recalled one, the fresh one) and one line telling the user the task completed
+    assertThat(fake.calls("POST", "/open-apis/im/v1/messages")).hasSize(3);
+    assertThat(fake.calls("POST", "/open-apis/im/v1/messages").stream()
+        .filter(c -> "text".equals(c.body().getString("msg_type")))).singleElement()
+        .satisfies(c -> assertThat(c.body().getString("content")).contains("Task completed"));
   }
 
   @Test
@@ -139,13 +143,14 @@ class FeishuRendererTest {
   }
 
   @Test
-  void aRenderInAThreadRepliesInThread() {
+  void aRenderUnderAPromptQuotesIt() {
     View v = View.notice("n", "b");
     RenderRequest r = new RenderRequest(new ReplyTarget("feishu", "oc_1", "om_root"), null, v, "t2", "p1", true, 1,
         RenderRequest.taskKey("t2"));
     show(r);
     var reply = fake.calls("POST", "/open-apis/im/v1/messages/om_root/reply");
     assertThat(reply).hasSize(1);
-    assertThat(reply.get(0).body().getBoolean("reply_in_thread")).isTrue();
+    // a quote reply in the chat's main flow, not a new topic
+    assertThat(reply.get(0).body().getBoolean("reply_in_thread")).isFalse();
   }
 }
