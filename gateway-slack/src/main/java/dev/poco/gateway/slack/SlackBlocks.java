@@ -53,13 +53,16 @@ final class SlackBlocks {
     return emoji.isEmpty() ? title : title.isEmpty() ? emoji : emoji + " " + title;
   }
 
-  /** The message's top-level {@code text}: the title and the start of the body. */
+  /**
+   * The message's top-level {@code text} (notifications, screen readers): the title and the start of the body,
+   * escaped, since Slack parses it as mrkdwn: an agent's {@code <!channel>} must not ping anyone.
+   */
   static String fallbackText(View v) {
     String body = v.body() == null ? "" : v.body().strip();
     String title = titleLine(v);
     String text = title.isEmpty() ? body : body.isEmpty() ? title : title + "\n" + body;
     if (text.isEmpty()) text = " ";
-    return Markdown.truncateChars(text, FALLBACK_MAX_CHARS);
+    return Markdown.truncateChars(Markdown.escapeSlack(text), FALLBACK_MAX_CHARS);
   }
 
   static JsonArray blocks(View v, ButtonValues values) {

@@ -10,6 +10,7 @@ import dev.poco.contract.Reply;
 import dev.poco.contract.View;
 import dev.poco.gatewaykit.DebugRing;
 import dev.poco.gatewaykit.LateReply;
+import dev.poco.gatewaykit.Markdown;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -188,7 +189,7 @@ final class SlackIntake {
         return Future.succeededFuture();
       }
       chosen(requestId, placement, "ephemeral toast:" + user);
-      done = api.postEphemeral(a.channelId(), user, reply.toast(), null, a.threadTs());
+      done = api.postEphemeral(a.channelId(), user, Markdown.escapeSlack(reply.toast()), null, a.threadTs());
     } else {
       View v = reply.view();
       String text = SlackBlocks.fallbackText(v);
@@ -276,7 +277,7 @@ final class SlackIntake {
     String placement = r.placement() == null ? Placement.EPHEMERAL : r.placement();
     if (Placement.TOAST.equals(placement) || r.view() == null) {
       return r.toast() == null || r.toast().isBlank() ? null
-          : new JsonObject().put("response_type", "ephemeral").put("text", r.toast());
+          : new JsonObject().put("response_type", "ephemeral").put("text", Markdown.escapeSlack(r.toast()));
     }
     return new JsonObject().put("response_type", Placement.NEW.equals(placement) ? "in_channel" : "ephemeral")
         .put("text", SlackBlocks.fallbackText(r.view())).put("blocks", blocks(r.view()));

@@ -8,6 +8,7 @@ import dev.poco.contract.View;
 import dev.poco.gatewaykit.CardPacer;
 import dev.poco.gatewaykit.CardVersions;
 import dev.poco.gatewaykit.DebugRing;
+import dev.poco.gatewaykit.Markdown;
 import dev.poco.gatewaykit.PlatformLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -142,7 +143,8 @@ final class SlackRenderer {
   /** The notifying line of a task view's status, or null when the status calls for none. */
   static String outcomeLine(View v) {
     if (v == null || v.status() == null) return null;
-    String title = v.title() == null || v.title().isBlank() ? "" : ": " + v.title().strip();
+    String title = v.title() == null || v.title().isBlank() ? ""
+        : ": " + Markdown.escapeSlack(Markdown.truncateChars(v.title().strip(), SlackBlocks.HEADER_MAX_CHARS));
     return switch (v.status()) {
       case "completed" -> "✅ completed" + title;
       case "failed" -> "❌ failed" + title;

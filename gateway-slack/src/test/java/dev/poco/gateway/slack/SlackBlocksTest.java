@@ -162,4 +162,11 @@ class SlackBlocksTest {
     assertThat(values.decode(small)).isEqualTo(big);
     assertThat(new ButtonValues().decode(small)).as("unknown ref: what the button has").isEqualTo(small);
   }
+
+  @Test
+  void fallbackTextIsEscapedSoAgentOutputPingsNobody() {
+    View v = View.notice("Result", "see <!channel> & <@U1>");
+    assertThat(SlackBlocks.fallbackText(v)).isEqualTo("Result\nsee &lt;!channel&gt; &amp; &lt;@U1&gt;");
+    assertThat(SlackBlocks.blocks(v, new ButtonValues()).encode()).doesNotContain("<!channel>");
+  }
 }
