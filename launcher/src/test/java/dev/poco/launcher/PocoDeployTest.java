@@ -93,11 +93,11 @@ class PocoDeployTest {
   void unknownRoles(Vertx vertx, VertxTestContext ctx) {
     assertThatThrownBy(() -> Poco.parseRoles("store, gateway")).hasMessageContaining("[gateway]");
     assertThat(Poco.parseRoles("store,demo-api")).containsExactly("store", "demo-api");
-    // Known roles whose module this build lacks: named as such, not as typos.
-    assertThatThrownBy(() -> Poco.parseRoles("store,gateway-slack"))
-        .hasMessageStartingWith("role(s) [gateway-slack] are not in this build");
+    // Both chat gateways are in this build: every known role can run.
+    assertThat(Poco.parseRoles("store,gateway-slack")).containsExactly("store", "gateway-slack");
     assertThat(Poco.KNOWN_ROLES).contains("gateway-feishu", "gateway-slack");
-    assertThat(Poco.ALL_ROLES).containsExactly("store", "agent-runner", "orchestrator", "gateway-feishu", "demo-api");
+    assertThat(Poco.ALL_ROLES).containsExactly("store", "agent-runner", "orchestrator", "gateway-feishu",
+        "gateway-slack", "demo-api");
     Poco.deploy(vertx, config, Set.of("web")).onComplete(ctx.failing(err -> ctx.verify(() -> {
       assertThat(err).hasMessageContaining("unknown role(s) [web]");
       ctx.completeNow();

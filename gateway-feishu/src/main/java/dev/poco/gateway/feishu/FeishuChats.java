@@ -1,5 +1,6 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.DebugRing;
 import dev.poco.contract.ChatReply;
 import dev.poco.contract.ChatRequest;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.DebugRing;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.Bus;
 import dev.poco.contract.ChatRequest;

@@ -1,5 +1,6 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.DebugRing;
 import dev.poco.contract.CardBound;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.RenderAck;

@@ -1,5 +1,6 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.DebugRing;
 import static dev.poco.gateway.feishu.Await.await;
 import static dev.poco.gateway.feishu.Await.failure;
 import static dev.poco.gateway.feishu.Await.on;

@@ -1,4 +1,4 @@
-package dev.poco.gateway.feishu;
+package dev.poco.gatewaykit;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * The gateway's recent history for /debug/feishu (Addresses.gatewayDebug): inbound events, the reply target chosen,
+ * The gateway's recent history for /debug/feishu and /debug/slack (Addresses.gatewayDebug): inbound events, the reply target chosen,
  * outbound attempts and errors, newest first, at most {@code capacity}. Callers put ids and reasons only, never a
  * token, secret or message text. Thread-safe.
  */

@@ -1,0 +1,183 @@
+package dev.poco.gateway.slack;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The Slack Web API calls the gateway makes (slack.md §4), on the Vert.x WebClient: {@code POST <base>/<method>}
+ * with a JSON body and {@code Authorization: Bearer <bot token>}. A rate limit (HTTP 429 with {@code Retry-After},
+ * or {@code ok:false} with {@code ratelimited}/{@code rate_limited}) is waited out and the call tried again, at most
+ * {@value #MAX_ATTEMPTS} attempts in all; only rate limits are retried (the call was not carried out), so a post
+ * whose answer was lost is never posted twice. Any other {@code ok:false} fails with a {@link SlackApiException}
+ * carrying Slack's error string. The token never reaches a log or an error message.
+ */
+public final class SlackApi {
+  static final int MAX_ATTEMPTS = 4;
+  static final long REQUEST_TIMEOUT_MS = 10_000;
+  /** Longest Retry-After waited out: further away fails the call (the orchestrator's own retry takes over). */
+  static final long MAX_WAIT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final SlackConfig config;
+  private final WebClient client;
+  private final Consumer<String> onError;
+  private volatile long retries;
+
+  /** @param onError told of every failed call (a one-line reason without secrets), for health and the debug ring */
+  public SlackApi(Vertx vertx, SlackConfig config, Consumer<String> onError) {
+    this.vertx = vertx;
+    this.config = config;
+    this.onError = onError == null ? s -> { } : onError;
+    this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("poco-slack-gateway")
+        .setConnectTimeout(5_000).setKeepAlive(true));
+  }
+
+  public void close() { client.close(); }
+
+  /** Calls waited out and tried again after a rate limit. */
+  public long retries() { return retries; }
+
+  // ---- methods ----
+
+  /** {@code auth.test}: {user_id (the bot user), team_id, team, bot_id, ...}. */
+  public Future<JsonObject> authTest() { return call("auth.test", new JsonObject()); }
+
+  /** {@code chat.postMessage}; answers the new message's {@code ts}. */
+  public Future<String> postMessage(String channel, String text, JsonArray blocks, String threadTs) {
+    JsonObject body = new JsonObject().put("channel", channel).put("text", text);
+    if (blocks != null) body.put("blocks", blocks);
+    if (threadTs != null) body.put("thread_ts", threadTs);
+    return call("chat.postMessage", body).compose(j -> j.getString("ts") == null
+        ? Future.failedFuture(new SlackApiException("chat.postMessage", 200, "answer without ts"))
+        : Future.succeededFuture(j.getString("ts")));
+  }
+
+  /** {@code chat.update} of the message {@code ts} in {@code channel}. */
+  public Future<JsonObject> update(String channel, String ts, String text, JsonArray blocks) {
+    JsonObject body = new JsonObject().put("channel", channel).put("ts", ts).put("text", text);
+    if (blocks != null) body.put("blocks", blocks);
+    return call("chat.update", body);
+  }
+
+  /** {@code chat.postEphemeral}: shown to {@code user} only; answers {@code message_ts}. */
+  public Future<String> postEphemeral(String channel, String user, String text, JsonArray blocks, String threadTs) {
+    JsonObject body = new JsonObject().put("channel", channel).put("user", user).put("text", text);
+    if (blocks != null) body.put("blocks", blocks);
+    if (threadTs != null) body.put("thread_ts", threadTs);
+    return call("chat.postEphemeral", body).map(j -> j.getString("message_ts"));
+  }
+
+  /** {@code conversations.create}; answers the channel object ({id, name, ...}). */
+  public Future<JsonObject> createChannel(String name, boolean isPrivate) {
+    return call("conversations.create", new JsonObject().put("name", name).put("is_private", isPrivate))
+        .map(j -> j.getJsonObject("channel", new JsonObject()));
+  }
+
+  /** {@code conversations.invite}; a user already in the channel (or the bot itself) is fine. */
+  public Future<Void> invite(String channel, String user) {
+    return call("conversations.invite", new JsonObject().put("channel", channel).put("users", user))
+        .<Void>mapEmpty()
+        .recover(err -> err instanceof SlackApiException e
+            && ("already_in_channel".equals(e.error()) || "cant_invite_self".equals(e.error()))
+            ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /** {@code conversations.archive}; one already archived or gone is fine (a dissolve is idempotent). */
+  public Future<Void> archive(String channel) {
+    return call("conversations.archive", new JsonObject().put("channel", channel))
+        .<Void>mapEmpty()
+        .recover(err -> err instanceof SlackApiException e
+            && ("already_archived".equals(e.error()) || "channel_not_found".equals(e.error()))
+            ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /** {@code conversations.open} of a 1:1 DM with {@code user}; answers the D… channel id. */
+  public Future<String> openDm(String user) {
+    return call("conversations.open", new JsonObject().put("users", user))
+        .map(j -> j.getJsonObject("channel", new JsonObject()).getString("id"));
+  }
+
+  /**
+   * POSTs {@code message} ({text, blocks, response_type, replace_original, ...}) to an interaction's or a slash
+   * command's {@code response_url} (slack.md §3: at most 5 uses in 30 minutes). No token: the URL is the credential.
+   */
+  public Future<Void> respond(String responseUrl, JsonObject message) {
+    return attempt("response_url", 1, () -> client.requestAbs(HttpMethod.POST, responseUrl)
+        .timeout(REQUEST_TIMEOUT_MS).putHeader("Content-Type", "application/json; charset=utf-8")
+        .sendBuffer(Buffer.buffer(message.encode())))
+        .mapEmpty();
+  }
+
+  // ---- transport ----
+
+  /** One Web API method, rate limits waited out; answers the whole {@code ok:true} body. */
+  public Future<JsonObject> call(String method, JsonObject body) {
+    return attempt(method, 1, () -> client.requestAbs(HttpMethod.POST, config.apiBaseUrl() + "/" + method)
+        .timeout(REQUEST_TIMEOUT_MS)
+        .putHeader("Authorization", "Bearer " + config.botToken())
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .sendBuffer(Buffer.buffer(body.encode())));
+  }
+
+  private Future<JsonObject> attempt(String method, int attempt, Supplier<Future<HttpResponse<Buffer>>> send) {
+    return send.get().compose(resp -> {
+      JsonObject j = json(resp);
+      String error = j == null ? null : j.getBoolean("ok", false) ? null : j.getString("error", "unknown_error");
+      boolean webApi = !"response_url".equals(method);
+      boolean limited = resp.statusCode() == 429 || "ratelimited".equals(error) || "rate_limited".equals(error);
+      if (limited) {
+        long waitMs = retryAfterMs(resp);
+        if (attempt < MAX_ATTEMPTS && waitMs <= MAX_WAIT_MS) {
+          retries++;
+          Promise<JsonObject> later = Promise.promise();
+          vertx.setTimer(Math.max(1, waitMs), id -> attempt(method, attempt + 1, send).onComplete(later));
+          return later.future();
+        }
+        return failed(method, resp.statusCode(), error != null ? error : "ratelimited");
+      }
+      if (resp.statusCode() / 100 != 2) return failed(method, resp.statusCode(), error != null ? error : "http_error");
+      if (!webApi) return Future.succeededFuture(j == null ? new JsonObject() : j); // response_url answers "ok"
+      if (j == null) return failed(method, resp.statusCode(), "unreadable answer");
+      if (error != null) return failed(method, resp.statusCode(), error);
+      return Future.succeededFuture(j);
+    }, err -> {
+      onError.accept("Slack " + method + ": " + err.getMessage());
+      return Future.failedFuture(err);
+    });
+  }
+
+  private Future<JsonObject> failed(String method, int status, String error) {
+    SlackApiException e = new SlackApiException(method, status, error);
+    onError.accept(e.getMessage());
+    return Future.failedFuture(e);
+  }
+
+  /** Retry-After in seconds (slack.md §4); 1 s when missing or unreadable. */
+  static long retryAfterMs(HttpResponse<Buffer> resp) {
+    String h = resp.getHeader("Retry-After");
+    try {
+      return h == null ? 1_000 : Math.max(0, Long.parseLong(h.trim())) * 1_000;
+    } catch (NumberFormatException e) {
+      return 1_000;
+    }
+  }
+
+  private static JsonObject json(HttpResponse<Buffer> resp) {
+    try {
+      Buffer b = resp.body();
+      return b == null || b.length() == 0 ? null : new JsonObject(b);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.poco.gateway.slack;
+
+import dev.poco.contract.ConfigKeys;
+import dev.poco.runtime.Settings;
+import java.util.Locale;
+
+/**
+ * The Slack gateway's settings. {@code toString} names which secrets are set, never their values.
+ *
+ * @param deliveryMode {@link #WEBHOOK} (Events API, interactivity and slash commands over signed HTTP, through the
+ *     edge's /platform/slack/* routes) or {@link #SOCKET} (the default; Socket Mode is not in this build: the gateway
+ *     then receives nothing and says so)
+ * @param apiBaseUrl the Web API prefix, https://slack.com/api unless a fake is used (no trailing slash)
+ */
+public record SlackConfig(String botToken, String appToken, String signingSecret, String deliveryMode,
+    String apiBaseUrl) {
+  public static final String WEBHOOK = "webhook";
+  public static final String SOCKET = "socket";
+  public static final String DEFAULT_BASE_URL = "https://slack.com/api";
+
+  public static SlackConfig from(Settings s) {
+    String base = s.str(ConfigKeys.SLACK_API_BASE_URL, DEFAULT_BASE_URL);
+    while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+    return new SlackConfig(s.str(ConfigKeys.SLACK_BOT_TOKEN, null), s.str(ConfigKeys.SLACK_APP_TOKEN, null),
+        s.str(ConfigKeys.SLACK_SIGNING_SECRET, null),
+        s.str(ConfigKeys.SLACK_DELIVERY_MODE, SOCKET).toLowerCase(Locale.ROOT), base);
+  }
+
+  /** The bot token (Web API) and signing secret (HTTP intake) are set: the gateway can work. */
+  public boolean configured() { return botToken != null && signingSecret != null; }
+
+  public boolean webhook() { return WEBHOOK.equals(deliveryMode); }
+
+  @Override
+  public String toString() {
+    return "SlackConfig[delivery_mode=" + deliveryMode + ", api=" + apiBaseUrl + ", bot_token "
+        + (botToken != null ? "set" : "unset") + ", app_token " + (appToken != null ? "set" : "unset")
+        + ", signing_secret " + (signingSecret != null ? "set" : "unset") + "]";
+  }
+}

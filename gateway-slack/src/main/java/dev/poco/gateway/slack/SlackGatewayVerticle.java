@@ -1,0 +1,157 @@
+package dev.poco.gateway.slack;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
+import dev.poco.contract.ChatRequest;
+import dev.poco.contract.ConfigKeys;
+import dev.poco.contract.GatewayReady;
+import dev.poco.contract.Platforms;
+import dev.poco.contract.RenderRequest;
+import dev.poco.gatewaykit.DebugRing;
+import dev.poco.gatewaykit.PlatformLimits;
+import dev.poco.runtime.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Slack gateway (GATEWAYS.md), first step: signed HTTP delivery (Events API, interactivity, slash commands), the
+ * Web API client, Block Kit rendering, project channels, health and debug. Socket Mode and streaming are not in this
+ * build: with delivery mode {@code socket} (the default) no event can arrive and health says so; task messages are
+ * edited with chat.update at most once every 3 s per card, the fallback GATEWAYS.md allows.
+ *
+ * <p>Without a bot token and signing secret the verticle only answers health ({@code configured: false}) and debug,
+ * so an embedded PoCo with no Slack config starts as before.
+ */
+public class SlackGatewayVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SlackGatewayVerticle.class);
+
+  private final String gatewayId = "sl-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private final DebugRing debug = new DebugRing(200);
+  private final ButtonValues buttonValues = new ButtonValues();
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private SlackConfig config;
+  private SlackApi api;
+  private SlackRenderer renderer;
+  private volatile String botUserId;
+  private volatile String teamId;
+  private volatile boolean listenerReady;
+  private volatile String connectedSince;
+  private volatile String lastEventAt;
+  private volatile String lastError;
+
+  public String gatewayId() { return gatewayId; }
+
+  @Override
+  public Future<?> start() {
+    config = SlackConfig.from(new Settings(config()));
+    EventBus bus = vertx.eventBus();
+    consumers.add(bus.consumer(Addresses.gatewayHealth(Platforms.SLACK), this::onHealth));
+    consumers.add(bus.consumer(Addresses.gatewayDebug(Platforms.SLACK), this::onDebug));
+    if (!config.configured()) {
+      log.debug("Slack gateway idle: {} / {} are not set", ConfigKeys.SLACK_BOT_TOKEN, ConfigKeys.SLACK_SIGNING_SECRET);
+      return registered();
+    }
+    api = new SlackApi(vertx, config, this::error);
+    renderer = new SlackRenderer(vertx, api, gatewayId, debug, buttonValues,
+        bound -> bus.send(Addresses.ORCHESTRATOR_CARD_BOUND, bound.toJson()),
+        PlatformLimits.SLACK_UPDATE_MIN_INTERVAL_MS, SlackRenderer.APP_WRITES_PER_SECOND);
+    SlackChats chats = new SlackChats(api, debug);
+    consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.SLACK), this::onRender));
+    consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.SLACK, gatewayId), this::onRender));
+    consumers.add(bus.consumer(Addresses.gatewayChat(Platforms.SLACK), (Message<JsonObject> msg) -> {
+      ChatRequest req;
+      try {
+        req = ChatRequest.fromJson(msg.body());
+      } catch (RuntimeException e) {
+        Bus.fail(msg, e);
+        return;
+      }
+      chats.handle(req).onSuccess(r -> msg.reply(r.toJson())).onFailure(err -> msg.fail(500, err.getMessage()));
+    }));
+    if (config.webhook()) {
+      SlackSignature signature = new SlackSignature(config.signingSecret(), System::currentTimeMillis);
+      SlackIntake intake = new SlackIntake(vertx, api, signature, buttonValues, debug,
+          () -> lastEventAt = Instant.now().toString(), () -> botUserId, SlackIntake.COMMAND_ANSWER_MS);
+      consumers.add(bus.consumer(Addresses.gatewayWebhook(Platforms.SLACK), intake::onWebhook));
+    } else {
+      String why = "Slack delivery mode '" + config.deliveryMode() + "': Socket Mode is not in this build; set "
+          + ConfigKeys.SLACK_DELIVERY_MODE + "=webhook and point the app's Event Subscriptions, Interactivity and "
+          + "/poco slash command Request URLs at /platform/slack/events, /platform/slack/interactive and "
+          + "/platform/slack/commands";
+      log.warn(why);
+      lastError = why;
+    }
+    return registered().onSuccess(v -> {
+      if (config.webhook()) {
+        listenerReady = true;
+        connectedSince = Instant.now().toString();
+      }
+      log.info("Slack gateway {} ready ({})", gatewayId, config);
+      bus.publish(Addresses.GATEWAY_READY, new GatewayReady(Platforms.SLACK, gatewayId).toJson());
+      // learns the bot's user id (loop prevention, mention stripping) and checks the token early
+      api.authTest().onSuccess(j -> {
+        botUserId = j.getString("user_id");
+        teamId = j.getString("team_id");
+        debug.add(DebugRing.OUTBOUND, new JsonObject().put("op", "auth.test").put("bot_user_id", botUserId)
+            .put("team_id", teamId));
+      }).onFailure(err -> log.warn("Slack auth.test: {}", err.getMessage()));
+    });
+  }
+
+  private Future<Void> registered() {
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (renderer != null) renderer.close();
+    if (api != null) api.close();
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  private void onRender(Message<JsonObject> msg) {
+    RenderRequest r;
+    try {
+      r = RenderRequest.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      Bus.fail(msg, e);
+      return;
+    }
+    renderer.render(r).onSuccess(ack -> msg.reply(ack.toJson())).onFailure(err -> msg.fail(500,
+        err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()));
+  }
+
+  private void onHealth(Message<JsonObject> msg) { msg.reply(health()); }
+
+  JsonObject health() {
+    if (!config.configured()) return new JsonObject().put("configured", false).put("listener_ready", false)
+        .put("delivery_mode", config.deliveryMode()).put("gateway_id", gatewayId);
+    return new JsonObject().put("configured", true).put("delivery_mode", config.deliveryMode())
+        .put("listener_ready", listenerReady).put("connected_since", connectedSince)
+        .put("last_event_at", lastEventAt).put("last_error", lastError).put("gateway_id", gatewayId);
+  }
+
+  private void onDebug(Message<JsonObject> msg) {
+    int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
+    msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
+        .put("delivery_mode", config.deliveryMode()).put("bot_user_id", botUserId).put("team_id", teamId)
+        .put("entries", debug.newest(limit)));
+  }
+
+  /** A failed Web API call: health's last_error and the debug ring (reasons carry error codes, never tokens). */
+  private void error(String reason) {
+    lastError = reason;
+    debug.add(DebugRing.ERROR, new JsonObject().put("api", reason));
+  }
+}

@@ -1,0 +1,303 @@
+package dev.poco.gateway.slack;
+
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
+import dev.poco.contract.InboundMessage;
+import dev.poco.contract.Placement;
+import dev.poco.contract.RawHttpRequest;
+import dev.poco.contract.RawHttpResponse;
+import dev.poco.contract.Reply;
+import dev.poco.contract.View;
+import dev.poco.gatewaykit.DebugRing;
+import dev.poco.gatewaykit.LateReply;
+import dev.poco.gatewaykit.Markdown;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP intake (slack.md §1–§3): serves {@link Addresses#gatewayWebhook} for /platform/slack/events,
+ * /platform/slack/interactive and /platform/slack/commands. The v0 signature is checked first over the exact bytes
+ * ({@link SlackSignature}); a bad or stale one is answered 401 and nothing runs. An event is acked at once and handed
+ * to the orchestrator (every delivery, retries included: de-duplication is the orchestrator's), whose {@link Reply}
+ * is applied by placement. A button click is acked at once and its reply applied afterwards (chat.update of the
+ * clicked message, a new message, an ephemeral one). A slash command is answered within the 3-second rule
+ * ({@link LateReply}): in time with the reply's view as an ephemeral message, late with an empty 200 and the view
+ * POSTed to the command's response_url.
+ */
+final class SlackIntake {
+  private static final Logger log = LoggerFactory.getLogger(SlackIntake.class);
+  /** How long a slash command waits for the orchestrator: under the edge's own {@link Bus#PLATFORM_ANSWER_MS}. */
+  static final long COMMAND_ANSWER_MS = Bus.PLATFORM_ANSWER_MS - 600;
+  private static final Reply LATE = Reply.of(View.notice("", ""));
+  private static final RawHttpResponse EMPTY_OK = new RawHttpResponse(200, "text/plain", "");
+
+  private final Vertx vertx;
+  private final SlackApi api;
+  private final SlackSignature signature;
+  private final ButtonValues buttonValues;
+  private final DebugRing debug;
+  private final Runnable onEvent;
+  private final Supplier<String> botUserId;
+  private final long commandAnswerMs;
+
+  SlackIntake(Vertx vertx, SlackApi api, SlackSignature signature, ButtonValues buttonValues, DebugRing debug,
+      Runnable onEvent, Supplier<String> botUserId, long commandAnswerMs) {
+    this.vertx = vertx;
+    this.api = api;
+    this.signature = signature;
+    this.buttonValues = buttonValues;
+    this.debug = debug;
+    this.onEvent = onEvent;
+    this.botUserId = botUserId;
+    this.commandAnswerMs = commandAnswerMs;
+  }
+
+  void onWebhook(Message<JsonObject> msg) {
+    RawHttpRequest req;
+    byte[] body;
+    try {
+      req = RawHttpRequest.fromJson(msg.body());
+      body = req.bodyBytes();
+    } catch (RuntimeException e) {
+      answer(msg, refuse(400, "unreadable webhook request"));
+      return;
+    }
+    String refusal = signature.refusal(req.header("X-Slack-Request-Timestamp"), req.header("X-Slack-Signature"), body);
+    if (refusal != null) {
+      log.warn("Slack webhook {} from {} refused: {}", req.path(), req.remoteAddress(), refusal);
+      debug.add(DebugRing.ERROR, new JsonObject().put("path", req.path()).put("refused", 401).put("reason", refusal));
+      answer(msg, refuse(401, refusal));
+      return;
+    }
+    String path = req.path() == null ? "" : req.path();
+    onEvent.run();
+    try {
+      if (path.endsWith("/events")) onEvents(req, msg);
+      else if (path.endsWith("/interactive")) onInteractive(req, msg);
+      else if (path.endsWith("/commands")) onCommand(req, msg);
+      else answer(msg, refuse(404, "no such Slack route: " + path));
+    } catch (RuntimeException e) {
+      debug.add(DebugRing.ERROR, new JsonObject().put("path", path).put("error", "unreadable: " + e.getMessage()));
+      answer(msg, refuse(400, "unreadable Slack payload"));
+    }
+  }
+
+  // ---- Events API ----
+
+  private void onEvents(RawHttpRequest req, Message<JsonObject> msg) {
+    JsonObject envelope = new JsonObject(req.bodyText());
+    String type = envelope.getString("type");
+    if ("url_verification".equals(type)) {
+      debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("answered", "url_verification"));
+      answer(msg, new RawHttpResponse(200, "application/json",
+          new JsonObject().put("challenge", envelope.getString("challenge")).encode()));
+      return;
+    }
+    answer(msg, EMPTY_OK); // ack first: never wait for the orchestrator
+    JsonObject d = new JsonObject().put("path", req.path()).put("type", type).put("event_id",
+        envelope.getString("event_id"));
+    if (req.header("X-Slack-Retry-Num") != null) {
+      d.put("retry_num", req.header("X-Slack-Retry-Num")).put("retry_reason", req.header("X-Slack-Retry-Reason"));
+    }
+    debug.add(DebugRing.INBOUND, d);
+    if (!"event_callback".equals(type)) return;
+    SlackEvents.Parsed<InboundMessage> parsed = SlackEvents.message(envelope, botUserId.get());
+    if (parsed.value() == null) {
+      debug.add(DebugRing.INBOUND, new JsonObject().put("event_id", envelope.getString("event_id"))
+          .put("ignored", parsed.ignored()));
+      return;
+    }
+    InboundMessage in = parsed.value();
+    Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INBOUND, in.toJson(), Bus.EDGE_TIMEOUT_MS)
+        .map(Reply::fromJson)
+        .onSuccess(reply -> applyToMessage(in, reply))
+        .onFailure(err -> {
+          log.warn("the orchestrator did not answer Slack message {}: {}", in.messageId(), err.getMessage());
+          debug.add(DebugRing.ERROR, new JsonObject().put("event_id", in.eventId()).put("message_id", in.messageId())
+              .put("error", "orchestrator: " + err.getMessage()));
+        });
+  }
+
+  /** A message's reply by placement: NEW in the channel (under the prompt's thread), EPHEMERAL to the user. */
+  Future<?> applyToMessage(InboundMessage in, Reply reply) {
+    String placement = reply.placement() == null ? Placement.NEW : reply.placement();
+    if (reply.duplicate() || Placement.TOAST.equals(placement) || reply.view() == null) {
+      chosen(in.eventId(), reply.duplicate() ? "duplicate" : placement, "none");
+      return Future.succeededFuture();
+    }
+    View v = reply.view();
+    Future<?> sent;
+    if (Placement.EPHEMERAL.equals(placement)) {
+      chosen(in.eventId(), placement, "user:" + in.userId());
+      sent = api.postEphemeral(in.chatId(), in.userId(), SlackBlocks.fallbackText(v), blocks(v), in.threadId());
+    } else {
+      chosen(in.eventId(), placement, "channel:" + in.chatId() + (in.threadId() != null ? " thread:" + in.threadId() : ""));
+      sent = api.postMessage(in.chatId(), SlackBlocks.fallbackText(v), blocks(v), in.threadId());
+    }
+    return sent.onFailure(err -> debug.add(DebugRing.ERROR, new JsonObject().put("event_id", in.eventId())
+        .put("error", "reply: " + err.getMessage())));
+  }
+
+  // ---- interactivity ----
+
+  private void onInteractive(RawHttpRequest req, Message<JsonObject> msg) {
+    String payloadText = SlackEvents.formFields(req.bodyText()).get("payload");
+    if (payloadText == null) {
+      answer(msg, refuse(400, "interactive request without payload"));
+      return;
+    }
+    JsonObject payload = new JsonObject(payloadText);
+    answer(msg, EMPTY_OK); // ack first (3 s); the reply is applied by the Web API or response_url
+    SlackEvents.Parsed<SlackEvents.Interaction> parsed = SlackEvents.interaction(payload, buttonValues);
+    if (parsed.value() == null) {
+      debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("ignored", parsed.ignored()));
+      return;
+    }
+    SlackEvents.Interaction action = parsed.value();
+    debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("intent_key",
+        action.intent().intentKey()).put("request_id", action.intent().requestId()));
+    Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, action.intent().toJson(), Bus.EDGE_TIMEOUT_MS)
+        .map(Reply::fromJson)
+        .onSuccess(reply -> applyToInteraction(action, reply))
+        .onFailure(err -> debug.add(DebugRing.ERROR, new JsonObject().put("request_id", action.intent().requestId())
+            .put("error", "orchestrator: " + err.getMessage())));
+  }
+
+  /**
+   * A click's reply by placement: REPLACE updates the clicked message (by response_url when it is ephemeral, or when
+   * chat.update refuses), NEW posts, EPHEMERAL posts to the clicking user only, TOAST (Slack has none) posts the
+   * toast text ephemerally, or nothing when there is none.
+   */
+  Future<?> applyToInteraction(SlackEvents.Interaction a, Reply reply) {
+    String placement = reply.placement() == null ? Placement.REPLACE : reply.placement();
+    String requestId = a.intent().requestId();
+    String user = a.intent().userId();
+    if (reply.duplicate()) {
+      chosen(requestId, "duplicate", "none");
+      return Future.succeededFuture();
+    }
+    Future<?> done;
+    if (Placement.TOAST.equals(placement) || reply.view() == null) {
+      if (reply.toast() == null || reply.toast().isBlank() || a.channelId() == null) {
+        chosen(requestId, placement, "none");
+        return Future.succeededFuture();
+      }
+      chosen(requestId, placement, "ephemeral toast:" + user);
+      done = api.postEphemeral(a.channelId(), user, Markdown.escapeSlack(reply.toast()), null, a.threadTs());
+    } else {
+      View v = reply.view();
+      String text = SlackBlocks.fallbackText(v);
+      JsonArray blocks = blocks(v);
+      switch (placement) {
+        case Placement.REPLACE -> {
+          JsonObject viaUrl = new JsonObject().put("replace_original", true).put("text", text).put("blocks", blocks);
+          if (a.ephemeral() || a.channelId() == null || a.messageTs() == null) {
+            chosen(requestId, placement, "response_url");
+            done = respondOrFail(a.responseUrl(), viaUrl);
+          } else {
+            chosen(requestId, placement, "update:" + a.channelId() + "/" + a.messageTs());
+            done = api.update(a.channelId(), a.messageTs(), text, blocks).<Void>mapEmpty()
+                .recover(err -> a.responseUrl() == null ? Future.failedFuture(err) : api.respond(a.responseUrl(), viaUrl));
+          }
+        }
+        case Placement.EPHEMERAL -> {
+          chosen(requestId, placement, "user:" + user);
+          done = a.channelId() != null ? api.postEphemeral(a.channelId(), user, text, blocks, a.threadTs())
+              : respondOrFail(a.responseUrl(), new JsonObject().put("response_type", "ephemeral")
+                  .put("replace_original", false).put("text", text).put("blocks", blocks));
+        }
+        default -> {
+          chosen(requestId, Placement.NEW, "channel:" + a.channelId());
+          done = a.channelId() != null ? api.postMessage(a.channelId(), text, blocks, a.threadTs())
+              : api.openDm(user).compose(dm -> api.postMessage(dm, text, blocks, null));
+        }
+      }
+    }
+    return done.onFailure(err -> debug.add(DebugRing.ERROR, new JsonObject().put("request_id", requestId)
+        .put("error", "interaction reply: " + err.getMessage())));
+  }
+
+  // ---- slash commands ----
+
+  private void onCommand(RawHttpRequest req, Message<JsonObject> msg) {
+    SlackEvents.Parsed<SlackEvents.SlashCommand> parsed = SlackEvents.slashCommand(SlackEvents.formFields(req.bodyText()));
+    if (parsed.value() == null) {
+      debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("ignored", parsed.ignored()));
+      answer(msg, refuse(400, parsed.ignored()));
+      return;
+    }
+    SlackEvents.SlashCommand cmd = parsed.value();
+    debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("command", cmd.command())
+        .put("channel", cmd.message().chatId()));
+    Future<Reply> reply = Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INBOUND, cmd.message().toJson(),
+        Bus.EDGE_TIMEOUT_MS).map(Reply::fromJson);
+    LateReply.answerWithin(vertx, reply, commandAnswerMs, LATE,
+        late -> {
+          JsonObject body = commandMessage(late);
+          if (body == null || cmd.responseUrl() == null) {
+            chosen(null, "late", "none");
+            return;
+          }
+          chosen(null, "late", "response_url");
+          api.respond(cmd.responseUrl(), body).onFailure(err -> debug.add(DebugRing.ERROR,
+              new JsonObject().put("command", cmd.command()).put("error", "response_url: " + err.getMessage())));
+        },
+        err -> debug.add(DebugRing.ERROR, new JsonObject().put("command", cmd.command())
+            .put("error", "orchestrator (late): " + err.getMessage())))
+        .onSuccess(r -> {
+          if (r == LATE) {
+            answer(msg, EMPTY_OK);
+            return;
+          }
+          JsonObject body = commandMessage(r);
+          chosen(null, "in time", body == null ? "none" : body.getString("response_type"));
+          answer(msg, body == null ? EMPTY_OK : new RawHttpResponse(200, "application/json", body.encode()));
+        })
+        .onFailure(err -> {
+          debug.add(DebugRing.ERROR, new JsonObject().put("command", cmd.command())
+              .put("error", "orchestrator: " + err.getMessage()));
+          JsonObject sorry = new JsonObject().put("response_type", "ephemeral")
+              .put("text", "PoCo could not answer just now; please try again.");
+          answer(msg, new RawHttpResponse(200, "application/json", sorry.encode()));
+        });
+  }
+
+  /**
+   * A slash command's answer as a Slack message: the view to the user only (a /poco reply is EPHEMERAL), in the
+   * channel only when the reply says NEW; a TOAST as its text alone; a duplicate or an empty reply as nothing (null).
+   */
+  JsonObject commandMessage(Reply r) {
+    if (r == null || r.duplicate()) return null;
+    String placement = r.placement() == null ? Placement.EPHEMERAL : r.placement();
+    if (Placement.TOAST.equals(placement) || r.view() == null) {
+      return r.toast() == null || r.toast().isBlank() ? null
+          : new JsonObject().put("response_type", "ephemeral").put("text", Markdown.escapeSlack(r.toast()));
+    }
+    return new JsonObject().put("response_type", Placement.NEW.equals(placement) ? "in_channel" : "ephemeral")
+        .put("text", SlackBlocks.fallbackText(r.view())).put("blocks", blocks(r.view()));
+  }
+
+  private JsonArray blocks(View v) { return SlackBlocks.blocks(v, buttonValues); }
+
+  private Future<Void> respondOrFail(String responseUrl, JsonObject body) {
+    return responseUrl == null ? Future.failedFuture("no response_url") : api.respond(responseUrl, body);
+  }
+
+  private void chosen(String id, String placement, String target) {
+    JsonObject d = new JsonObject().put("placement", placement).put("target", target);
+    if (id != null) d.put("id", id);
+    debug.add(DebugRing.REPLY, d);
+  }
+
+  private static RawHttpResponse refuse(int status, String reason) {
+    return new RawHttpResponse(status, "application/json", new JsonObject().put("error", reason).encode());
+  }
+
+  private static void answer(Message<JsonObject> msg, RawHttpResponse resp) { msg.reply(resp.toJson()); }
+}

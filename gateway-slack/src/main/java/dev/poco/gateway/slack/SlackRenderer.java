@@ -1,0 +1,172 @@
+package dev.poco.gateway.slack;
+
+import dev.poco.contract.CardBound;
+import dev.poco.contract.Platforms;
+import dev.poco.contract.RenderAck;
+import dev.poco.contract.RenderRequest;
+import dev.poco.contract.View;
+import dev.poco.gatewaykit.CardPacer;
+import dev.poco.gatewaykit.CardVersions;
+import dev.poco.gatewaykit.DebugRing;
+import dev.poco.gatewaykit.Markdown;
+import dev.poco.gatewaykit.PlatformLimits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Shows {@link RenderRequest}s as Slack messages (RENDER.md). A message is addressed by channel + {@code ts}; the
+ * ts is the card's message id in {@link RenderAck}. A render not newer than the version shown is acked stale.
+ * Otherwise it goes through a {@link CardPacer}: per card at most one write per
+ * {@link PlatformLimits#SLACK_UPDATE_MIN_INTERVAL_MS} (slack.md §10.4), {@link #APP_WRITES_PER_SECOND} for the app
+ * (chat.update is Tier 3, about 50/min per workspace; chat.postMessage about 1/s per channel: §4), latest wins,
+ * must-show never dropped. The first write posts (in the target's thread when it has one); later ones chat.update
+ * the message. A message that can no longer be edited gets a fresh one, bound with a {@link CardBound}. A refusal
+ * fails the render so the orchestrator retries a must-show.
+ *
+ * <p>An edit notifies nobody, so when a card's view turns waiting or terminal the renderer also posts one short line
+ * in the target's thread mentioning {@code view.refs.user_id} (once per card and status).
+ */
+final class SlackRenderer {
+  /** App-wide writes per second: Tier 3's 50+/min read as about one a second; a 429 is waited out anyway. */
+  static final int APP_WRITES_PER_SECOND = 1;
+
+  private final SlackApi api;
+  private final String gatewayId;
+  private final DebugRing debug;
+  private final ButtonValues buttonValues;
+  private final Consumer<CardBound> onRebound;
+  private final CardVersions versions = new CardVersions();
+  private final CardPacer<RenderRequest> pacer;
+  private final Map<String, String> replaced = lru();
+  private final Map<String, RenderRequest> newestOffered = lru();
+  /** The status last announced per card, so a repeated terminal render does not mention the user again. */
+  private final Map<String, String> announced = lru();
+
+  SlackRenderer(Vertx vertx, SlackApi api, String gatewayId, DebugRing debug, ButtonValues buttonValues,
+      Consumer<CardBound> onRebound, long cardIntervalMs, int appWritesPerSecond) {
+    this.api = api;
+    this.gatewayId = gatewayId;
+    this.debug = debug;
+    this.buttonValues = buttonValues;
+    this.onRebound = onRebound;
+    this.pacer = new CardPacer<>(vertx, cardIntervalMs, appWritesPerSecond, this::write);
+  }
+
+  Future<RenderAck> render(RenderRequest r) {
+    if (versions.isStale(r)) {
+      return Future.succeededFuture(new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), true));
+    }
+    // the pacer's latest wins by arrival; renders may arrive out of order, so the newest version offered is what goes
+    RenderRequest newest = newestOffered.get(r.cardKey());
+    if (newest == null || newest.version() < r.version()) {
+      newestOffered.put(r.cardKey(), r);
+      newest = r;
+    }
+    return pacer.offer(r.cardKey(), newest, r.mustShow())
+        .map(v -> new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), false));
+  }
+
+  void close() { pacer.close(); }
+
+  CardPacer<RenderRequest> pacer() { return pacer; }
+
+  private Future<Void> write(String key, RenderRequest r, boolean mustShow) {
+    if (versions.isStale(r)) return Future.succeededFuture(); // a newer version was shown meanwhile
+    String channel = r.target().chatId();
+    String text = SlackBlocks.fallbackText(r.view());
+    JsonArray blocks = SlackBlocks.blocks(r.view(), buttonValues);
+    String target = versions.messageToPatch(r);
+    if (target != null && replaced.containsKey(target)) target = replaced.get(target);
+    Future<Void> written;
+    if (target == null) {
+      written = post(r, text, blocks).map(ts -> {
+        versions.shown(key, r.version(), ts);
+        return null;
+      });
+    } else {
+      String ts = target;
+      written = api.update(channel, ts, text, blocks)
+          .map(j -> {
+            versions.shown(key, r.version(), ts);
+            outbound("update", r, ts, null);
+            return (Void) null;
+          })
+          .recover(err -> {
+            if (!(err instanceof SlackApiException se && se.messageGone())) {
+              outbound("update", r, ts, err.getMessage());
+              return Future.failedFuture(err);
+            }
+            outbound("update", r, ts, err.getMessage() + "; posting a fresh message");
+            return post(r, text, blocks).map(fresh -> {
+              replaced.put(ts, fresh);
+              versions.shown(key, r.version(), fresh);
+              onRebound.accept(new CardBound(Platforms.SLACK, channel, fresh, r.taskId(), r.projectId(), gatewayId));
+              return null;
+            });
+          });
+    }
+    return written.onSuccess(v -> announce(key, r));
+  }
+
+  private Future<String> post(RenderRequest r, String text, JsonArray blocks) {
+    return api.postMessage(r.target().chatId(), text, blocks, r.target().threadId())
+        .onComplete(ar -> outbound("post", r, ar.succeeded() ? ar.result() : null,
+            ar.failed() ? ar.cause().getMessage() : null));
+  }
+
+  /**
+   * Tells the phone (RenderRequest Javadoc): a waiting or terminal task card gets one threaded line mentioning the
+   * user. Best effort: the card itself is shown, so a failure here is logged and does not fail the render.
+   */
+  private void announce(String key, RenderRequest r) {
+    String line = outcomeLine(r.view());
+    if (line == null || r.view().status().equals(announced.get(key))) return;
+    announced.put(key, r.view().status());
+    String user = r.view().refs().getString("user_id");
+    String text = (user != null ? "<@" + user + "> " : "") + line;
+    api.postMessage(r.target().chatId(), text, null, r.target().threadId())
+        .onComplete(ar -> {
+          JsonObject d = new JsonObject().put("op", "notify").put("card_key", key).put("status", r.view().status());
+          if (ar.failed()) {
+            announced.remove(key, r.view().status());
+            d.put("error", ar.cause().getMessage());
+          }
+          debug.add(ar.failed() ? DebugRing.ERROR : DebugRing.OUTBOUND, d);
+        });
+  }
+
+  /** The notifying line of a task view's status, or null when the status calls for none. */
+  static String outcomeLine(View v) {
+    if (v == null || v.status() == null) return null;
+    String title = v.title() == null || v.title().isBlank() ? ""
+        : ": " + Markdown.escapeSlack(Markdown.truncateChars(v.title().strip(), SlackBlocks.HEADER_MAX_CHARS));
+    return switch (v.status()) {
+      case "completed" -> "✅ completed" + title;
+      case "failed" -> "❌ failed" + title;
+      case "cancelled" -> "🚫 cancelled" + title;
+      case "interrupted" -> "⚠️ interrupted" + title;
+      case "waiting_confirmation" -> "⏸ waiting for your approval" + title;
+      default -> null;
+    };
+  }
+
+  private void outbound(String op, RenderRequest r, String ts, String error) {
+    JsonObject d = new JsonObject().put("op", op).put("card_key", r.cardKey()).put("version", r.version())
+        .put("channel", r.target().chatId()).put("must_show", r.mustShow());
+    if (ts != null) d.put("ts", ts);
+    if (error != null) d.put("error", error);
+    debug.add(error != null ? DebugRing.ERROR : DebugRing.OUTBOUND, d);
+  }
+
+  private static <V> Map<String, V> lru() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) { return size() > 10_000; }
+    };
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The Slack gateway (role {@code gateway-slack}, GATEWAYS.md), first step: signed HTTP delivery.
+ *
+ * <ul>
+ *   <li>{@link dev.poco.gateway.slack.SlackGatewayVerticle}: wiring, health, debug, GatewayReady.</li>
+ *   <li>{@code SlackSignature}: v0 HMAC-SHA256 over the raw body, 5-minute window, constant-time compare (§1).</li>
+ *   <li>{@code SlackIntake} and {@code SlackEvents}: events, block_actions and /poco into the contract; replies
+ *       applied by placement; the 3-second rule for slash commands (§2, §3).</li>
+ *   <li>{@link dev.poco.gateway.slack.SlackApi}: Bearer bot token, chat.*, conversations.*, response_url, rate limits
+ *       (§4, §6).</li>
+ *   <li>{@code SlackBlocks} and {@code SlackRenderer}: View → Block Kit within 50 blocks, 3,000 characters per
+ *       section, 25 buttons per actions block; posts and chat.updates paced per card; a threaded line mentioning the
+ *       user when a task waits or ends.</li>
+ *   <li>{@code SlackChats}: project channels (conversations.create, invite, archive).</li>
+ * </ul>
+ *
+ * <p>Not in this step: Socket Mode (§5, §11: with {@code POCO_SLACK_DELIVERY_MODE=socket}, the default, no event
+ * arrives and health says listener_ready false with the reason), streaming and agent sessions (§10), modals.
+ *
+ * <p>Configuration: POCO_SLACK_BOT_TOKEN, POCO_SLACK_SIGNING_SECRET, POCO_SLACK_DELIVERY_MODE=webhook,
+ * POCO_SLACK_API_BASE_URL (default https://slack.com/api; a fake's http://127.0.0.1:port/api). The app's Request
+ * URLs: /platform/slack/events (subscribe to message.channels, message.groups, message.im), /platform/slack/interactive,
+ * and the /poco command's /platform/slack/commands.
+ */
+package dev.poco.gateway.slack;
