@@ -210,8 +210,18 @@ final class IntentHandler {
         return ok(Views.confirmDelete(p));
       case Intents.PROJECT_DELETE_CONFIRM:
         return lifecycle.delete(p).map(d -> new Reply(Views.manage(projects.all()), null, "Deleted " + p.name()));
-      case Intents.WORKSPACE_OPEN:
+      case Intents.WORKSPACE_OPEN: {
+        // In the project's own chat the live workspace card is already there: Back closes the sub-card rather than
+        // turning it into a second workspace card that would never change again.
+        Project here = in.chatId() == null ? null : projects.byChat(in.platform(), in.chatId());
+        boolean ownChat = !Platforms.DEMO.equals(in.platform()) && here != null
+            && here.projectId().equals(p.projectId());
+        if (ownChat) {
+          return ok(View.notice("Closed", "The workspace card of " + Views.plain(p.name())
+              + " in this chat shows where it stands."));
+        }
         return ok(Views.workspace(p, engine.latest(p.projectId())));
+      }
       case Intents.WORKDIR_OPEN:
         return pageOf(in).compose(page -> browsePage(p, text(in, "path"), page));
       case Intents.WORKDIR_DEFAULT:

@@ -175,7 +175,8 @@ class GatewayProtocolPlacementIT {
           new JsonObject().put("path", home.resolve("work").toString())));
       setter(gw.click(workdir(gw, ws, wd), ALICE, "Use Default", null));
       String back = workdir(gw, ws, wd);
-      assertReplaced(gw.click(back, ALICE, "Back", null), back, "workspace");
+      // Back closes the sub-card: the live workspace card is already in this chat
+      assertReplaced(gw.click(back, ALICE, "Back", null), back, "notice");
 
       // Agent, opened from the workspace card
       Interaction agent = gw.click(ws.messageId(), ALICE, "Agent", null);
