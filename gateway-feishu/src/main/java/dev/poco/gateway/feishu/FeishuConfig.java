@@ -7,7 +7,7 @@ import dev.poco.runtime.Settings;
  * The Feishu gateway's settings. {@code toString} names which secrets are set, never their values.
  *
  * @param deliveryMode {@link #WEBHOOK} (events and callbacks through the HTTP edge's /platform/feishu/* routes) or
- *     {@link #LONGCONN} (the default; not in this build: the gateway then receives nothing and says so)
+ *     {@link #LONGCONN} (the default: the gateway dials Feishu's long connection)
  * @param apiBaseUrl the open API host, https://open.feishu.cn unless a fake or Lark is used
  */
 public record FeishuConfig(String appId, String appSecret, String deliveryMode, String verificationToken,
@@ -28,6 +28,8 @@ public record FeishuConfig(String appId, String appSecret, String deliveryMode, 
   public boolean configured() { return appId != null && appSecret != null; }
 
   public boolean webhook() { return WEBHOOK.equals(deliveryMode); }
+
+  public boolean longConn() { return LONGCONN.equals(deliveryMode); }
 
   @Override
   public String toString() {

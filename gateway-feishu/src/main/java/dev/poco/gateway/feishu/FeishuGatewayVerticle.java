@@ -24,10 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Feishu gateway (GATEWAYS.md), first step: webhook delivery, the open API client, Card JSON 2.0 rendering,
- * project chats, health and debug. Long connection and CardKit streaming are not in this build: with delivery mode
- * {@code longconn} (the default) no event can arrive and health says so; cards are updated by message PATCH at most
- * once a second per card, the fallback GATEWAYS.md allows when CardKit is unavailable.
+ * The Feishu gateway (GATEWAYS.md): delivery over the long connection ({@link FeishuLongConn}, the default) or
+ * webhooks, both into one {@link FeishuIntake}; the open API client, Card JSON 2.0 rendering, project chats, health
+ * and debug.
  *
  * <p>Without app credentials the verticle only answers health ({@code configured: false}) and debug, so an embedded
  * PoCo with no Feishu config starts as before.
@@ -41,6 +40,7 @@ public class FeishuGatewayVerticle extends VerticleBase {
   private FeishuConfig config;
   private FeishuApi api;
   private FeishuRenderer renderer;
+  private FeishuLongConn longConn;
   private volatile boolean listenerReady;
   private volatile String connectedSince;
   private volatile String lastEventAt;
@@ -74,19 +74,21 @@ public class FeishuGatewayVerticle extends VerticleBase {
       }
       chats.handle(req).onSuccess(r -> msg.reply(r.toJson())).onFailure(err -> msg.fail(500, err.getMessage()));
     }));
+    WebhookVerifier verifier = new WebhookVerifier(config.verificationToken(), config.encryptKey(),
+        System::currentTimeMillis);
+    FeishuIntake intake = new FeishuIntake(vertx, api, verifier, debug, () -> lastEventAt = Instant.now().toString());
     if (config.webhook()) {
-      WebhookVerifier verifier = new WebhookVerifier(config.verificationToken(), config.encryptKey(),
-          System::currentTimeMillis);
-      FeishuIntake intake = new FeishuIntake(vertx, api, verifier, debug, () -> lastEventAt = Instant.now().toString());
       consumers.add(bus.consumer(Addresses.gatewayWebhook(Platforms.FEISHU), intake::onWebhook));
       if (config.verificationToken() == null && config.encryptKey() == null) {
         log.warn("Feishu webhook mode without {} or {}: anyone who can reach /platform/feishu/* can post events",
             ConfigKeys.FEISHU_VERIFICATION_TOKEN, ConfigKeys.FEISHU_ENCRYPT_KEY);
       }
+    } else if (config.longConn()) {
+      longConn = new FeishuLongConn(vertx, config, intake, debug, () -> lastEventAt = Instant.now().toString(),
+          this::error);
     } else {
-      String why = "Feishu delivery mode '" + config.deliveryMode() + "': the long connection is not in this build; set "
-          + ConfigKeys.FEISHU_DELIVERY_MODE + "=webhook and point Feishu's event and callback URLs at "
-          + "/platform/feishu/events and /platform/feishu/card-actions";
+      String why = "Feishu delivery mode '" + config.deliveryMode() + "' is unknown: set " + ConfigKeys.FEISHU_DELIVERY_MODE
+          + " to longconn or webhook";
       log.warn(why);
       lastError = why;
     }
@@ -95,6 +97,7 @@ public class FeishuGatewayVerticle extends VerticleBase {
         listenerReady = true;
         connectedSince = Instant.now().toString();
       }
+      if (longConn != null) longConn.start();
       log.info("Feishu gateway {} ready ({})", gatewayId, config);
       bus.publish(Addresses.GATEWAY_READY, new GatewayReady(Platforms.FEISHU, gatewayId).toJson());
       // checks the credentials early; a failure shows in health's last_error, the next call tries again
@@ -108,6 +111,7 @@ public class FeishuGatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (longConn != null) longConn.stop();
     if (renderer != null) renderer.close();
     if (api != null) api.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
@@ -128,16 +132,20 @@ public class FeishuGatewayVerticle extends VerticleBase {
   private void onHealth(Message<JsonObject> msg) { msg.reply(health()); }
 
   JsonObject health() {
+    boolean ready = longConn != null ? longConn.connected() : listenerReady;
+    String since = longConn != null ? longConn.connectedSince() : connectedSince;
     JsonObject h = new JsonObject().put("configured", config.configured()).put("delivery_mode", config.deliveryMode())
-        .put("listener_ready", config.configured() && listenerReady).put("connected_since", connectedSince)
+        .put("listener_ready", config.configured() && ready).put("connected_since", since)
         .put("last_event_at", lastEventAt).put("last_error", lastError).put("gateway_id", gatewayId);
+    if (longConn != null) h.put("reconnects", longConn.reconnects()).put("long_connection", longConn.health());
     return h;
   }
 
   private void onDebug(Message<JsonObject> msg) {
     int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
     msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
-        .put("delivery_mode", config.deliveryMode()).put("entries", debug.newest(limit)));
+        .put("delivery_mode", config.deliveryMode())
+        .put("long_connection", longConn == null ? null : longConn.health()).put("entries", debug.newest(limit)));
   }
 
   /** A failed open API call: health's last_error and the debug ring (reasons carry codes, never tokens). */

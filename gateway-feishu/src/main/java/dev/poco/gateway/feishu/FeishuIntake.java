@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Webhook intake (feishu.md §5, §6): serves {@link Addresses#gatewayWebhook} for /platform/feishu/events and
+ * Event and callback intake for both transports. Webhook (feishu.md §5, §6): serves {@link Addresses#gatewayWebhook} for /platform/feishu/events and
  * /platform/feishu/card-actions. Verifies first ({@link WebhookVerifier}); then an {@code im.message.receive_v1} is
  * acked at once and handed to the orchestrator, whose {@link Reply} is applied by its placement; a
  * {@code card.action.trigger} is answered within the 3-second rule ({@link LateReply}): in time with the toast and,
- * for REPLACE, the new card; late with {@code {}} now and the reply applied afterwards by patching or posting.
+ * for REPLACE, the new card; late with {@code {}} now and the reply applied afterwards by patching or posting. The long
+ * connection ({@link FeishuLongConn}) hands its plaintext envelopes to {@link #onMessage} and {@link #cardAnswer}.
  */
 final class FeishuIntake {
   private static final Logger log = LoggerFactory.getLogger(FeishuIntake.class);
@@ -95,7 +96,7 @@ final class FeishuIntake {
         answer(msg, new RawHttpResponse(200, "application/json", OK)); // ack first: never wait for the orchestrator
         onMessage(event.envelope());
       }
-      case FeishuEvents.CARD_ACTION -> onCardAction(event.envelope(), msg);
+      case FeishuEvents.CARD_ACTION -> cardAnswer(event.envelope()).onComplete(ar -> answer(msg, callback(ar.result())));
       default -> answer(msg, new RawHttpResponse(200, "application/json",
           new JsonObject().put("msg", "ignored event type").encode()));
     }
@@ -156,34 +157,37 @@ final class FeishuIntake {
 
   // ---- card callbacks ----
 
-  void onCardAction(JsonObject envelope, Message<JsonObject> msg) {
+  /**
+   * Handles a verified {@code card.action.trigger} from either transport and gives the callback answer (the webhook's
+   * body, or the long connection's ack {@code data}): within the budget the toast and, for REPLACE, the new card; late
+   * {@code {}} (the reply then patches or posts). Never fails: an error becomes an error toast.
+   */
+  Future<JsonObject> cardAnswer(JsonObject envelope) {
     FeishuEvents.Parsed<FeishuEvents.CardAction> parsed = FeishuEvents.cardAction(envelope, chatTypes);
     if (parsed.value() == null) {
       debug.add(DebugRing.INBOUND, new JsonObject().put("ignored", parsed.ignored()));
-      answer(msg, callback(new JsonObject()));
-      return;
+      return Future.succeededFuture(new JsonObject());
     }
     FeishuEvents.CardAction action = parsed.value();
     CardIntent intent = action.intent();
     Future<Reply> reply = Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, intent.toJson(),
         Bus.EDGE_TIMEOUT_MS).map(Reply::fromJson);
-    LateReply.answerWithin(vertx, reply, intentTimeoutMs, LATE,
+    return LateReply.answerWithin(vertx, reply, intentTimeoutMs, LATE,
         late -> applyLate(action, late),
         err -> debug.add(DebugRing.ERROR, new JsonObject().put("event_id", intent.eventId())
             .put("error", "orchestrator (late): " + err.getMessage())))
-        .onSuccess(r -> {
+        .map(r -> {
           if (r == LATE) {
             chosen(intent.eventId(), "late", "answered {} now; the reply updates the card when it comes");
-            answer(msg, callback(new JsonObject()));
-          } else {
-            answer(msg, callback(answerInTime(action, r)));
+            return new JsonObject();
           }
+          return answerInTime(action, r);
         })
-        .onFailure(err -> {
+        .recover(err -> {
           debug.add(DebugRing.ERROR, new JsonObject().put("event_id", intent.eventId())
               .put("error", "orchestrator: " + err.getMessage()));
-          answer(msg, callback(FeishuCards.callbackAnswer("PoCo could not handle this (" + Bus.code(err) + ")",
-              "error", null)));
+          return Future.succeededFuture(FeishuCards.callbackAnswer("PoCo could not handle this (" + Bus.code(err)
+              + ")", "error", null));
         });
   }
 

@@ -7,6 +7,9 @@
  *       token, X-Lark-Signature, timestamp window, AES decryption (feishu.md §5).</li>
  *   <li>{@link dev.poco.gateway.feishu.FeishuIntake} and {@link dev.poco.gateway.feishu.FeishuEvents}: messages and
  *       card callbacks into the contract; replies applied by placement; the 3-second rule (§5, §6).</li>
+ *   <li>{@link dev.poco.gateway.feishu.FeishuLongConn}, {@link dev.poco.gateway.feishu.Pbbp2Frame}: the long connection
+ *       (§7, §12; delivery mode {@code longconn}, the default): endpoint, pbbp2 frames, pings and a pong watchdog,
+ *       fragments, acks (a callback's answer in the ack), reconnects.</li>
  *   <li>{@link dev.poco.gateway.feishu.FeishuApi}: tenant token, send, reply, PATCH, chats, rate limits (§1–§3).</li>
  *   <li>{@link dev.poco.gateway.feishu.FeishuCards} and {@code FeishuRenderer}: View → Card JSON 2.0 within 30 KB and
  *       200 elements; posts and PATCHes paced per card (§4).</li>

@@ -116,13 +116,15 @@ class FeishuGatewayVerticleTest {
   }
 
   @Test
-  void longConnectionModeSaysItIsNotInThisBuild() throws Exception {
-    deploy(config(null, null));
+  void longConnectionModeWithoutAnEndpointIsNotReadyAndSaysWhy() throws Exception {
+    deploy(config(null, null)); // this fake has no /callback/ws/endpoint: the gateway keeps trying, not ready
     awaitTrue(() -> !ready.isEmpty());
+    awaitTrue(() -> String.valueOf(ask(Addresses.gatewayHealth("feishu"), new JsonObject()).getString("last_error"))
+        .contains("long connection"));
     JsonObject h = ask(Addresses.gatewayHealth("feishu"), new JsonObject());
     assertThat(h.getBoolean("configured")).isTrue();
     assertThat(h.getBoolean("listener_ready")).isFalse();
-    assertThat(h.getString("last_error")).contains("long connection is not in this build");
+    assertThat(h.getJsonObject("long_connection").getBoolean("connected")).isFalse();
   }
 
   @Test
