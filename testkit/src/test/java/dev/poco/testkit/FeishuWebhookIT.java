@@ -369,42 +369,42 @@ class FeishuWebhookIT {
   // ---- what a user sees ----
 
   /** The newest card from the bot in {@code chat} that has a button labelled {@code label}, or null. */
-  private static FeishuMessage card(FeishuChat chat, String label) {
+  static FeishuMessage card(FeishuChat chat, String label) {
     List<FeishuMessage> found = cards(chat, label);
     return found.isEmpty() ? null : found.get(found.size() - 1);
   }
 
-  private static List<FeishuMessage> cards(FeishuChat chat, String label) {
+  static List<FeishuMessage> cards(FeishuChat chat, String label) {
     return chat.messages().stream().filter(m -> m.isCard() && "app".equals(m.senderType))
         .filter(m -> FeishuCards.button(m.json(), label) != null).toList();
   }
 
   /** The bot's cards about {@code prompt} that are not the workspace card (which has Run). */
-  private static List<FeishuMessage> taskCards(FeishuChat chat, String prompt) {
+  static List<FeishuMessage> taskCards(FeishuChat chat, String prompt) {
     return chat.messages().stream().filter(m -> m.isCard() && "app".equals(m.senderType))
         .filter(m -> FeishuCards.button(m.json(), "Run") == null).filter(m -> m.visibleText().contains(prompt)).toList();
   }
 
   /** The task card once it shows Done and {@code answer} besides the prompt, or null. */
-  private static FeishuMessage taskCard(FeishuChat chat, String prompt, String answer) {
+  static FeishuMessage taskCard(FeishuChat chat, String prompt, String answer) {
     return taskCards(chat, prompt).stream().filter(m -> {
       String text = m.visibleText();
       return text.contains("Done") && text.replace(prompt, "").contains(answer);
     }).findFirst().orElse(null);
   }
 
-  private static JsonObject button(FeishuMessage m, String label) {
+  static JsonObject button(FeishuMessage m, String label) {
     JsonObject b = FeishuCards.button(m.json(), label);
     assertThat(b).as("button " + label + " on " + m.visibleText()).isNotNull();
     return b;
   }
 
-  private static List<Task> tasks(EmbeddedPoco system, String prompt) {
+  static List<Task> tasks(EmbeddedPoco system, String prompt) {
     return new StoreClient(system.vertx.eventBus()).tasks(new TaskQuery(null, List.of(), 1000)).await().stream()
         .filter(t -> t.prompt().equals(prompt)).toList();
   }
 
-  private static <T> T await(FakeFeishu fake, String what, Supplier<T> probe) {
+  static <T> T await(FakeFeishu fake, String what, Supplier<T> probe) {
     long end = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < end) {
       T v = probe.get();
@@ -415,9 +415,9 @@ class FeishuWebhookIT {
   }
 
   /** Long enough for a wrongly accepted event to have shown (the stub answers in milliseconds). */
-  private static void settle() { sleep(2_000); }
+  static void settle() { sleep(2_000); }
 
-  private static void sleep(long ms) {
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

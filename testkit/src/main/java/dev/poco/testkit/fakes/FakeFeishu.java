@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>State for assertions: {@link #chats()}, each chat's messages in order, each message's full history of contents.
  * Scripted faults: {@link #failNext}, {@link #rateLimitBurst}, {@link #recall}. Time: {@link #advance} moves the
  * fake's clock (token expiry, the 14-day update window), {@link #freezeClock} stops it for exact rate-limit counts.
- * The platform side of webhooks is {@link FeishuPusher}.
+ * The platform side of webhooks is {@link FeishuPusher}; of the long connection {@link FeishuLongConnection}.
  */
 public final class FakeFeishu {
   private static final Logger log = LoggerFactory.getLogger(FakeFeishu.class);
@@ -56,7 +56,8 @@ public final class FakeFeishu {
   /** Endpoint names for {@link #failNext} and {@link #calls}. */
   public static final String TOKEN = "token", SEND = "send", REPLY = "reply", PATCH = "patch", GET_MESSAGE = "get",
       RECALL = "recall", REACT = "react", CHAT_CREATE = "chat.create", CHAT_GET = "chat.get",
-      CHAT_DELETE = "chat.delete", MEMBERS_ADD = "members.add", MEMBERS_GET = "members.get", BOT_INFO = "bot.info";
+      CHAT_DELETE = "chat.delete", MEMBERS_ADD = "members.add", MEMBERS_GET = "members.get", BOT_INFO = "bot.info",
+      WS_ENDPOINT = "ws.endpoint";
 
   public static final String TENANT_KEY = "tk_fake";
   static final long DAY_MS = 24L * 3600 * 1000;
@@ -75,6 +76,7 @@ public final class FakeFeishu {
   private final HttpServer server;
   final FeishuCardKit cardKit;
   private final FeishuImApi im;
+  private final FeishuLongConnection longConn;
   private final AtomicLong clockOffsetMs = new AtomicLong();
   private final AtomicLong frozenAtMs = new AtomicLong(-1);
   private final AtomicInteger ids = new AtomicInteger(1000);
@@ -100,6 +102,7 @@ public final class FakeFeishu {
     this.botOpenId = "ou_bot_" + appId;
     this.cardKit = new FeishuCardKit(this);
     this.im = new FeishuImApi(this);
+    this.longConn = new FeishuLongConnection(this, vertx);
     this.server = vertx.createHttpServer().requestHandler(this::handle);
   }
 
@@ -110,6 +113,11 @@ public final class FakeFeishu {
   }
 
   public int port() { return server.actualPort(); }
+
+  /** The long connection's platform side (feishu.md §7): endpoint, WebSocket, pushes, acks, faults. */
+  public FeishuLongConnection longConn() { return longConn; }
+
+  boolean appSecretMatches(String secret) { return appSecret.equals(secret); }
 
   public String baseUrl() { return "http://127.0.0.1:" + port(); }
 
@@ -257,6 +265,10 @@ public final class FakeFeishu {
   // ---- HTTP ----
 
   private void handle(HttpServerRequest req) {
+    if (req.path().equals("/ws/v2")) { // the long connection's WebSocket (§7.2)
+      longConn.upgrade(req);
+      return;
+    }
     req.body().onSuccess(buf -> {
       Call call = new Call(req, buf);
       try {
@@ -317,6 +329,11 @@ public final class FakeFeishu {
     if (path.equals("/open-apis/auth/v3/tenant_access_token/internal") && m == HttpMethod.POST) {
       c.endpoint = TOKEN;
       if (!fault(c)) token(c);
+      return;
+    }
+    if (path.equals("/callback/ws/endpoint") && m == HttpMethod.POST) {
+      c.endpoint = WS_ENDPOINT;
+      if (!fault(c)) longConn.endpoint(c);
       return;
     }
     Runnable handler = api(c, path, m);
