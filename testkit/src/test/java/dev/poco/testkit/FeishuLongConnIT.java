@@ -15,6 +15,12 @@ import static dev.poco.testkit.FeishuWebhookIT.taskCards;
 import static dev.poco.testkit.FeishuWebhookIT.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
@@ -28,6 +34,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +44,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole system with the Feishu gateway on the long connection (the default delivery mode) against the fake
@@ -101,6 +109,7 @@ class FeishuLongConnIT {
       Map<String, List<FeishuLongConnection.Ack>> byMessage = socket.acks().stream()
           .collect(Collectors.groupingBy(FeishuLongConnection.Ack::messageId));
       for (FeishuLongConnection.Push p : socket.pushes()) {
+        if (!"event".equals(p.frameType())) continue;
         assertThat(byMessage.get(p.messageId())).as("an ack for " + p).isNotNull();
         assertThat(byMessage.get(p.messageId()).get(0).code()).isEqualTo(200);
         assertThat(byMessage.get(p.messageId()).get(0).bizRt()).as("biz_rt").isNotNull();
@@ -123,6 +132,32 @@ class FeishuLongConnIT {
   @DisplayName("DM hi → home card; New → name → a group over socket callbacks; a prompt → one task card Done; every"
       + " data frame acked, the event's ack before its card, fragments joined")
   void longConnectionEndToEnd() {
+    LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger poco = logs.getLogger("dev.poco");
+    Logger root = logs.getLogger(Logger.ROOT_LOGGER_NAME);
+    Level before = poco.getLevel();
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    poco.setLevel(Level.DEBUG);
+    poco.addAppender(seen);
+    root.addAppender(seen);
+    List<String> secrets = new ArrayList<>(List.of(SECRET));
+    try {
+      endToEnd(secrets);
+    } finally {
+      poco.detachAppender(seen);
+      root.detachAppender(seen);
+      poco.setLevel(before);
+    }
+    assertThat(seen.list).isNotEmpty();
+    for (ILoggingEvent e : seen.list) {
+      String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+          : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      for (String s : secrets) assertThat(line).as(e.getLoggerName() + " logs a secret").doesNotContain(s);
+    }
+  }
+
+  private void endToEnd(List<String> secrets) {
     try (Rig rig = Rig.start(home, Map.of(), 3)) {
       FeishuChat dm = rig.fake.p2pChat(ALICE);
       rig.say(dm, "hi", false);
@@ -162,6 +197,17 @@ class FeishuLongConnIT {
       assertThat(h.getString("last_event_at")).isNotNull();
       assertThat(h.getJsonObject("long_connection").getString("last_pong_at")).isNotNull();
       assertThat(h.encode()).doesNotContain(SECRET).doesNotContain("ticket");
+
+      // a type=card frame is ignored and never acked, as every SDK does (feishu.md §7.5, §12)
+      String ignored = "Reply with exactly: LC-CARD-FRAME";
+      rig.socket.pushCardTypeFrame(rig.events.message(group, ALICE, ignored, true).envelope());
+      settle();
+      assertThat(tasks(rig.system, ignored)).isEmpty();
+      FeishuLongConnection.Push cardFrame = rig.socket.pushes().get(rig.socket.pushes().size() - 1);
+      assertThat(cardFrame.frameType()).isEqualTo("card");
+      assertThat(rig.socket.acks()).noneMatch(a -> a.messageId().equals(cardFrame.messageId()));
+      secrets.addAll(rig.socket.issuedTickets());
+      secrets.addAll(rig.fake.issuedTokens());
     }
   }
 

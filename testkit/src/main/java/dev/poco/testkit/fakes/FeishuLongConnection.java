@@ -43,7 +43,8 @@ public final class FeishuLongConnection {
   public static final long CALLBACK_DEADLINE_MS = 3_000;
 
   /** One data frame set pushed (a message; a redelivery is a new one with the same event_id). */
-  public record Push(String messageId, String eventId, String eventType, int fragments, String deviceId, long atMs) {}
+  public record Push(String messageId, String eventId, String eventType, int fragments, String deviceId, long atMs,
+      String frameType) {}
 
   /** An ack the client sent. {@code data}: the decoded callback answer, or null. */
   public record Ack(String messageId, String eventId, String eventType, int code, JsonObject data, String bizRt,
@@ -53,6 +54,7 @@ public final class FeishuLongConnection {
   private final Vertx vertx;
   private final AtomicInteger ids = new AtomicInteger();
   private final Set<String> tickets = new HashSet<>();
+  private final List<String> issuedTickets = new ArrayList<>();
   private final List<Conn> conns = new ArrayList<>();
   private final List<Push> pushes = new ArrayList<>();
   private final List<Ack> acks = new ArrayList<>();
@@ -85,6 +87,7 @@ public final class FeishuLongConnection {
     final String eventType;
     final Promise<JsonObject> answer; // callbacks only
     int deliveries;
+    String frameType = "event";
     long sentAtMs;
     boolean acked;
 
@@ -136,6 +139,20 @@ public final class FeishuLongConnection {
 
   public synchronized int pings() { return pings; }
 
+  /** Every ticket issued (secrets: a test checks none reaches a log). */
+  public synchronized List<String> issuedTickets() { return List.copyOf(issuedTickets); }
+
+  /**
+   * Pushes {@code envelope} in a {@code type=card} data frame: every SDK ignores those and never acks them (§7.5, §12);
+   * not re-pushed.
+   */
+  public void pushCardTypeFrame(JsonObject envelope) {
+    Pending p = new Pending(envelope.copy(), null);
+    p.frameType = "card";
+    p.acked = true; // nothing to wait for
+    deliver(p);
+  }
+
   public synchronized List<Push> pushes() { return List.copyOf(pushes); }
 
   public synchronized List<Ack> acks() { return List.copyOf(acks); }
@@ -179,6 +196,7 @@ public final class FeishuLongConnection {
     JsonObject config;
     synchronized (this) {
       tickets.add(ticket);
+      issuedTickets.add(ticket);
       config = clientConfig.copy();
     }
     String url = "ws://127.0.0.1:" + fake.port() + "/ws/v2?fpid=493&aid=552564&device_id=" + (7630000 + ids
@@ -293,14 +311,14 @@ public final class FeishuLongConnection {
       p.deliveries++;
       p.sentAtMs = System.currentTimeMillis();
       byMessageId.put(messageId, p);
-      pushes.add(new Push(messageId, p.eventId, p.eventType, parts, conn.deviceId, p.sentAtMs));
+      pushes.add(new Push(messageId, p.eventId, p.eventType, parts, conn.deviceId, p.sentAtMs, p.frameType));
     }
     byte[] payload = p.envelope.encode().getBytes(StandardCharsets.UTF_8);
     String traceId = UUID.randomUUID().toString();
     int chunk = (payload.length + parts - 1) / parts;
     for (int seq = parts - 1; seq >= 0; seq--) { // last first: the client must reorder
       Map<String, String> h = new LinkedHashMap<>();
-      h.put("type", "event");
+      h.put("type", p.frameType);
       h.put("message_id", messageId);
       h.put("sum", String.valueOf(parts));
       h.put("seq", String.valueOf(seq));
