@@ -62,7 +62,43 @@ final class FakeFeishuApi {
     }
   }
 
+  // ---- a minimal long connection (feishu.md §7), on when longConn is set ----
+  volatile boolean longConn;
+  volatile boolean answerPings = true;
+  final AtomicInteger endpointCalls = new AtomicInteger();
+  final List<Pbbp2Frame> fromClient = Collections.synchronizedList(new ArrayList<>());
+  volatile io.vertx.core.http.ServerWebSocket socket;
+
+  /** Sends a frame to the connected client. */
+  void toClient(Pbbp2Frame f) { socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(f.encode())); }
+
+  private void longConn(HttpServerRequest req) {
+    if (req.path().equals("/ws/v2")) {
+      req.toWebSocket().onSuccess(ws -> {
+        ws.binaryMessageHandler(b -> {
+          Pbbp2Frame f = Pbbp2Frame.decode(b.getBytes());
+          fromClient.add(f);
+          if (f.method() == 0 && "ping".equals(f.header("type")) && answerPings) {
+            ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(new Pbbp2Frame(0, 0, f.service(), 0,
+                List.of(new Pbbp2Frame.Header("type", "pong")), null, null, null, null).encode()));
+          }
+        });
+        socket = ws;
+      });
+      return;
+    }
+    endpointCalls.incrementAndGet();
+    req.response().putHeader("content-type", "application/json").end(new JsonObject().put("code", 0).put("data",
+        new JsonObject().put("URL", "ws://127.0.0.1:" + server.actualPort() + "/ws/v2?device_id=9&service_id=77&ticket=t")
+            .put("ClientConfig", new JsonObject().put("PingInterval", 1).put("ReconnectInterval", 1)
+                .put("ReconnectNonce", 0))).encode());
+  }
+
   private void handle(HttpServerRequest req) {
+    if (longConn && (req.path().equals("/ws/v2") || req.path().equals(FeishuLongConn.ENDPOINT_PATH))) {
+      longConn(req);
+      return;
+    }
     req.body().onSuccess(buf -> {
       JsonObject body = buf.length() == 0 ? null : buf.toJsonObject();
       String path = req.path();
