@@ -96,7 +96,8 @@ final class FeishuIntake {
         answer(msg, new RawHttpResponse(200, "application/json", OK)); // ack first: never wait for the orchestrator
         onMessage(event.envelope());
       }
-      case FeishuEvents.CARD_ACTION -> cardAnswer(event.envelope()).onComplete(ar -> answer(msg, callback(ar.result())));
+      case FeishuEvents.CARD_ACTION -> cardAnswer(event.envelope()).onComplete(ar ->
+          answer(msg, callback(ar.succeeded() ? ar.result() : new JsonObject())));
       default -> answer(msg, new RawHttpResponse(200, "application/json",
           new JsonObject().put("msg", "ignored event type").encode()));
     }

@@ -212,6 +212,7 @@ final class FeishuLongConn {
     if (ws != null) ws.close();
     ws = null;
     connected = false;
+    connectedSince = null;
     long delay = jitterMs();
     log.warn("Feishu long connection lost: {}; reconnecting in {} ms", why, delay);
     debug.add(DebugRing.ERROR, new JsonObject().put("longconn", "lost").put("reason", why));
