@@ -38,6 +38,7 @@ final class FeishuLongConn {
   /** Pongs missed before the socket counts as half-open. */
   static final int MISSED_PONGS = 3;
   private static final int MAX_MESSAGE = 4 * 1024 * 1024;
+  private static final long HANDSHAKE_TIMEOUT_MS = 15_000;
 
   private final Vertx vertx;
   private final FeishuConfig config;
@@ -162,7 +163,15 @@ final class FeishuLongConn {
   }
 
   private Future<WebSocket> dial(String url) {
-    return wsClient.connect(new WebSocketConnectOptions().setAbsoluteURI(url)).recover(err -> {
+    // a handshake that never completes must not stall the loop (the Node SDK's handshakeTimeoutMs, §12)
+    io.vertx.core.Promise<WebSocket> dialled = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> dialled.tryFail("handshake timed out"));
+    wsClient.connect(new WebSocketConnectOptions().setAbsoluteURI(url)).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      boolean taken = ar.succeeded() ? dialled.tryComplete(ar.result()) : dialled.tryFail(ar.cause());
+      if (!taken && ar.succeeded()) ar.result().close();
+    });
+    return dialled.future().recover(err -> {
       if (err instanceof UpgradeRejectedException r) {
         String status = r.getHeaders() == null ? null : r.getHeaders().get("Handshake-Status");
         String auth = r.getHeaders() == null ? null : r.getHeaders().get("Handshake-Autherrcode");
