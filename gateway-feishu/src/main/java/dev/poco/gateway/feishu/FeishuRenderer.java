@@ -64,7 +64,9 @@ final class FeishuRenderer {
     this.pacer = new CardPacer<>(vertx, CARD_INTERVAL_MS, PlatformLimits.FEISHU_APP_CALLS_PER_SECOND, this::write);
     this.streamPacer = new CardPacer<>(vertx, FeishuStreamer.STREAM_INTERVAL_MS,
         PlatformLimits.FEISHU_APP_CALLS_PER_SECOND, this::stream);
-    this.streamer = new FeishuStreamer(vertx, new CardKitApi(api), versions, debug, clock, this::post, this::show);
+    this.streamer = new FeishuStreamer(vertx, new CardKitApi(api), versions, debug, clock, this::post, this::show,
+        (r, id) -> onRebound.accept(new CardBound(Platforms.FEISHU, r.target().chatId(), id, r.taskId(), r.projectId(),
+            gatewayId)));
   }
 
   Future<RenderAck> render(RenderRequest r) {

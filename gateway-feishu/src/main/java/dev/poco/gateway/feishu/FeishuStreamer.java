@@ -60,7 +60,13 @@ final class FeishuStreamer {
     Future<String> post(RenderRequest r, String content);
   }
 
+  /** A fresh card replaced one that can no longer be updated: the orchestrator binds the new message. */
+  interface Rebound {
+    void bound(RenderRequest r, String messageId);
+  }
+
   private final Vertx vertx;
+  private final Rebound rebound;
   private final CardKitApi kit;
   private final CardVersions versions;
   private final DebugRing debug;
@@ -73,8 +79,9 @@ final class FeishuStreamer {
   private long creates, contentWrites, fullUpdates, settingsWrites, resyncs, reopens, fallbacks;
 
   FeishuStreamer(Vertx vertx, CardKitApi kit, CardVersions versions, DebugRing debug, LongSupplier clock, Sender sender,
-      Fallback fallback) {
+      Fallback fallback, Rebound rebound) {
     this.vertx = vertx;
+    this.rebound = rebound;
     this.kit = kit;
     this.versions = versions;
     this.debug = debug;
@@ -103,8 +110,23 @@ final class FeishuStreamer {
     return update(c, r.view()).map(v -> {
       versions.shown(key, r.version(), messageId);
       return (Void) null;
+    }).recover(err -> gone(err) ? fresh(key, r, c, err) : Future.failedFuture(err));
+  }
+
+  /**
+   * The card can no longer be updated (entity expired after 14 days, §11.6 200750; its message recalled or too old):
+   * a fresh entity and message, bound by the orchestrator (GATEWAYS.md "The final state reaches the user").
+   */
+  private Future<Void> fresh(String key, RenderRequest r, StreamCard old, Throwable why) {
+    note("cardkit", old, why.getMessage() + "; posting a fresh card");
+    cards.remove(key);
+    return post(key, r, null).onSuccess(v -> {
+      StreamCard c = cards.get(key);
+      if (c != null && c.messageId != null) rebound.bound(r, c.messageId);
     });
   }
+
+  private static boolean gone(Throwable err) { return err instanceof FeishuApiException fe && fe.cardGone(); }
 
   // ---- post: create the entity, send it once by card_id ----
 

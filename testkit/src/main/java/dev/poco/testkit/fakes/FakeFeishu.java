@@ -53,6 +53,9 @@ public final class FakeFeishu {
   /** The notes name no code for bad app credentials (§1 says only "code != 0"); Feishu's docs use 10014. */
   public static final int APP_SECRET_INVALID = 10014;
 
+  /** CardKit endpoint names (feishu.md §11.1) for {@link #failNext} and {@link #calls}. */
+  public static final String CARDKIT_CREATE = FeishuCardKit.CREATE, CARDKIT_CONTENT = FeishuCardKit.CONTENT,
+      CARDKIT_SETTINGS = FeishuCardKit.SETTINGS, CARDKIT_UPDATE = FeishuCardKit.UPDATE;
   /** Endpoint names for {@link #failNext} and {@link #calls}. */
   public static final String TOKEN = "token", SEND = "send", REPLY = "reply", PATCH = "patch", GET_MESSAGE = "get",
       RECALL = "recall", REACT = "react", CHAT_CREATE = "chat.create", CHAT_GET = "chat.get",
