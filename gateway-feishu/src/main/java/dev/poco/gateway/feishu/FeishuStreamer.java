@@ -305,11 +305,20 @@ final class FeishuStreamer {
     return s.length() > 60 ? s.substring(0, 59) + "…" : s;
   }
 
-  /** The card's state without its text: a change means a full update. */
+  /**
+   * The card's state without its text: a change means a full update. A button's {@code request_id} is new in every
+   * render (a click's idempotency key), so it is left out: the buttons on the card keep the ones they were sent with.
+   */
   static String sig(View v) {
     JsonObject j = v.toJson();
     j.remove("body");
     j.remove("refs");
+    io.vertx.core.json.JsonArray actions = j.getJsonArray("actions");
+    for (int i = 0; actions != null && i < actions.size(); i++) {
+      JsonObject a = actions.getJsonObject(i);
+      a.remove("request_id");
+      if (a.getJsonObject("value") != null) a.getJsonObject("value").remove("request_id");
+    }
     return j.encode();
   }
 

@@ -249,7 +249,7 @@ public final class FakeFeishu {
     return chats().stream().filter(c -> c.chatType.equals("group") && name.equals(c.name)).toList();
   }
 
-  /** Every request: {method, path, query, endpoint, body (raw text), status, code}. */
+  /** Every request: {method, path, query, endpoint, body (raw text), status, code, at (the fake's clock, ms)}. */
   public List<JsonObject> requests() { return List.copyOf(requests); }
 
   /** How many calls {@code endpoint} got (answered ones, refused or not). */
@@ -306,7 +306,7 @@ public final class FakeFeishu {
     void answer(int status, JsonObject json, Map<String, String> headers) {
       requests.add(new JsonObject().put("method", req.method().name()).put("path", req.path())
           .put("query", req.query()).put("endpoint", endpoint).put("body", raw.toString()).put("status", status)
-          .put("code", json.getInteger("code")));
+          .put("code", json.getInteger("code")).put("at", nowMs()));
       log.debug("fake feishu: {} {} -> {} code {}", req.method(), req.path(), status, json.getInteger("code"));
       var res = req.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8");
       if (headers != null) headers.forEach(res::putHeader);
