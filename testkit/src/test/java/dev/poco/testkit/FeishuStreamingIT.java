@@ -109,6 +109,27 @@ class FeishuStreamingIT {
     }
   }
 
+  @Test
+  @DisplayName("with no coalescing at the orchestrator (POCO_RENDER_INTERVAL_MS=0, ~100 renders/s) the gateway still"
+      + " writes the card ≤ 10 times a second, with no 429 and no sequence error, and ends Done in full")
+  void everyChangeRenderedStillWithinTheCardBudget() {
+    try (Rig rig = Rig.start(home, Map.of(ConfigKeys.STUB_DELTA_MS, "10", ConfigKeys.RENDER_INTERVAL_MS, "0"))) {
+      FeishuChat group = rig.project("fs-cardkit-burst");
+      String prompt = "STREAM:200";
+      rig.push.deliver(rig.push.message(group, ALICE, prompt, true));
+      FeishuMessage card = await(rig.fake, "the streamed task Done", () -> done(group, prompt, "line 199"));
+      List<JsonObject> writes = rig.fake.requests().stream()
+          .filter(r -> r.getString("path").startsWith(CARDS + card.cardId())).toList();
+      assertThat(writes).allSatisfy(w -> assertThat(w.getInteger("status")).isEqualTo(200));
+      int peak = peakPerSecond(writes);
+      long content = writes.stream().filter(w -> FakeFeishu.CARDKIT_CONTENT.equals(w.getString("endpoint"))).count();
+      System.out.println("STREAM:200 unpaced → 200 deltas, " + writes.size() + " CardKit writes (" + content
+          + " content), peak " + peak + " writes in any second");
+      assertThat(peak).isLessThanOrEqualTo(10);
+      assertThat(card.visibleText()).contains("line 0", "line 199");
+    }
+  }
+
   static String lines(int n) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) sb.append("line ").append(i).append('\n');
