@@ -137,7 +137,8 @@ public class FeishuGatewayVerticle extends VerticleBase {
   private void onDebug(Message<JsonObject> msg) {
     int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
     msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
-        .put("delivery_mode", config.deliveryMode()).put("entries", debug.newest(limit)));
+        .put("delivery_mode", config.deliveryMode()).put("entries", debug.newest(limit))
+        .put("streaming", renderer == null ? null : renderer.streamingStatus()));
   }
 
   /** A failed open API call: health's last_error and the debug ring (reasons carry codes, never tokens). */

@@ -169,6 +169,7 @@ final class FeishuStreamer {
   private Future<Void> update(StreamCard c, View v) {
     String sig = sig(v);
     if (!live(v)) {
+      if (!"waiting_confirmation".equals(v.status())) c.transcript.clear(); // ended: output goes on only after approval
       Future<Void> closed = c.streaming ? settings(c, v, false) : Future.succeededFuture();
       if (sig.equals(c.stateSig) && Objects.equals(v.body(), c.shownText)) return closed;
       return closed.compose(x -> fullUpdate(c, v, v.body()));

@@ -52,6 +52,13 @@ final class Transcript {
     return text.toString();
   }
 
+  /** Forgets the text (the task ended: its card shows the result now), so ended cards hold no output in memory. */
+  void clear() {
+    text.setLength(0);
+    text.trimToSize();
+    chars = -1;
+  }
+
   /** The text so far, or null before any output. */
   String text() { return chars < 0 ? null : text.toString(); }
 

@@ -167,6 +167,27 @@ class FeishuStreamingTest {
   }
 
   @Test
+  void waitingForApprovalClosesStreamingAndOutputAfterItReopensIt() {
+    String id = show(running(null, 1, 0)).messageId();
+    show(running(id, 2, 100));
+    View waiting = new View(ViewKinds.TASK, "[Waiting] Task: say hi (stub, /w)", "waiting_confirmation",
+        "**Run `echo hi`?**", null, null, List.of(new View.Action("Approve", "primary", false,
+            new JsonObject().put("intent_key", "task.approve").put("request_id", "r1"))), 1, 1,
+        new JsonObject().put("output_chars", 100));
+    show(new RenderRequest(new ReplyTarget("feishu", "oc_1", null), id, waiting, "t1", "p1", true, 3,
+        RenderRequest.taskKey("t1")));
+    FakeFeishuApi.Entity e = entity();
+    assertThat(e.streaming()).isFalse();
+    assertThat(e.ops.subList(e.ops.size() - 2, e.ops.size())).containsExactly("settings", "update");
+    assertThat(e.card.encode()).contains("Approve");
+    show(running(id, 4, 250)); // approved: the output goes on, streaming again
+    show(running(id, 5, 400));
+    assertThat(e.streaming()).isTrue();
+    assertThat(e.ops.subList(e.ops.size() - 3, e.ops.size())).containsExactly("settings", "update", "content");
+    assertThat(e.texts.get(e.texts.size() - 1)).isEqualTo(output(400));
+  }
+
+  @Test
   void aSequenceErrorResyncsAndTheWriteGoesThrough() {
     String id = show(running(null, 1, 0)).messageId();
     fake.bumpSequence(fake.entities.keySet().iterator().next(), 5_000); // another writer went 5 s ahead
