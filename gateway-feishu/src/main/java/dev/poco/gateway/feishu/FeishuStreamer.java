@@ -90,11 +90,13 @@ final class FeishuStreamer {
     this.fallback = fallback;
   }
 
-  /** Whether this card goes by CardKit: a task card not fallen back, and either ours or not posted yet. */
+  /**
+   * Whether this card goes through the streamer: a task card not fallen back (one posted before a restart comes here
+   * once, to be marked off with its reason).
+   */
   boolean streams(RenderRequest r) {
     String key = r.cardKey();
-    return key.startsWith("task:") && !off.containsKey(key)
-        && (cards.containsKey(key) || versions.messageToPatch(r) == null);
+    return key.startsWith("task:") && !off.containsKey(key);
   }
 
   /** Writes one render of a card; serialized per card by the caller's pacer. */

@@ -213,6 +213,29 @@ class FeishuStreamingTest {
   }
 
   @Test
+  void aCardTooLargeForStreamingGoesOnByFullUpdates() {
+    String id = show(running(null, 1, 0)).messageId();
+    String cardId = fake.entities.keySet().iterator().next();
+    fake.fault("PUT", "/open-apis/cardkit/v1/cards/" + cardId + "/elements/", 400, 200860, null);
+    show(running(id, 2, 300));
+    show(running(id, 3, 600));
+    FakeFeishuApi.Entity e = entity();
+    assertThat(e.ops).containsExactly("update", "update");
+    assertThat(e.card.getJsonObject("body").getJsonArray("elements").getJsonObject(0).getString("content"))
+        .isEqualTo(output(600));
+    assertThat(debug.newest(50).encode()).contains("\"streaming\":\"off\"").contains("200860");
+  }
+
+  @Test
+  void aTaskCardPostedBeforeARestartIsPatchedAndSaysWhy() {
+    RenderAck ack = show(running("om_from_before", 7, 100));
+    assertThat(ack.messageId()).isEqualTo("om_from_before");
+    assertThat(fake.entities).isEmpty();
+    assertThat(fake.calls("PATCH", "/open-apis/im/v1/messages/om_from_before")).hasSize(1);
+    assertThat(renderer.streamer().offReason("task:t1")).contains("unknown to this gateway instance");
+  }
+
+  @Test
   void aCreateFailureFallsBackToPatchingTheMessageAndSaysSo() {
     fake.fault("POST", "/open-apis/cardkit/v1/cards", 400, 99991672, null); // no cardkit:card:write scope
     String id = show(running(null, 1, 0)).messageId();

@@ -213,7 +213,12 @@ final class FeishuCardKit {
     if (!"markdown".equals(tag) && !"plain_text".equals(tag)) {
       return new FeishuCards.Refusal(NOT_TEXT, "content API only supports plain_text/markdown");
     }
+    Object before = el.getValue("content");
     el.put("content", text);
+    if (e.card.encode().getBytes(StandardCharsets.UTF_8).length > FeishuCards.MAX_CARD_BYTES) {
+      el.put("content", before); // the card stays ≤ 30 KB whatever writes it (§11.1, §11.6 200860)
+      return new FeishuCards.Refusal(TOO_BIG, "card content over the limit (30 KB)");
+    }
     return null;
   }
 
