@@ -52,7 +52,7 @@ class FeishuWebhookIT {
 
   @Test
   @DisplayName("DM hi → home card; New → name → a group with the user and one workspace card; a prompt → one task card"
-      + " patched to Done with the answer; confirm → Approve → Done; a redelivered event runs nothing twice; a forged"
+      + " updated to Done with the answer; confirm → Approve → Done; a redelivered event runs nothing twice; a forged"
       + " signature is refused and runs nothing; no secret in any log line")
   void webhookEndToEnd() {
     LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -108,13 +108,15 @@ class FeishuWebhookIT {
     assertThat(cards(group, "Run")).as("exactly one workspace card\n" + fake.dump()).hasSize(1);
     assertThat(workspace.senderId).isEqualTo(APP);
 
-    // a prompt in the group (@bot) → one task card, patched until it shows Done and the answer
+    // a prompt in the group (@bot) → one task card (a CardKit entity), updated until it shows Done and the answer
     String prompt = "Reply with exactly: FS-ANSWER-1";
     FeishuPusher.Event promptEvent = push.message(group, ALICE, prompt, true);
     assertThat(push.deliver(promptEvent).status()).isEqualTo(200);
     FeishuMessage task = await(fake, "the task card Done with its answer", () -> taskCard(group, prompt, "FS-ANSWER-1"));
-    assertThat(task.history().size()).as("the task card was updated in place (PATCH)").isGreaterThan(1);
-    assertThat(fake.calls(FakeFeishu.PATCH)).isPositive();
+    assertThat(task.history().size()).as("the task card was updated in place").isGreaterThan(1);
+    // task cards go by CardKit (feishu.md §11): the entity sent by card_id, then updated, never PATCHed
+    assertThat(task.cardId()).as("the task card is a card entity").isNotNull();
+    assertThat(fake.calls(FakeFeishu.CARDKIT_UPDATE) + fake.calls(FakeFeishu.CARDKIT_CONTENT)).isPositive();
     assertThat(tasks(system, prompt)).hasSize(1);
     assertThat(tasks(system, prompt).get(0).result()).isEqualTo("FS-ANSWER-1");
 

@@ -32,11 +32,15 @@ public final class FeishuApi {
   static final long REQUEST_TIMEOUT_MS = 10_000;
   /** Longest wait for a rate limit: a reset further away fails the call (the caller's own retry takes over). */
   static final long MAX_WAIT_MS = 10_000;
+  /** Calls started in any second, app-wide: under Feishu's 50/s (feishu.md §2) so its window never trips. */
+  static final int APP_CALLS_PER_SECOND = 45;
 
   private final Vertx vertx;
   private final FeishuConfig config;
   private final WebClient client;
   private final Consumer<String> onError;
+  /** Every call shares the app's budget (50/s, feishu.md §2, §11.5), with a margin for the platform's own window. */
+  private final CallBudget budget;
 
   private String token;
   private long tokenRefreshAt;
@@ -50,6 +54,7 @@ public final class FeishuApi {
     this.vertx = vertx;
     this.config = config;
     this.onError = onError == null ? s -> { } : onError;
+    this.budget = new CallBudget(vertx, APP_CALLS_PER_SECOND, 1_000);
     this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("poco-feishu-gateway")
         .setConnectTimeout(5_000).setKeepAlive(true));
   }
@@ -165,7 +170,7 @@ public final class FeishuApi {
 
   private void attempt(String what, HttpMethod method, String path, Map<String, String> query, JsonObject body,
       int n, boolean tokenRetried, Promise<JsonObject> done) {
-    token().onFailure(done::fail).onSuccess(t -> {
+    budget.acquire().compose(v -> token()).onFailure(done::fail).onSuccess(t -> {
       HttpRequest<Buffer> req = client.requestAbs(method, config.apiBaseUrl() + path).timeout(REQUEST_TIMEOUT_MS)
           .putHeader("Authorization", "Bearer " + t);
       query.forEach(req::addQueryParam);

@@ -25,15 +25,21 @@ public final class FeishuCards {
   static final int BUDGET_BYTES = PlatformLimits.FEISHU_CARD_MAX_BYTES - 2 * 1024;
   static final String FENCE = "```";
 
-  public static JsonObject card(View view) {
+  public static JsonObject card(View view) { return card(view, null); }
+
+  /**
+   * The card with {@code bodyElementId} on the body's markdown element (CardKit addresses it by that id, §11.2), when
+   * not null.
+   */
+  public static JsonObject card(View view, String bodyElementId) {
     String body = view.body() == null ? "" : view.body();
-    JsonObject card = build(view, body, false);
+    JsonObject card = build(view, body, false, bodyElementId);
     for (int round = 0; round < 6 && size(card) > BUDGET_BYTES; round++) {
       int over = size(card) - BUDGET_BYTES;
       // JSON escaping can make a byte of text cost up to 6 in the card: cut generously, then measure again
       int keep = Math.max(0, Markdown.utf8Bytes(body) - over * (round + 1) - 256);
       body = Markdown.truncateBytes(body, keep);
-      card = build(view, body, true);
+      card = build(view, body, true, bodyElementId);
     }
     return card;
   }
@@ -58,7 +64,7 @@ public final class FeishuCards {
     return n;
   }
 
-  private static JsonObject build(View view, String body, boolean truncated) {
+  private static JsonObject build(View view, String body, boolean truncated, String bodyElementId) {
     JsonArray elements = new JsonArray();
     String text = body;
     if (truncated) {
@@ -68,7 +74,9 @@ public final class FeishuCards {
     } else if (view.pages() > 1) {
       text += "\n\n*Page " + view.page() + " of " + view.pages() + "*";
     }
-    if (!text.isBlank()) elements.add(markdown(text));
+    if (!text.isBlank()) {
+      elements.add(bodyElementId == null ? markdown(text) : markdown(text).put("element_id", bodyElementId));
+    }
     if (!view.fields().isEmpty()) elements.add(markdown(fieldLines(view.fields())));
     List<View.Action> formActions = view.inputs().isEmpty() ? List.of()
         : view.actions().stream().filter(View.Action::submitsForm).toList();

@@ -145,7 +145,8 @@ public class FeishuGatewayVerticle extends VerticleBase {
     int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
     msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
         .put("delivery_mode", config.deliveryMode())
-        .put("long_connection", longConn == null ? null : longConn.health()).put("entries", debug.newest(limit)));
+        .put("long_connection", longConn == null ? null : longConn.health()).put("entries", debug.newest(limit))
+        .put("streaming", renderer == null ? null : renderer.streamingStatus()));
   }
 
   /** A failed open API call: health's last_error and the debug ring (reasons carry codes, never tokens). */

@@ -14,12 +14,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * Shows {@link RenderRequest}s as Feishu card messages (RENDER.md). A render not newer than the version shown is
- * acked stale. Otherwise it goes through a {@link CardPacer}: per card at most one write per second (the message
- * PATCH fallback rate of GATEWAYS.md, as CardKit streaming is not in this build), 50 writes/s for the app, latest
- * wins, must-show never dropped. The first write of a card posts it (in the thread when the target has one); later
+ * Shows {@link RenderRequest}s as Feishu cards (RENDER.md). A render not newer than the version shown is acked stale.
+ * A task card goes as a CardKit card entity with its live output streamed ({@link FeishuStreamer}), through a
+ * {@link CardPacer} of {@link FeishuStreamer#STREAM_INTERVAL_MS} per card. Every other card, and a task card whose
+ * entity could not be created, goes as a card message through a pacer of at most one write per second per card (the
+ * message PATCH fallback rate of GATEWAYS.md). Both: 50 writes/s for the app, latest wins, must-show never dropped. The first write of a card posts it (in the thread when the target has one); later
  * ones PATCH the message. A message that can no longer be patched (recalled, older than 14 days) gets a fresh card,
  * bound with a {@link CardBound}. The ack goes when the platform has this view or a newer one; a refusal fails the
  * render so the orchestrator retries a must-show.
@@ -34,6 +36,8 @@ final class FeishuRenderer {
   private final Consumer<CardBound> onRebound;
   private final CardVersions versions = new CardVersions();
   private final CardPacer<RenderRequest> pacer;
+  private final CardPacer<RenderRequest> streamPacer;
+  private final FeishuStreamer streamer;
   /** Messages replaced by a fresh card → the fresh one, until the orchestrator's renders name the new one. */
   private final Map<String, String> replaced = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -47,11 +51,22 @@ final class FeishuRenderer {
   };
 
   FeishuRenderer(Vertx vertx, FeishuApi api, String gatewayId, DebugRing debug, Consumer<CardBound> onRebound) {
+    this(vertx, api, gatewayId, debug, onRebound, System::currentTimeMillis);
+  }
+
+  /** @param clock epoch ms, for the streaming sequence and the 10-minute streaming limit (tests move it) */
+  FeishuRenderer(Vertx vertx, FeishuApi api, String gatewayId, DebugRing debug, Consumer<CardBound> onRebound,
+      LongSupplier clock) {
     this.api = api;
     this.gatewayId = gatewayId;
     this.debug = debug;
     this.onRebound = onRebound;
     this.pacer = new CardPacer<>(vertx, CARD_INTERVAL_MS, PlatformLimits.FEISHU_APP_CALLS_PER_SECOND, this::write);
+    this.streamPacer = new CardPacer<>(vertx, FeishuStreamer.STREAM_INTERVAL_MS,
+        PlatformLimits.FEISHU_APP_CALLS_PER_SECOND, this::stream);
+    this.streamer = new FeishuStreamer(vertx, new CardKitApi(api), versions, debug, clock, this::post, this::show,
+        (r, id) -> onRebound.accept(new CardBound(Platforms.FEISHU, r.target().chatId(), id, r.taskId(), r.projectId(),
+            gatewayId)));
   }
 
   Future<RenderAck> render(RenderRequest r) {
@@ -64,13 +79,24 @@ final class FeishuRenderer {
       newestOffered.put(r.cardKey(), r);
       newest = r;
     }
-    return pacer.offer(r.cardKey(), newest, r.mustShow())
+    CardPacer<RenderRequest> p = streamer.streams(newest) ? streamPacer : pacer;
+    return p.offer(r.cardKey(), newest, r.mustShow())
         .map(v -> new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), false));
   }
 
-  void close() { pacer.close(); }
+  void close() {
+    pacer.close();
+    streamPacer.close();
+  }
 
   CardPacer<RenderRequest> pacer() { return pacer; }
+
+  CardPacer<RenderRequest> streamPacer() { return streamPacer; }
+
+  FeishuStreamer streamer() { return streamer; }
+
+  /** Streaming figures and the cards that fell back to PATCH (with the reason), for /debug. */
+  JsonObject streamingStatus() { return streamer.status(); }
 
   /** Statuses that end a task or wait for its user: an in-place update notifies nobody, so the phone is told. */
   private static final Map<String, String> TOLD = Map.of("completed", "✅ Task completed", "failed", "❌ Task failed",
@@ -84,6 +110,10 @@ final class FeishuRenderer {
 
   private Future<Void> write(String key, RenderRequest r, boolean mustShow) {
     return show(key, r).onSuccess(v -> tellThePhone(r));
+  }
+
+  private Future<Void> stream(String key, RenderRequest r, boolean mustShow) {
+    return streamer.write(key, r).onSuccess(v -> tellThePhone(r));
   }
 
   /**

@@ -13,13 +13,15 @@
  *   <li>{@link dev.poco.gateway.feishu.FeishuApi}: tenant token, send, reply, PATCH, chats, rate limits (§1–§3).</li>
  *   <li>{@link dev.poco.gateway.feishu.FeishuCards} and {@code FeishuRenderer}: View → Card JSON 2.0 within 30 KB and
  *       200 elements; posts and PATCHes paced per card (§4).</li>
+ *   <li>{@code FeishuStreamer} (with {@code CardKitApi}, {@code StreamCard}, {@code Transcript}, {@code CallBudget}):
+ *       a task card is a CardKit card entity sent by card_id; its live output is streamed (full text so far, sequence
+ *       from ms since creation, ≤ 10 writes/s per card, 45 calls/s app-wide); state by full card updates; streaming
+ *       closed for approvals and at the end; message PATCH as the fallback (§11).</li>
  * </ul>
  *
- * <p>Not in this step: the long connection (§7, §12: with {@code POCO_FEISHU_DELIVERY_MODE=longconn}, the default,
- * no event arrives and health says listener_ready false with the reason) and CardKit streaming (§11): cards are
- * updated by message PATCH at most once a second per card, the fallback GATEWAYS.md allows when CardKit is
- * unavailable. A task that ends does not yet notify the phone by replying to the prompt (a RenderRequest does not
- * carry the prompt's message id).
+ * <p>Cards other than task cards (home, workspace, sub-cards), and a task card whose entity could not be made, are
+ * updated by message PATCH at most once a second per card. When a task waits or ends, a short line replying to its
+ * prompt mentions the user (an edited card notifies nobody).
  *
  * <p>Configuration: POCO_FEISHU_APP_ID, POCO_FEISHU_APP_SECRET, POCO_FEISHU_DELIVERY_MODE=webhook,
  * POCO_FEISHU_VERIFICATION_TOKEN, POCO_FEISHU_ENCRYPT_KEY (optional: signed, encrypted delivery),

@@ -39,6 +39,28 @@ final class FakeFeishuApi {
   final Set<String> chats = new HashSet<>();
   final Map<String, String> cards = new HashMap<>();
   volatile long tokenExpireSeconds = 7200;
+  /** Serve CardKit (feishu.md §11.1); off, its paths answer 404 as an app without it would fail a create. */
+  volatile boolean cardKit;
+  /** The fake's clock (epoch ms), shared with a renderer's injected clock: the 10-minute streaming limit. */
+  volatile java.util.function.LongSupplier clock = System::currentTimeMillis;
+  final Map<String, Entity> entities = new HashMap<>();
+  /** CardKit writes the fake refused with 429 (over 10/s per card). */
+  final AtomicInteger cardKitRateLimited = new AtomicInteger();
+  final AtomicInteger badEntitySends = new AtomicInteger();
+
+  /** A card entity: the card, the last sequence, its accepted writes {at ms, op, sequence}. */
+  static final class Entity {
+    JsonObject card;
+    long sequence;
+    long openedAt;
+    boolean sent;
+    final List<long[]> writes = new ArrayList<>();
+    final List<String> ops = new ArrayList<>();
+    final List<String> texts = new ArrayList<>();
+    final Set<String> uuids = new HashSet<>();
+
+    boolean streaming() { return card.getJsonObject("config").getBoolean("streaming_mode", false); }
+  }
   private final AtomicInteger ids = new AtomicInteger();
   private HttpServer server;
 
@@ -155,6 +177,8 @@ final class FakeFeishuApi {
       String id = path.substring("/open-apis/im/v1/messages/".length());
       cards.put(id, body.getString("content"));
       answer(req, 200, ok(new JsonObject()));
+    } else if (cardKit && path.startsWith("/open-apis/cardkit/v1/cards")) {
+      cardKit(req, method, path, body);
     } else if (method.equals("POST") && path.equals("/open-apis/im/v1/chats")) {
       String uuid = query.get("uuid");
       String chat = uuid == null ? null : chatsByUuid.get(uuid);
@@ -173,9 +197,91 @@ final class FakeFeishuApi {
     }
   }
 
+  /** The §11 subset: create, content, settings, full update; 300317, 300309 (incl. the 10-minute close), 10/s → 429. */
+  private void cardKit(HttpServerRequest req, String method, String path, JsonObject body) {
+    String rest = path.substring("/open-apis/cardkit/v1/cards".length());
+    long now = clock.getAsLong();
+    if (method.equals("POST") && rest.isEmpty()) {
+      String id = "7" + ids.incrementAndGet() + "000";
+      Entity e = new Entity();
+      e.card = new JsonObject(body.getString("data"));
+      e.openedAt = now;
+      entities.put(id, e);
+      answer(req, 200, ok(new JsonObject().put("card_id", id)));
+      return;
+    }
+    String[] parts = rest.substring(1).split("/");
+    Entity e = entities.get(parts[0]);
+    if (e == null) {
+      answer(req, 400, new JsonObject().put("code", 200740).put("msg", "card entity does not exist"));
+      return;
+    }
+    if (e.uuids.contains(body.getString("uuid"))) {
+      answer(req, 200, ok(new JsonObject()));
+      return;
+    }
+    long seq = body.getLong("sequence", 0L);
+    if (seq <= e.sequence) {
+      answer(req, 400, new JsonObject().put("code", 300317).put("msg", "sequence did not increment"));
+      return;
+    }
+    long inLastSecond = e.writes.stream().filter(w -> w[0] > now - 1000).count();
+    if (inLastSecond >= 10) {
+      cardKitRateLimited.incrementAndGet();
+      req.response().putHeader("x-ogw-ratelimit-reset", "1");
+      answer(req, 429, new JsonObject().put("code", 99991400).put("msg", "request trigger frequency limit"));
+      return;
+    }
+    if (e.streaming() && now - e.openedAt > 10 * 60_000) e.card.getJsonObject("config").put("streaming_mode", false);
+    String op;
+    if (method.equals("PUT") && parts.length == 4 && parts[3].equals("content")) {
+      if (!e.streaming()) {
+        answer(req, 400, new JsonObject().put("code", 300309).put("msg", "Card streaming closed"));
+        return;
+      }
+      op = "content";
+      String text = body.getString("content");
+      e.texts.add(text);
+      for (Object o : e.card.getJsonObject("body").getJsonArray("elements")) {
+        JsonObject el = (JsonObject) o;
+        if (parts[2].equals(el.getString("element_id"))) el.put("content", text);
+      }
+    } else if (method.equals("PATCH") && parts.length == 2 && parts[1].equals("settings")) {
+      op = "settings";
+      JsonObject config = new JsonObject(body.getString("settings")).getJsonObject("config");
+      if (config.getBoolean("streaming_mode", false)) e.openedAt = now; // 10 minutes from the last opening (§11.4)
+      e.card.getJsonObject("config").mergeIn(config);
+    } else if (method.equals("PUT") && parts.length == 1) {
+      op = "update";
+      boolean was = e.streaming();
+      e.card = new JsonObject(body.getJsonObject("card").getString("data"));
+      if (!was && e.streaming()) e.openedAt = now;
+    } else {
+      answer(req, 404, new JsonObject().put("code", 404).put("msg", "not faked"));
+      return;
+    }
+    e.sequence = seq;
+    e.uuids.add(body.getString("uuid"));
+    e.writes.add(new long[] {now, seq});
+    e.ops.add(op);
+    answer(req, 200, ok(new JsonObject()));
+  }
+
+  /** Another writer went ahead on this card: its sequence jumps (a 300317 for the gateway's next write). */
+  synchronized void bumpSequence(String cardId, long by) { entities.get(cardId).sequence += by; }
+
+  synchronized Entity entity(String cardId) { return entities.get(cardId); }
+
   private JsonObject message(String chatId, JsonObject body) {
     String id = "om_" + ids.incrementAndGet();
     if ("interactive".equals(body.getString("msg_type"))) cards.put(id, body.getString("content"));
+    JsonObject content = "interactive".equals(body.getString("msg_type")) ? new JsonObject(body.getString("content"))
+        : new JsonObject();
+    if ("card".equals(content.getString("type"))) {
+      Entity e = entities.get(content.getJsonObject("data").getString("card_id"));
+      if (e == null || e.sent) badEntitySends.incrementAndGet(); // an entity is sent once (§11.1)
+      else e.sent = true;
+    }
     return new JsonObject().put("message_id", id).put("chat_id", chatId).put("msg_type", body.getString("msg_type"))
         .put("create_time", String.valueOf(System.currentTimeMillis()));
   }

@@ -53,6 +53,9 @@ public final class FakeFeishu {
   /** The notes name no code for bad app credentials (§1 says only "code != 0"); Feishu's docs use 10014. */
   public static final int APP_SECRET_INVALID = 10014;
 
+  /** CardKit endpoint names (feishu.md §11.1) for {@link #failNext} and {@link #calls}. */
+  public static final String CARDKIT_CREATE = FeishuCardKit.CREATE, CARDKIT_CONTENT = FeishuCardKit.CONTENT,
+      CARDKIT_SETTINGS = FeishuCardKit.SETTINGS, CARDKIT_UPDATE = FeishuCardKit.UPDATE;
   /** Endpoint names for {@link #failNext} and {@link #calls}. */
   public static final String TOKEN = "token", SEND = "send", REPLY = "reply", PATCH = "patch", GET_MESSAGE = "get",
       RECALL = "recall", REACT = "react", CHAT_CREATE = "chat.create", CHAT_GET = "chat.get",
@@ -254,7 +257,7 @@ public final class FakeFeishu {
     return chats().stream().filter(c -> c.chatType.equals("group") && name.equals(c.name)).toList();
   }
 
-  /** Every request: {method, path, query, endpoint, body (raw text), status, code}. */
+  /** Every request: {method, path, query, endpoint, body (raw text), status, code, at (the fake's clock, ms)}. */
   public List<JsonObject> requests() { return List.copyOf(requests); }
 
   /** How many calls {@code endpoint} got (answered ones, refused or not). */
@@ -315,7 +318,7 @@ public final class FakeFeishu {
     void answer(int status, JsonObject json, Map<String, String> headers) {
       requests.add(new JsonObject().put("method", req.method().name()).put("path", req.path())
           .put("query", req.query()).put("endpoint", endpoint).put("body", raw.toString()).put("status", status)
-          .put("code", json.getInteger("code")));
+          .put("code", json.getInteger("code")).put("at", nowMs()));
       log.debug("fake feishu: {} {} -> {} code {}", req.method(), req.path(), status, json.getInteger("code"));
       var res = req.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8");
       if (headers != null) headers.forEach(res::putHeader);

@@ -14,13 +14,17 @@ import java.util.regex.Pattern;
 /**
  * CardKit card entities (feishu.md §11): create, send once by card_id, stream a markdown element's full text, settings
  * (open or close streaming), full replace, element patch and add; sequence strictly increasing per card (300317),
- * uuid performed once, 10 writes/s per card, 14-day life (200750), and the §11.6 codes. Every accepted write of an
+ * uuid performed once, 10 writes/s per card, 14-day life (200750), streaming closed 10 minutes after it was last
+ * opened (§11.4: the first write past it answers 200850, later ones 300309), and the §11.6 codes. Assumed (not in the
+ * notes): a write to an entity whose message was recalled answers 230011, as a PATCH of that message does. Every accepted write of an
  * entity that was sent appends the whole card to that message's history, so a test reads CardKit and PATCH alike.
  */
 final class FeishuCardKit {
   static final int INVALID = 10002, BAD_JSON = 200220, NOT_FOUND = 200740, EXPIRED = 200750, TOO_BIG = 200860,
       DUP_ELEMENT = 300301, UPDATE_MULTI = 300302, ONLY_V2 = 300303, TOO_MANY = 300305, STREAMING_CLOSED = 300309,
-      NOT_TEXT = 300310, TAG_CHANGE = 300312, SEQUENCE = 300317;
+      NOT_TEXT = 300310, TAG_CHANGE = 300312, SEQUENCE = 300317, STREAMING_TIMEOUT = 200850;
+  /** Streaming closes by itself this long after it was last opened (§11.4). */
+  static final long STREAMING_LIMIT_MS = 10 * 60_000;
   /** The fake's endpoint names (for FakeFeishu.failNext / calls). */
   static final String CREATE = "cardkit.create", CONTENT = "cardkit.content", SETTINGS = "cardkit.settings",
       UPDATE = "cardkit.update", ELEMENT = "cardkit.element", ADD = "cardkit.add";
@@ -35,6 +39,7 @@ final class FeishuCardKit {
   private static final class Entity {
     JsonObject card;
     final long createdMs;
+    long openedMs;
     long sequence;
     FeishuMessage message;
     boolean sent;
@@ -43,6 +48,7 @@ final class FeishuCardKit {
     Entity(JsonObject card, long createdMs) {
       this.card = card;
       this.createdMs = createdMs;
+      this.openedMs = createdMs;
     }
   }
 
@@ -146,6 +152,10 @@ final class FeishuCardKit {
         c.error(400, EXPIRED, "card entity expired");
         return;
       }
+      if (e.message != null && e.message.recalled()) {
+        c.error(400, FakeFeishu.RECALLED, "message recalled");
+        return;
+      }
       String uuid = b.getString("uuid");
       if (uuid != null && e.uuids.contains(uuid)) {
         c.ok(new JsonObject()); // performed once (§11.3)
@@ -192,6 +202,10 @@ final class FeishuCardKit {
     if (!(c.body().getValue("content") instanceof String text) || text.isEmpty() || text.length() > 100_000) {
       return new FeishuCards.Refusal(INVALID, "content is 1 to 100,000 characters");
     }
+    if (streaming(e) && fake.nowMs() - e.openedMs > STREAMING_LIMIT_MS) {
+      e.card.getJsonObject("config").put("streaming_mode", false); // closed by itself (§11.4)
+      return new FeishuCards.Refusal(STREAMING_TIMEOUT, "Card streaming timeout");
+    }
     if (!streaming(e)) return new FeishuCards.Refusal(STREAMING_CLOSED, "Card streaming closed");
     JsonObject el = element(e, elementId);
     if (el == null) return new FeishuCards.Refusal(INVALID, "no element " + elementId);
@@ -199,7 +213,12 @@ final class FeishuCardKit {
     if (!"markdown".equals(tag) && !"plain_text".equals(tag)) {
       return new FeishuCards.Refusal(NOT_TEXT, "content API only supports plain_text/markdown");
     }
+    Object before = el.getValue("content");
     el.put("content", text);
+    if (e.card.encode().getBytes(StandardCharsets.UTF_8).length > FeishuCards.MAX_CARD_BYTES) {
+      el.put("content", before); // the card stays ≤ 30 KB whatever writes it (§11.1, §11.6 200860)
+      return new FeishuCards.Refusal(TOO_BIG, "card content over the limit (30 KB)");
+    }
     return null;
   }
 
@@ -216,6 +235,10 @@ final class FeishuCardKit {
     JsonObject config = e.card.getJsonObject("config");
     if (config == null) e.card.put("config", config = new JsonObject());
     if (settings.getJsonObject("config") != null) config.mergeIn(settings.getJsonObject("config"), true);
+    if (Boolean.TRUE.equals(config.getValue("streaming_mode")) && settings.getJsonObject("config") != null
+        && settings.getJsonObject("config").containsKey("streaming_mode")) {
+      e.openedMs = fake.nowMs(); // opened (again): the 10 minutes count from here
+    }
     if (settings.getValue("card_link") != null) e.card.put("card_link", settings.getValue("card_link"));
     return FeishuCards.updateMulti(e.card) ? null : new FeishuCards.Refusal(UPDATE_MULTI, "update_multi is false");
   }
@@ -226,7 +249,11 @@ final class FeishuCardKit {
       return new FeishuCards.Refusal(INVALID, "card {type: card_json, data: <JSON string>} is required");
     }
     FeishuCards.Refusal r = check(data);
-    if (r == null) e.card = new JsonObject(data);
+    if (r == null) {
+      boolean was = streaming(e);
+      e.card = new JsonObject(data);
+      if (!was && streaming(e)) e.openedMs = fake.nowMs();
+    }
     return r;
   }
 

@@ -402,6 +402,31 @@ class FakeFeishuTest {
   }
 
   @Test
+  @DisplayName("§11.4 CardKit: streaming closes by itself 10 minutes after it was last opened (200850, then 300309);"
+      + " settings re-open it and the clock starts again")
+  void cardKitStreamingTimesOut() {
+    String t = token();
+    FeishuChat group = fake.group("g", List.of(ALICE), true);
+    JsonObject streaming = card("start");
+    streaming.getJsonObject("config").put("streaming_mode", true);
+    streaming.getJsonObject("body").getJsonArray("elements").getJsonObject(0).put("element_id", "md_1");
+    String cardId = call(HttpMethod.POST, "/open-apis/cardkit/v1/cards", t, new JsonObject().put("type", "card_json")
+        .put("data", streaming.encode())).data().getString("card_id");
+    send(t, group.chatId, "interactive", new JsonObject().put("type", "card")
+        .put("data", new JsonObject().put("card_id", cardId)).encode());
+    String content = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+    fake.advance(java.time.Duration.ofMinutes(11));
+    t = token();
+    assertThat(call(HttpMethod.PUT, content, t, new JsonObject().put("content", "a").put("sequence", 1)).code())
+        .isEqualTo(200850);
+    assertThat(call(HttpMethod.PUT, content, t, new JsonObject().put("content", "a").put("sequence", 2)).code())
+        .isEqualTo(300309);
+    assertThat(call(HttpMethod.PATCH, "/open-apis/cardkit/v1/cards/" + cardId + "/settings", t, new JsonObject()
+        .put("settings", "{\"config\":{\"streaming_mode\":true}}").put("sequence", 3)).code()).isZero();
+    assertThat(call(HttpMethod.PUT, content, t, new JsonObject().put("content", "ab").put("sequence", 4)).code()).isZero();
+  }
+
+  @Test
   @DisplayName("§5 crypto: the notes' AES test vector decrypts to 'hello world'; encryption round-trips with a random"
       + " IV; the signature is plain SHA-256 of timestamp+nonce+key+body (vector from sha256sum)")
   void crypto() {

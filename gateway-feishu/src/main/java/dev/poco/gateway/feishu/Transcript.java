@@ -1,0 +1,70 @@
+package dev.poco.gateway.feishu;
+
+import dev.poco.gatewaykit.Markdown;
+
+/**
+ * The full text so far of a task's live output, rebuilt from renders: each running render carries only the live tail
+ * (the view body, "…" + the last characters when cut) and the total length ({@code view.refs.output_chars},
+ * RENDER.md). What is new is the tail's last {@code total - shown} characters. More new output than the tail holds (a
+ * gap) is marked with "…" rather than invented. Kept under a byte budget so the card stays under 30 KB (§11.2): past
+ * it the oldest part is cut, and the text says so.
+ */
+final class Transcript {
+  /** Text bytes that start a cut: the card (≤ 30 KB) also holds the header, fields and buttons. */
+  static final int MAX_BYTES = 20_000;
+  /** Bytes kept after a cut: cuts are rare (each costs the typewriter animation once). */
+  static final int KEEP_BYTES = 12_000;
+  static final String CUT_NOTE = "*… earlier output is left out here (the card's size limit); the result has it all*\n\n…";
+
+  private final StringBuilder text = new StringBuilder();
+  private long chars = -1;
+  private long gaps;
+  private long cuts;
+
+  /**
+   * Takes a running render's tail and total; answers the full text so far, or null when there is no output yet (the
+   * body is a placeholder such as "Working…").
+   */
+  String apply(String body, long total) {
+    if (body == null || total <= 0) return chars < 0 ? null : text.toString();
+    String tail = body.startsWith("…") && total >= body.length() ? body.substring(1) : body;
+    if (chars < 0) {
+      text.append(total > tail.length() ? "…" : "").append(tail);
+    } else if (total < chars) {
+      text.setLength(0); // the output started again (a new turn): show it from its start
+      text.append(total > tail.length() ? "…" : "").append(tail);
+    } else if (total > chars) {
+      long delta = total - chars;
+      if (delta <= tail.length()) {
+        text.append(tail, tail.length() - (int) delta, tail.length());
+      } else {
+        gaps++;
+        text.append("\n\n…\n\n").append(tail);
+      }
+    }
+    chars = total;
+    if (Markdown.utf8Bytes(text.toString()) > MAX_BYTES) {
+      cuts++;
+      String kept = Markdown.truncateBytes(new StringBuilder(text).reverse().toString(), KEEP_BYTES);
+      text.setLength(0);
+      text.append(CUT_NOTE).append(new StringBuilder(kept).reverse());
+    }
+    return text.toString();
+  }
+
+  /** Forgets the text (the task ended: its card shows the result now), so ended cards hold no output in memory. */
+  void clear() {
+    text.setLength(0);
+    text.trimToSize();
+    chars = -1;
+  }
+
+  /** The text so far, or null before any output. */
+  String text() { return chars < 0 ? null : text.toString(); }
+
+  long chars() { return chars; }
+
+  long gaps() { return gaps; }
+
+  long cuts() { return cuts; }
+}
