@@ -1,5 +1,6 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.ChatsByProject;
 import dev.poco.gatewaykit.DebugRing;
 import dev.poco.contract.ChatReply;
 import dev.poco.contract.ChatRequest;
@@ -7,8 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,10 +27,7 @@ final class FeishuChats {
 
   private final FeishuApi api;
   private final DebugRing debug;
-  private final Map<String, Future<ChatReply>> byProject = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Future<ChatReply>> eldest) { return size() > 10_000; }
-  };
+  private final ChatsByProject byProject = new ChatsByProject(10_000);
 
   FeishuChats(FeishuApi api, DebugRing debug) {
     this.api = api;
@@ -43,22 +39,16 @@ final class FeishuChats {
   }
 
   private Future<ChatReply> create(ChatRequest req) {
-    Future<ChatReply> known = byProject.get(req.projectId());
-    if (known != null) return known;
-    Future<ChatReply> f = api.createChat(req.name(), req.userId(), uuid(req.projectId()))
+    return byProject.create(req.projectId(), () -> api.createChat(req.name(), req.userId(), uuid(req.projectId()))
         .compose(data -> {
           String chatId = data.getString("chat_id");
           if (chatId == null) return Future.failedFuture("Feishu answered a chat create without chat_id");
           return Future.succeededFuture(new ChatReply(chatId, data.getString("name", req.name())));
-        });
-    byProject.put(req.projectId(), f);
-    f.onComplete(ar -> {
-      if (ar.failed()) byProject.remove(req.projectId(), f);
-      debug.add(ar.succeeded() ? DebugRing.OUTBOUND : DebugRing.ERROR, new JsonObject().put("op", "create chat")
-          .put("project_id", req.projectId()).put("chat_id", ar.succeeded() ? ar.result().chatId() : null)
-          .put("error", ar.failed() ? ar.cause().getMessage() : null));
-    });
-    return f;
+        })
+        .onComplete(ar -> debug.add(ar.succeeded() ? DebugRing.OUTBOUND : DebugRing.ERROR, new JsonObject()
+            .put("op", "create chat").put("project_id", req.projectId())
+            .put("chat_id", ar.succeeded() ? ar.result().chatId() : null)
+            .put("error", ar.failed() ? ar.cause().getMessage() : null))));
   }
 
   private Future<ChatReply> dissolve(ChatRequest req) {
@@ -66,7 +56,7 @@ final class FeishuChats {
         .recover(err -> err instanceof FeishuApiException fe && (fe.httpStatus() == 404 || CHAT_GONE.contains(fe.code()))
             ? Future.succeededFuture() : Future.failedFuture(err))
         .onComplete(ar -> {
-          if (ar.succeeded()) byProject.remove(req.projectId());
+          if (ar.succeeded()) byProject.forget(req.projectId());
           debug.add(ar.succeeded() ? DebugRing.OUTBOUND : DebugRing.ERROR, new JsonObject().put("op", "dissolve chat")
               .put("project_id", req.projectId()).put("chat_id", req.chatId())
               .put("error", ar.failed() ? ar.cause().getMessage() : null));

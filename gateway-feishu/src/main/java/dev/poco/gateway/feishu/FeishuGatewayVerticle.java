@@ -1,13 +1,13 @@
 package dev.poco.gateway.feishu;
 
 import dev.poco.gatewaykit.DebugRing;
+import dev.poco.gatewaykit.RenderEndpoint;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.Bus;
 import dev.poco.contract.ChatRequest;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.GatewayReady;
 import dev.poco.contract.Platforms;
-import dev.poco.contract.RenderRequest;
 import dev.poco.runtime.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,8 +62,9 @@ public class FeishuGatewayVerticle extends VerticleBase {
     renderer = new FeishuRenderer(vertx, api, gatewayId, debug,
         bound -> bus.send(Addresses.ORCHESTRATOR_CARD_BOUND, bound.toJson()));
     FeishuChats chats = new FeishuChats(api, debug);
-    consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.FEISHU), this::onRender));
-    consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.FEISHU, gatewayId), this::onRender));
+    consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.FEISHU), RenderEndpoint.handler(renderer::render)));
+    consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.FEISHU, gatewayId),
+        RenderEndpoint.handler(renderer::render)));
     consumers.add(bus.consumer(Addresses.gatewayChat(Platforms.FEISHU), (Message<JsonObject> msg) -> {
       ChatRequest req;
       try {
@@ -115,18 +116,6 @@ public class FeishuGatewayVerticle extends VerticleBase {
     if (renderer != null) renderer.close();
     if (api != null) api.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-  }
-
-  private void onRender(Message<JsonObject> msg) {
-    RenderRequest r;
-    try {
-      r = RenderRequest.fromJson(msg.body());
-    } catch (RuntimeException e) {
-      Bus.fail(msg, e);
-      return;
-    }
-    renderer.render(r).onSuccess(ack -> msg.reply(ack.toJson())).onFailure(err -> msg.fail(500,
-        err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()));
   }
 
   private void onHealth(Message<JsonObject> msg) { msg.reply(health()); }

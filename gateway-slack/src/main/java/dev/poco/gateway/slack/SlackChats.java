@@ -2,13 +2,12 @@ package dev.poco.gateway.slack;
 
 import dev.poco.contract.ChatReply;
 import dev.poco.contract.ChatRequest;
+import dev.poco.gatewaykit.ChatsByProject;
 import dev.poco.gatewaykit.DebugRing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.text.Normalizer;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Project chats ({@link dev.poco.contract.Addresses#gatewayChat}): a create makes a channel named after the project
@@ -29,10 +28,7 @@ final class SlackChats {
 
   private final SlackApi api;
   private final DebugRing debug;
-  private final Map<String, Future<ChatReply>> byProject = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Future<ChatReply>> eldest) { return size() > 10_000; }
-  };
+  private final ChatsByProject byProject = new ChatsByProject(10_000);
 
   SlackChats(SlackApi api, DebugRing debug) {
     this.api = api;
@@ -44,10 +40,8 @@ final class SlackChats {
   }
 
   private Future<ChatReply> create(ChatRequest req) {
-    Future<ChatReply> known = byProject.get(req.projectId());
-    if (known != null) return known;
     String name = channelName(req.name(), req.projectId());
-    Future<ChatReply> f = api.createChannel(name, false)
+    return byProject.create(req.projectId(), () -> api.createChannel(name, false)
         .recover(err -> err instanceof SlackApiException e && "name_taken".equals(e.error())
             ? api.createChannel(withSuffix(name, req.projectId()), false) : Future.failedFuture(err))
         .compose(ch -> {
@@ -56,21 +50,17 @@ final class SlackChats {
           ChatReply reply = new ChatReply(id, ch.getString("name", name));
           if (req.userId() == null) return Future.succeededFuture(reply);
           return api.invite(id, req.userId()).map(v -> reply);
-        });
-    byProject.put(req.projectId(), f);
-    f.onComplete(ar -> {
-      if (ar.failed()) byProject.remove(req.projectId(), f);
-      debug.add(ar.succeeded() ? DebugRing.OUTBOUND : DebugRing.ERROR, new JsonObject().put("op", "create channel")
-          .put("project_id", req.projectId()).put("channel", ar.succeeded() ? ar.result().chatId() : null)
-          .put("error", ar.failed() ? ar.cause().getMessage() : null));
-    });
-    return f;
+        })
+        .onComplete(ar -> debug.add(ar.succeeded() ? DebugRing.OUTBOUND : DebugRing.ERROR, new JsonObject()
+            .put("op", "create channel").put("project_id", req.projectId())
+            .put("channel", ar.succeeded() ? ar.result().chatId() : null)
+            .put("error", ar.failed() ? ar.cause().getMessage() : null))));
   }
 
   private Future<ChatReply> dissolve(ChatRequest req) {
     return api.archive(req.chatId())
         .onComplete(ar -> {
-          if (ar.succeeded() && req.projectId() != null) byProject.remove(req.projectId());
+          if (ar.succeeded()) byProject.forget(req.projectId());
           debug.add(ar.succeeded() ? DebugRing.OUTBOUND : DebugRing.ERROR, new JsonObject().put("op", "archive channel")
               .put("project_id", req.projectId()).put("channel", req.chatId())
               .put("error", ar.failed() ? ar.cause().getMessage() : null));

@@ -6,8 +6,8 @@ import dev.poco.contract.ChatRequest;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.GatewayReady;
 import dev.poco.contract.Platforms;
-import dev.poco.contract.RenderRequest;
 import dev.poco.gatewaykit.DebugRing;
+import dev.poco.gatewaykit.RenderEndpoint;
 import dev.poco.gatewaykit.PlatformLimits;
 import dev.poco.runtime.Settings;
 import io.vertx.core.Future;
@@ -67,8 +67,9 @@ public class SlackGatewayVerticle extends VerticleBase {
         bound -> bus.send(Addresses.ORCHESTRATOR_CARD_BOUND, bound.toJson()),
         PlatformLimits.SLACK_UPDATE_MIN_INTERVAL_MS, SlackRenderer.APP_WRITES_PER_SECOND);
     SlackChats chats = new SlackChats(api, debug);
-    consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.SLACK), this::onRender));
-    consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.SLACK, gatewayId), this::onRender));
+    consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.SLACK), RenderEndpoint.handler(renderer::render)));
+    consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.SLACK, gatewayId),
+        RenderEndpoint.handler(renderer::render)));
     consumers.add(bus.consumer(Addresses.gatewayChat(Platforms.SLACK), (Message<JsonObject> msg) -> {
       ChatRequest req;
       try {
@@ -118,18 +119,6 @@ public class SlackGatewayVerticle extends VerticleBase {
     if (renderer != null) renderer.close();
     if (api != null) api.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-  }
-
-  private void onRender(Message<JsonObject> msg) {
-    RenderRequest r;
-    try {
-      r = RenderRequest.fromJson(msg.body());
-    } catch (RuntimeException e) {
-      Bus.fail(msg, e);
-      return;
-    }
-    renderer.render(r).onSuccess(ack -> msg.reply(ack.toJson())).onFailure(err -> msg.fail(500,
-        err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()));
   }
 
   private void onHealth(Message<JsonObject> msg) { msg.reply(health()); }
