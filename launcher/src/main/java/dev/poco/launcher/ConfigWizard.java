@@ -18,12 +18,21 @@ final class ConfigWizard {
 
   static final List<Field> FEISHU = List.of(
       new Field(ConfigKeys.FEISHU_APP_ID, "Feishu App ID", false),
-      new Field(ConfigKeys.FEISHU_APP_SECRET, "Feishu App Secret", true));
+      new Field(ConfigKeys.FEISHU_APP_SECRET, "Feishu App Secret", true),
+      new Field(ConfigKeys.FEISHU_DELIVERY_MODE, "Feishu delivery: longconn (no public URL) or webhook", false));
+  /** Asked only when Feishu delivers by webhook: what verifies its pushes. */
+  static final List<Field> FEISHU_WEBHOOK = List.of(
+      new Field(ConfigKeys.FEISHU_VERIFICATION_TOKEN, "Feishu verification token", true),
+      new Field(ConfigKeys.FEISHU_ENCRYPT_KEY, "Feishu encrypt key (optional: signed, encrypted pushes)", true));
   static final List<Field> SLACK = List.of(
       new Field(ConfigKeys.SLACK_BOT_TOKEN, "Slack bot token (xoxb-...)", true),
       new Field(ConfigKeys.SLACK_APP_TOKEN, "Slack app token (xapp-...)", true),
-      new Field(ConfigKeys.SLACK_SIGNING_SECRET, "Slack signing secret", true));
+      new Field(ConfigKeys.SLACK_SIGNING_SECRET, "Slack signing secret", true),
+      new Field(ConfigKeys.SLACK_DELIVERY_MODE, "Slack delivery: socket or webhook", false));
   static final String CLEAR = "-";
+  /** The values a delivery mode may take (the first is the default). */
+  static final Map<String, List<String>> MODES = Map.of(ConfigKeys.FEISHU_DELIVERY_MODE, List.of("longconn", "webhook"),
+      ConfigKeys.SLACK_DELIVERY_MODE, List.of("socket", "webhook"));
 
   private final Cli cli;
   private final Prompter prompter;
@@ -42,6 +51,8 @@ final class ConfigWizard {
     out.println("PoCo configuration: " + file);
     out.println("Enter keeps the current value; '" + CLEAR + "' clears it.");
     FEISHU.forEach(f -> ask(f, doc, current));
+    String feishuMode = doc.getString(ConfigKeys.FEISHU_DELIVERY_MODE, current.str(ConfigKeys.FEISHU_DELIVERY_MODE, ""));
+    if ("webhook".equalsIgnoreCase(feishuMode.trim())) FEISHU_WEBHOOK.forEach(f -> ask(f, doc, current));
     out.println("Slack (optional, Enter skips):");
     SLACK.forEach(f -> ask(f, doc, current));
     if (!current.has(ConfigKeys.HTTP_TOKEN) && !cli.env().containsKey(ConfigKeys.HTTP_TOKEN)) {
@@ -64,6 +75,12 @@ final class ConfigWizard {
     String prompt = f.label() + " [" + shown + "]: ";
     String answer = f.secret() ? prompter.secret(prompt) : prompter.line(prompt);
     if (answer == null || answer.isBlank()) return;
+    List<String> modes = MODES.get(f.key());
+    if (modes != null && !answer.trim().equals(CLEAR) && !modes.contains(answer.trim().toLowerCase(Locale.ROOT))) {
+      cli.out().println("  '" + answer.trim() + "' is not one of " + modes + "; kept " + shown + ".");
+      return;
+    }
+    if (modes != null && !answer.trim().equals(CLEAR)) answer = answer.trim().toLowerCase(Locale.ROOT);
     removeSectioned(doc, f.key());
     if (answer.trim().equals(CLEAR)) doc.remove(f.key());
     else doc.put(f.key(), answer.trim());
@@ -90,6 +107,6 @@ final class ConfigWizard {
   }
 
   private static List<Field> allFields() {
-    return java.util.stream.Stream.concat(FEISHU.stream(), SLACK.stream()).toList();
+    return java.util.stream.Stream.of(FEISHU, FEISHU_WEBHOOK, SLACK).flatMap(List::stream).toList();
   }
 }

@@ -26,7 +26,7 @@ class ConfigCommandTest {
   @Test
   @DisplayName("piped answers are saved owner-only, and the secret is never echoed")
   void writesOwnerOnly() throws Exception {
-    Clis.Result r = Clis.poco(env(), "cli_a1\ns3cr3t-feishu\nxoxb-bot-token\n\nslack-signing-1\n", "config");
+    Clis.Result r = Clis.poco(env(), "cli_a1\ns3cr3t-feishu\n\nxoxb-bot-token\n\nslack-signing-1\n", "config");
 
     assertThat(r.code()).isZero();
     JsonObject saved = saved();
@@ -42,6 +42,23 @@ class ConfigCommandTest {
   }
 
   @Test
+  @DisplayName("Feishu by webhook: the verification token and encrypt key are asked too; a delivery mode outside the"
+      + " known ones is refused")
+  void webhookAsksForItsSecrets() throws Exception {
+    Clis.Result r = Clis.poco(env(), "cli_a1\ns3cr3t-feishu\nWebhook\nverify-tok-1\nenc-key-1\n\n\n\npigeon\n",
+        "config");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    JsonObject saved = saved();
+    assertThat(saved.getString(ConfigKeys.FEISHU_DELIVERY_MODE)).isEqualTo("webhook");
+    assertThat(saved.getString(ConfigKeys.FEISHU_VERIFICATION_TOKEN)).isEqualTo("verify-tok-1");
+    assertThat(saved.getString(ConfigKeys.FEISHU_ENCRYPT_KEY)).isEqualTo("enc-key-1");
+    assertThat(saved.containsKey(ConfigKeys.SLACK_DELIVERY_MODE)).isFalse();
+    assertThat(r.out()).contains("'pigeon' is not one of [socket, webhook]");
+    assertThat(r.all()).doesNotContain("verify-tok-1", "enc-key-1", "s3cr3t-feishu");
+  }
+
+  @Test
   @DisplayName("Enter keeps values, other content is merged, and current secrets show only as set")
   void mergesAndKeeps() throws Exception {
     Files.createDirectories(home());
@@ -50,7 +67,7 @@ class ConfigCommandTest {
          "slack": {"delivery_mode": "webhook"}}
         """);
 
-    Clis.Result r = Clis.poco(env(), "\nnew-secret-2\n\n\n\n", "config");
+    Clis.Result r = Clis.poco(env(), "\nnew-secret-2\n\n\n\n\n", "config");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("Feishu App ID [cli_old]").contains("Feishu App Secret [set]")
