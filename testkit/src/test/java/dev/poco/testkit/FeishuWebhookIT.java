@@ -202,6 +202,39 @@ class FeishuWebhookIT {
     }
   }
 
+  @Test
+  @DisplayName("two gateway instances on one bus (as in a cluster): webhooks and renders land on either, yet each task"
+      + " has exactly one card that ends Done, one project has one group and one workspace card, and a redelivery"
+      + " landing on the other instance runs nothing twice")
+  void twoGatewayInstances() {
+    try (Rig rig = Rig.start(home, EK)) {
+      rig.system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(rig.system.config)).await();
+      FakeFeishu fake = rig.fake;
+      FeishuChat group = rig.project("fs-two");
+      List<FeishuPusher.Event> events = new ArrayList<>();
+      for (int i = 1; i <= 6; i++) {
+        FeishuPusher.Event e = rig.push.message(group, ALICE, "Reply with exactly: FS-TWO-" + i, true);
+        events.add(e);
+        assertThat(rig.push.deliver(e).status()).isEqualTo(200);
+      }
+      for (int i = 1; i <= 6; i++) {
+        String prompt = "Reply with exactly: FS-TWO-" + i;
+        String answer = "FS-TWO-" + i;
+        await(fake, "task " + i + " Done", () -> taskCard(group, prompt, answer));
+      }
+      // every event delivered again: round robin puts some on the instance that did not take them first
+      for (FeishuPusher.Event e : events) assertThat(rig.push.deliver(e).status()).isEqualTo(200);
+      settle();
+      for (int i = 1; i <= 6; i++) {
+        String prompt = "Reply with exactly: FS-TWO-" + i;
+        assertThat(tasks(rig.system, prompt)).as("one task for " + prompt).hasSize(1);
+        assertThat(taskCards(group, prompt)).as("one card for " + prompt + "\n" + fake.dump()).hasSize(1);
+      }
+      assertThat(fake.groupsNamed("fs-two")).hasSize(1);
+      assertThat(cards(group, "Run")).as("one workspace card\n" + fake.dump()).hasSize(1);
+    }
+  }
+
   /** A fake Feishu, PoCo with the gateway on it in webhook mode, and the pusher; {@code encryptKey} null: plaintext. */
   private record Rig(Vertx platform, FakeFeishu fake, EmbeddedPoco system, FeishuPusher push) implements AutoCloseable {
     static Rig start(Path home, String encryptKey) { return start(home, encryptKey, Map.of()); }
