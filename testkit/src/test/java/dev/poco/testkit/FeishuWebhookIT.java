@@ -235,6 +235,98 @@ class FeishuWebhookIT {
     }
   }
 
+  @Test
+  @DisplayName("the workspace controls through Feishu cards: Working Dir browsed and chosen, a typed path, the agent"
+      + " applied, Stop on a queued card, Continue after a failure, and Manage → Delete in the DM")
+  void workspaceControls() throws Exception {
+    java.nio.file.Path api = java.nio.file.Files.createDirectories(home.resolve("repos/api"));
+    java.nio.file.Path web = java.nio.file.Files.createDirectories(home.resolve("repos/web"));
+    try (Rig rig = Rig.start(home, EK, Map.of(ConfigKeys.STUB_SLOW_SECONDS, "3"))) {
+      FakeFeishu fake = rig.fake;
+      FeishuPusher push = rig.push;
+      FeishuChat group = rig.project("fs-ctl");
+      FeishuMessage ws = card(group, "Run");
+
+      // Working Dir from the workspace card: a new chooser card; browse repos/ → api/ → Use this folder
+      push.deliver(push.click(ALICE, ws, button(ws, "Working Dir"), null));
+      FeishuMessage chooser = await(fake, "the working-dir chooser", () -> card(group, "Use this folder"));
+      assertThat(chooser.messageId).as("a new card, never over the workspace card").isNotEqualTo(ws.messageId);
+      push.deliver(push.click(ALICE, chooser, button(chooser, "repos/"), null));
+      await(fake, "the chooser inside repos/", () -> FeishuCards.button(fake.message(chooser.messageId).json(), "api/"));
+      FeishuMessage inRepos = fake.message(chooser.messageId);
+      push.deliver(push.click(ALICE, inRepos, button(inRepos, "api/"), null));
+      await(fake, "the chooser inside api/", () -> fake.message(chooser.messageId).visibleText().contains("repos/api")
+          && FeishuCards.button(fake.message(chooser.messageId).json(), "api/") == null ? Boolean.TRUE : null);
+      FeishuMessage inApi = fake.message(chooser.messageId);
+      push.deliver(push.click(ALICE, inApi, button(inApi, "Use this folder"), null));
+      await(fake, "the workspace card showing repos/api", () ->
+          fake.message(ws.messageId).visibleText().contains(api.toString()) ? Boolean.TRUE : null);
+
+      // a typed path on the chooser
+      FeishuMessage again = fake.message(chooser.messageId);
+      push.deliver(push.click(ALICE, again, button(again, "Use typed path"),
+          FeishuCards.formValue(again.json(), "path", new JsonObject().put("path", web.toString()))));
+      await(fake, "the workspace card showing repos/web", () ->
+          fake.message(ws.messageId).visibleText().contains(web.toString()) ? Boolean.TRUE : null);
+      String inWeb = "Reply with exactly: FS-IN-WEB";
+      push.deliver(push.message(group, ALICE, inWeb, true));
+      await(fake, "a task Done in repos/web", () -> taskCard(group, inWeb, "FS-IN-WEB"));
+      assertThat(tasks(rig.system, inWeb).get(0).workdir()).isEqualTo(web.toString());
+
+      // Agent from the workspace card: a new card; Apply keeps the stub and says so on the workspace card
+      push.deliver(push.click(ALICE, fake.message(ws.messageId), button(fake.message(ws.messageId), "Agent"), null));
+      FeishuMessage agent = await(fake, "the agent card", () -> card(group, "Apply"));
+      assertThat(agent.messageId).isNotEqualTo(ws.messageId);
+      push.deliver(push.click(ALICE, agent, button(agent, "Apply"),
+          FeishuCards.formValue(agent.json(), "backend", new JsonObject().put("backend", "stub"))));
+      await(fake, "the workspace card naming the stub", () ->
+          fake.message(ws.messageId).visibleText().contains("stub") ? Boolean.TRUE : null);
+
+      // Stop on a queued card: A runs (SLOW), B waits; Stop on B's card cancels B, A goes on to Done
+      String a = "SLOW Reply with exactly: FS-A";
+      String b = "Reply with exactly: FS-B";
+      push.deliver(push.message(group, ALICE, a, true));
+      await(fake, "A's card running", () -> taskCards(group, a).stream().findFirst().orElse(null));
+      push.deliver(push.message(group, ALICE, b, true));
+      FeishuMessage queued = await(fake, "B's queued card with Stop", () -> taskCards(group, b).stream()
+          .filter(m -> FeishuCards.button(m.json(), "Stop") != null).findFirst().orElse(null));
+      push.deliver(push.click(ALICE, queued, button(queued, "Stop"), null));
+      await(fake, "B cancelled", () -> taskCards(group, b).stream()
+          .filter(m -> m.visibleText().contains("Cancelled")).findFirst().orElse(null));
+      await(fake, "A Done", () -> taskCard(group, a, "FS-A"));
+      assertThat(tasks(rig.system, b).get(0).status().name()).isEqualTo("CANCELLED");
+
+      // a failed task offers Continue: a new task in the same session
+      String failing = "FAIL this one";
+      push.deliver(push.message(group, ALICE, failing, true));
+      FeishuMessage failed = await(fake, "the failed card with Continue", () -> taskCards(group, failing).stream()
+          .filter(m -> FeishuCards.button(m.json(), "Continue") != null).findFirst().orElse(null));
+      int before = tasks(rig.system, failing).size();
+      push.deliver(push.click(ALICE, failed, button(failed, "Continue"), null));
+      await(fake, "a continuing task", () -> new StoreClient(rig.system.vertx.eventBus())
+          .tasks(new TaskQuery(null, List.of(), 1000)).await().stream()
+          .filter(t -> t.prompt().startsWith("Continue the previous task")).findFirst().orElse(null));
+      assertThat(tasks(rig.system, failing)).hasSize(before);
+
+      // the DM control plane: Manage → Open → Delete → Delete: the project and its tasks are gone
+      FeishuChat dm = fake.p2pChat(ALICE);
+      push.deliver(push.message(dm, ALICE, "hi", false));
+      FeishuMessage home2 = await(fake, "a home card with Manage", () -> card(dm, "Manage"));
+      push.deliver(push.click(ALICE, home2, button(home2, "Manage"), null));
+      await(fake, "the project list", () -> FeishuCards.button(fake.message(home2.messageId).json(), "Open fs-ctl"));
+      FeishuMessage list = fake.message(home2.messageId);
+      push.deliver(push.click(ALICE, list, button(list, "Open fs-ctl"), null));
+      await(fake, "the project config", () -> FeishuCards.button(fake.message(home2.messageId).json(), "Delete"));
+      FeishuMessage config = fake.message(home2.messageId);
+      push.deliver(push.click(ALICE, config, button(config, "Delete"), null));
+      await(fake, "the delete confirmation", () -> FeishuCards.button(fake.message(home2.messageId).json(), "Cancel"));
+      FeishuMessage confirm = fake.message(home2.messageId);
+      push.deliver(push.click(ALICE, confirm, button(confirm, "Delete"), null));
+      await(fake, "no project left", () -> new StoreClient(rig.system.vertx.eventBus())
+          .tasks(new TaskQuery(null, List.of(), 1000)).await().isEmpty() ? Boolean.TRUE : null);
+    }
+  }
+
   /** A fake Feishu, PoCo with the gateway on it in webhook mode, and the pusher; {@code encryptKey} null: plaintext. */
   private record Rig(Vertx platform, FakeFeishu fake, EmbeddedPoco system, FeishuPusher push) implements AutoCloseable {
     static Rig start(Path home, String encryptKey) { return start(home, encryptKey, Map.of()); }
