@@ -308,6 +308,16 @@ class FeishuWebhookIT {
           .filter(t -> t.prompt().startsWith("Continue the previous task")).findFirst().orElse(null));
       assertThat(tasks(rig.system, failing)).hasSize(before);
 
+      // the agent asks permission mid-turn (stub ASK_APPROVAL): Approve for session on the card, then Done
+      String asking = "ASK_APPROVAL Reply with exactly: FS-ASKED";
+      push.deliver(push.message(group, ALICE, asking, true));
+      FeishuMessage ask = await(fake, "the card asking for approval", () -> taskCards(group, asking).stream()
+          .filter(m -> FeishuCards.button(m.json(), "Approve for session") != null).findFirst().orElse(null));
+      push.deliver(push.click(ALICE, ask, button(ask, "Approve for session"), null));
+      await(fake, "the asking task Done", () -> taskCards(group, asking).stream()
+          .filter(m -> m.visibleText().contains("[Done]")).findFirst().orElse(null));
+      assertThat(tasks(rig.system, asking).get(0).status().name()).isEqualTo("COMPLETED");
+
       // the DM control plane: Manage → Open → Delete → Delete: the project and its tasks are gone
       FeishuChat dm = fake.p2pChat(ALICE);
       push.deliver(push.message(dm, ALICE, "hi", false));

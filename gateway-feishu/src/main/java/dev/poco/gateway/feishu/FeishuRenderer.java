@@ -123,7 +123,9 @@ final class FeishuRenderer {
   private void tellThePhone(RenderRequest r) {
     String status = r.view().status();
     String line = status == null || r.taskId() == null ? null : TOLD.get(status);
-    if (line == null || status.equals(told.get(r.cardKey()))) return;
+    String before = told.get(r.cardKey());
+    // once per status, and never a pause after the end (a late write of the waiting state must not follow "completed")
+    if (line == null || status.equals(before) || (before != null && !before.equals("waiting_confirmation"))) return;
     told.put(r.cardKey(), status);
     String user = r.view().refs().getString("user_id");
     String text = (user == null ? "" : "<at user_id=\"" + user + "\"></at> ") + line + ": "
