@@ -41,6 +41,12 @@ public final class FeishuApi {
   private final Consumer<String> onError;
   /** Every call shares the app's budget (50/s, feishu.md §2, §11.5), with a margin for the platform's own window. */
   private final CallBudget budget;
+  /**
+   * ...and the per-minute one (1000/min, feishu.md §2), with the same margin: a sustained load paced to 45/s alone
+   * meets 429s after 22 s, and a render refused four times in a row is late by the orchestrator's backoff.
+   */
+  private final CallBudget minuteBudget;
+  static final int APP_CALLS_PER_MINUTE = 950;
 
   private String token;
   private long tokenRefreshAt;
@@ -55,6 +61,7 @@ public final class FeishuApi {
     this.config = config;
     this.onError = onError == null ? s -> { } : onError;
     this.budget = new CallBudget(vertx, APP_CALLS_PER_SECOND, 1_000);
+    this.minuteBudget = new CallBudget(vertx, APP_CALLS_PER_MINUTE, 60_000);
     this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("poco-feishu-gateway")
         .setConnectTimeout(5_000).setKeepAlive(true));
   }
@@ -170,7 +177,7 @@ public final class FeishuApi {
 
   private void attempt(String what, HttpMethod method, String path, Map<String, String> query, JsonObject body,
       int n, boolean tokenRetried, Promise<JsonObject> done) {
-    budget.acquire().compose(v -> token()).onFailure(done::fail).onSuccess(t -> {
+    minuteBudget.acquire().compose(v -> budget.acquire()).compose(v -> token()).onFailure(done::fail).onSuccess(t -> {
       HttpRequest<Buffer> req = client.requestAbs(method, config.apiBaseUrl() + path).timeout(REQUEST_TIMEOUT_MS)
           .putHeader("Authorization", "Bearer " + t);
       query.forEach(req::addQueryParam);
