@@ -4,12 +4,15 @@
 # memory through 100 tasks with 1 MiB prompts and 10 MiB outputs (MemoryBench), and
 # the cluster figures: stub-task throughput with 1, 2 and 3 runner JVMs, event-bus round trip in
 # one JVM versus across JVMs, and the renders crossing the bus for 1,000 streaming tasks with and without
-# render coalescing (RenderBench).
+# render coalescing (RenderBench), and 200 tasks streaming through the real Feishu gateway against the fake (FeishuStreamBench).
 #   bench/run.sh                 everything
 #   bench/run.sh cluster [-D...] only the cluster bench, e.g. -Dbench.cluster.tasks.instant=1000
 #   bench/run.sh memory [-D...]  only the memory bench, e.g. -Dbench.memory.tasks=20
 #   bench/run.sh renders [-D...] only the render bench (1,000 streaming stub tasks, renders/s before and after
 #                                coalescing, heap after), e.g. -Dbench.render.tasks=200
+#   bench/run.sh feishu [-D...]  only the Feishu streaming bench (200 STREAM:50 tasks through the real gateway against
+#                                the fake Feishu: per-card and app-wide write rates, writes per delta, last delta →
+#                                final card, heap after), e.g. -Dbench.feishu.tasks=50
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests install
@@ -34,9 +37,14 @@ if [[ "${1:-}" == renders ]]; then
   shift
   exec java "${quiet_log[@]}" "$@" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.RenderBench
 fi
+if [[ "${1:-}" == feishu ]]; then
+  shift
+  exec java "${quiet_log[@]}" "$@" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.FeishuStreamBench
+fi
 java "${quiet_log[@]}" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.Bench "$@"
 java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.CodexOverheadBench
 java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.StartupBench launcher/target/poco.jar
 java "${quiet_log[@]}" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.MemoryBench launcher/target/poco.jar
 java "${cluster_jvm[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench
 java "${quiet_log[@]}" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.RenderBench
+java "${quiet_log[@]}" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.FeishuStreamBench
