@@ -8,8 +8,8 @@ import java.util.Locale;
  * The Slack gateway's settings. {@code toString} names which secrets are set, never their values.
  *
  * @param deliveryMode {@link #WEBHOOK} (Events API, interactivity and slash commands over signed HTTP, through the
- *     edge's /platform/slack/* routes) or {@link #SOCKET} (the default; Socket Mode is not in this build: the gateway
- *     then receives nothing and says so)
+ *     edge's /platform/slack/* routes) or {@link #SOCKET} (the default: Socket Mode, {@link SlackSocketMode}, with
+ *     the app-level token)
  * @param apiBaseUrl the Web API prefix, https://slack.com/api unless a fake is used (no trailing slash)
  */
 public record SlackConfig(String botToken, String appToken, String signingSecret, String deliveryMode,
@@ -26,8 +26,11 @@ public record SlackConfig(String botToken, String appToken, String signingSecret
         s.str(ConfigKeys.SLACK_DELIVERY_MODE, SOCKET).toLowerCase(Locale.ROOT), base);
   }
 
-  /** The bot token (Web API) and signing secret (HTTP intake) are set: the gateway can work. */
-  public boolean configured() { return botToken != null && signingSecret != null; }
+  /**
+   * The gateway can work: the bot token (Web API) is set, and what its delivery mode needs: the signing secret (HTTP
+   * intake) in webhook mode, the app-level {@code xapp-} token ({@code apps.connections.open}) in socket mode.
+   */
+  public boolean configured() { return botToken != null && (webhook() ? signingSecret != null : appToken != null); }
 
   public boolean webhook() { return WEBHOOK.equals(deliveryMode); }
 

@@ -25,13 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Slack gateway (GATEWAYS.md), first step: signed HTTP delivery (Events API, interactivity, slash commands), the
- * Web API client, Block Kit rendering, project channels, health and debug. Socket Mode and streaming are not in this
- * build: with delivery mode {@code socket} (the default) no event can arrive and health says so; task messages are
- * edited with chat.update at most once every 3 s per card, the fallback GATEWAYS.md allows.
+ * The Slack gateway (GATEWAYS.md): Socket Mode (the default delivery mode, {@link SlackSocketMode}) or signed HTTP
+ * delivery (Events API, interactivity, slash commands), the Web API client, Block Kit rendering, project channels,
+ * health and debug. Streaming is not in this build: task messages are edited with chat.update at most once every 3 s
+ * per card, the fallback GATEWAYS.md allows.
  *
- * <p>Without a bot token and signing secret the verticle only answers health ({@code configured: false}) and debug,
- * so an embedded PoCo with no Slack config starts as before.
+ * <p>Without a bot token and the delivery mode's secret (app token for socket, signing secret for webhook) the
+ * verticle only answers health ({@code configured: false}) and debug, so an embedded PoCo with no Slack config starts
+ * as before.
  */
 public class SlackGatewayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SlackGatewayVerticle.class);
@@ -43,6 +44,7 @@ public class SlackGatewayVerticle extends VerticleBase {
   private SlackConfig config;
   private SlackApi api;
   private SlackRenderer renderer;
+  private SlackSocketMode socketMode;
   private volatile String botUserId;
   private volatile String teamId;
   private volatile boolean listenerReady;
@@ -59,7 +61,8 @@ public class SlackGatewayVerticle extends VerticleBase {
     consumers.add(bus.consumer(Addresses.gatewayHealth(Platforms.SLACK), this::onHealth));
     consumers.add(bus.consumer(Addresses.gatewayDebug(Platforms.SLACK), this::onDebug));
     if (!config.configured()) {
-      log.debug("Slack gateway idle: {} / {} are not set", ConfigKeys.SLACK_BOT_TOKEN, ConfigKeys.SLACK_SIGNING_SECRET);
+      log.debug("Slack gateway idle: {} and {} are not both set", ConfigKeys.SLACK_BOT_TOKEN,
+          config.webhook() ? ConfigKeys.SLACK_SIGNING_SECRET : ConfigKeys.SLACK_APP_TOKEN);
       return registered();
     }
     api = new SlackApi(vertx, config, this::error);
@@ -80,24 +83,21 @@ public class SlackGatewayVerticle extends VerticleBase {
       }
       chats.handle(req).onSuccess(r -> msg.reply(r.toJson())).onFailure(err -> msg.fail(500, err.getMessage()));
     }));
+    SlackSignature signature = config.signingSecret() == null ? null
+        : new SlackSignature(config.signingSecret(), System::currentTimeMillis);
+    SlackIntake intake = new SlackIntake(vertx, api, signature, buttonValues, debug,
+        () -> lastEventAt = Instant.now().toString(), () -> botUserId, SlackIntake.COMMAND_ANSWER_MS);
     if (config.webhook()) {
-      SlackSignature signature = new SlackSignature(config.signingSecret(), System::currentTimeMillis);
-      SlackIntake intake = new SlackIntake(vertx, api, signature, buttonValues, debug,
-          () -> lastEventAt = Instant.now().toString(), () -> botUserId, SlackIntake.COMMAND_ANSWER_MS);
       consumers.add(bus.consumer(Addresses.gatewayWebhook(Platforms.SLACK), intake::onWebhook));
     } else {
-      String why = "Slack delivery mode '" + config.deliveryMode() + "': Socket Mode is not in this build; set "
-          + ConfigKeys.SLACK_DELIVERY_MODE + "=webhook and point the app's Event Subscriptions, Interactivity and "
-          + "/poco slash command Request URLs at /platform/slack/events, /platform/slack/interactive and "
-          + "/platform/slack/commands";
-      log.warn(why);
-      lastError = why;
+      socketMode = new SlackSocketMode(vertx, config, intake, debug, socketTiming(), reason -> lastError = reason);
     }
     return registered().onSuccess(v -> {
       if (config.webhook()) {
         listenerReady = true;
         connectedSince = Instant.now().toString();
       }
+      if (socketMode != null) socketMode.start();
       log.info("Slack gateway {} ready ({})", gatewayId, config);
       bus.publish(Addresses.GATEWAY_READY, new GatewayReady(Platforms.SLACK, gatewayId).toJson());
       // learns the bot's user id (loop prevention, mention stripping) and checks the token early
@@ -110,12 +110,25 @@ public class SlackGatewayVerticle extends VerticleBase {
     });
   }
 
+  /** Socket Mode's clocks: Slack's, unless a test shortens them ({@code socketTiming} in the verticle's config). */
+  private SlackSocketMode.Timing socketTiming() {
+    JsonObject t = config().getJsonObject("socketTiming");
+    SlackSocketMode.Timing d = SlackSocketMode.Timing.slack();
+    if (t == null) return d;
+    return new SlackSocketMode.Timing(t.getLong("serverPingTimeoutMs", d.serverPingTimeoutMs()),
+        t.getLong("clientPingEveryMs", d.clientPingEveryMs()), t.getLong("pongTimeoutMs", d.pongTimeoutMs()),
+        t.getLong("forceCloseMs", d.forceCloseMs()), t.getLong("helloTimeoutMs", d.helloTimeoutMs()),
+        t.getLong("backoffBaseMs", d.backoffBaseMs()), t.getLong("backoffMaxMs", d.backoffMaxMs()),
+        t.getLong("tickMs", d.tickMs()));
+  }
+
   private Future<Void> registered() {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
+    if (socketMode != null) socketMode.close();
     if (renderer != null) renderer.close();
     if (api != null) api.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
@@ -126,16 +139,19 @@ public class SlackGatewayVerticle extends VerticleBase {
   JsonObject health() {
     if (!config.configured()) return new JsonObject().put("configured", false).put("listener_ready", false)
         .put("delivery_mode", config.deliveryMode()).put("gateway_id", gatewayId);
-    return new JsonObject().put("configured", true).put("delivery_mode", config.deliveryMode())
+    JsonObject h = new JsonObject().put("configured", true).put("delivery_mode", config.deliveryMode())
         .put("listener_ready", listenerReady).put("connected_since", connectedSince)
         .put("last_event_at", lastEventAt).put("last_error", lastError).put("gateway_id", gatewayId);
+    if (socketMode != null) h.put("listener_ready", socketMode.listenerReady())
+        .put("connected_since", socketMode.connectedSince()).put("socket_mode", socketMode.status());
+    return h;
   }
 
   private void onDebug(Message<JsonObject> msg) {
     int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
     msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
         .put("delivery_mode", config.deliveryMode()).put("bot_user_id", botUserId).put("team_id", teamId)
-        .put("entries", debug.newest(limit)));
+        .put("socket_mode", socketMode == null ? null : socketMode.status()).put("entries", debug.newest(limit)));
   }
 
   /** A failed Web API call: health's last_error and the debug ring (reasons carry error codes, never tokens). */

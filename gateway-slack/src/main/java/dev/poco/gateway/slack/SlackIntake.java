@@ -16,19 +16,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP intake (slack.md §1–§3): serves {@link Addresses#gatewayWebhook} for /platform/slack/events,
+ * The intake, shared by both transports. HTTP (slack.md §1–§3): serves {@link Addresses#gatewayWebhook} for /platform/slack/events,
  * /platform/slack/interactive and /platform/slack/commands. The v0 signature is checked first over the exact bytes
  * ({@link SlackSignature}); a bad or stale one is answered 401 and nothing runs. An event is acked at once and handed
  * to the orchestrator (every delivery, retries included: de-duplication is the orchestrator's), whose {@link Reply}
  * is applied by placement. A button click is acked at once and its reply applied afterwards (chat.update of the
  * clicked message, a new message, an ephemeral one). A slash command is answered within the 3-second rule
  * ({@link LateReply}): in time with the reply's view as an ephemeral message, late with an empty 200 and the view
- * POSTed to the command's response_url.
+ * POSTed to the command's response_url. Socket Mode ({@link SlackSocketMode}, §5) acks each envelope itself and
+ * calls the same {@link #event}, {@link #interaction} and {@link #command} with the envelope's payload.
  */
 final class SlackIntake {
   private static final Logger log = LoggerFactory.getLogger(SlackIntake.class);
@@ -76,7 +78,6 @@ final class SlackIntake {
       return;
     }
     String path = req.path() == null ? "" : req.path();
-    onEvent.run();
     try {
       if (path.endsWith("/events")) onEvents(req, msg);
       else if (path.endsWith("/interactive")) onInteractive(req, msg);
@@ -92,20 +93,31 @@ final class SlackIntake {
 
   private void onEvents(RawHttpRequest req, Message<JsonObject> msg) {
     JsonObject envelope = new JsonObject(req.bodyText());
-    String type = envelope.getString("type");
-    if ("url_verification".equals(type)) {
+    if ("url_verification".equals(envelope.getString("type"))) {
       debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("answered", "url_verification"));
       answer(msg, new RawHttpResponse(200, "application/json",
           new JsonObject().put("challenge", envelope.getString("challenge")).encode()));
       return;
     }
     answer(msg, EMPTY_OK); // ack first: never wait for the orchestrator
-    JsonObject d = new JsonObject().put("path", req.path()).put("type", type).put("event_id",
-        envelope.getString("event_id"));
+    JsonObject delivery = new JsonObject().put("path", req.path());
     if (req.header("X-Slack-Retry-Num") != null) {
-      d.put("retry_num", req.header("X-Slack-Retry-Num")).put("retry_reason", req.header("X-Slack-Retry-Reason"));
+      delivery.put("retry_num", req.header("X-Slack-Retry-Num")).put("retry_reason", req.header("X-Slack-Retry-Reason"));
     }
-    debug.add(DebugRing.INBOUND, d);
+    event(envelope, delivery);
+  }
+
+  /**
+   * An Events API {@code event_callback} body, already acked (HTTP 200, or a Socket Mode {@code events_api}
+   * envelope's ack): its message goes to the orchestrator (with its {@code event_id}, the orchestrator's key for
+   * redeliveries) and the reply is applied by placement.
+   *
+   * @param delivery how it came, for the debug ring (path or envelope id, retry number and reason)
+   */
+  void event(JsonObject envelope, JsonObject delivery) {
+    onEvent.run();
+    String type = envelope.getString("type");
+    debug.add(DebugRing.INBOUND, delivery.copy().put("type", type).put("event_id", envelope.getString("event_id")));
     if (!"event_callback".equals(type)) return;
     SlackEvents.Parsed<InboundMessage> parsed = SlackEvents.message(envelope, botUserId.get());
     if (parsed.value() == null) {
@@ -154,14 +166,24 @@ final class SlackIntake {
     }
     JsonObject payload = new JsonObject(payloadText);
     answer(msg, EMPTY_OK); // ack first (3 s); the reply is applied by the Web API or response_url
+    interaction(payload, new JsonObject().put("path", req.path()));
+  }
+
+  /**
+   * An interactivity payload (the JSON object: form {@code payload=} over HTTP, an {@code interactive} envelope's
+   * payload in Socket Mode), already acked: a {@code block_actions} click goes to the orchestrator as a CardIntent
+   * and its reply is applied afterwards; anything else (a {@code view_submission} PoCo never opened...) is ignored.
+   */
+  void interaction(JsonObject payload, JsonObject delivery) {
+    onEvent.run();
     SlackEvents.Parsed<SlackEvents.Interaction> parsed = SlackEvents.interaction(payload, buttonValues);
     if (parsed.value() == null) {
-      debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("ignored", parsed.ignored()));
+      debug.add(DebugRing.INBOUND, delivery.copy().put("ignored", parsed.ignored()));
       return;
     }
     SlackEvents.Interaction action = parsed.value();
-    debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("intent_key",
-        action.intent().intentKey()).put("request_id", action.intent().requestId()));
+    debug.add(DebugRing.INBOUND, delivery.copy().put("intent_key", action.intent().intentKey())
+        .put("request_id", action.intent().requestId()));
     Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, action.intent().toJson(), Bus.EDGE_TIMEOUT_MS)
         .map(Reply::fromJson)
         .onSuccess(reply -> applyToInteraction(action, reply))
@@ -226,18 +248,31 @@ final class SlackIntake {
   // ---- slash commands ----
 
   private void onCommand(RawHttpRequest req, Message<JsonObject> msg) {
-    SlackEvents.Parsed<SlackEvents.SlashCommand> parsed = SlackEvents.slashCommand(SlackEvents.formFields(req.bodyText()));
+    command(SlackEvents.formFields(req.bodyText()), new JsonObject().put("path", req.path()))
+        .onSuccess(body -> answer(msg, body == null ? EMPTY_OK
+            : new RawHttpResponse(200, "application/json", body.encode())))
+        .onFailure(err -> answer(msg, refuse(400, err.getMessage())));
+  }
+
+  /**
+   * A slash command's fields (the form over HTTP, a {@code slash_commands} envelope's payload in Socket Mode): asks
+   * the orchestrator and completes within the 3-second rule ({@link LateReply}, {@code commandAnswerMs}) with the
+   * message to answer at once (the HTTP 200 body, or the envelope ack's {@code payload}), or null for an empty
+   * answer; a later reply is POSTed to the command's response_url. Fails only when the fields are not a command
+   * (HTTP answers 400).
+   */
+  Future<JsonObject> command(Map<String, String> fields, JsonObject delivery) {
+    onEvent.run();
+    SlackEvents.Parsed<SlackEvents.SlashCommand> parsed = SlackEvents.slashCommand(fields);
     if (parsed.value() == null) {
-      debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("ignored", parsed.ignored()));
-      answer(msg, refuse(400, parsed.ignored()));
-      return;
+      debug.add(DebugRing.INBOUND, delivery.copy().put("ignored", parsed.ignored()));
+      return Future.failedFuture(parsed.ignored());
     }
     SlackEvents.SlashCommand cmd = parsed.value();
-    debug.add(DebugRing.INBOUND, new JsonObject().put("path", req.path()).put("command", cmd.command())
-        .put("channel", cmd.message().chatId()));
+    debug.add(DebugRing.INBOUND, delivery.copy().put("command", cmd.command()).put("channel", cmd.message().chatId()));
     Future<Reply> reply = Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INBOUND, cmd.message().toJson(),
         Bus.EDGE_TIMEOUT_MS).map(Reply::fromJson);
-    LateReply.answerWithin(vertx, reply, commandAnswerMs, LATE,
+    return LateReply.answerWithin(vertx, reply, commandAnswerMs, LATE,
         late -> {
           JsonObject body = commandMessage(late);
           if (body == null || cmd.responseUrl() == null) {
@@ -250,21 +285,17 @@ final class SlackIntake {
         },
         err -> debug.add(DebugRing.ERROR, new JsonObject().put("command", cmd.command())
             .put("error", "orchestrator (late): " + err.getMessage())))
-        .onSuccess(r -> {
-          if (r == LATE) {
-            answer(msg, EMPTY_OK);
-            return;
-          }
+        .map(r -> {
+          if (r == LATE) return (JsonObject) null;
           JsonObject body = commandMessage(r);
           chosen(null, "in time", body == null ? "none" : body.getString("response_type"));
-          answer(msg, body == null ? EMPTY_OK : new RawHttpResponse(200, "application/json", body.encode()));
+          return body;
         })
-        .onFailure(err -> {
+        .recover(err -> {
           debug.add(DebugRing.ERROR, new JsonObject().put("command", cmd.command())
               .put("error", "orchestrator: " + err.getMessage()));
-          JsonObject sorry = new JsonObject().put("response_type", "ephemeral")
-              .put("text", "PoCo could not answer just now; please try again.");
-          answer(msg, new RawHttpResponse(200, "application/json", sorry.encode()));
+          return Future.succeededFuture(new JsonObject().put("response_type", "ephemeral")
+              .put("text", "PoCo could not answer just now; please try again."));
         });
   }
 
