@@ -11,6 +11,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,8 +91,8 @@ final class SlackSocketMode {
   private boolean stopped;
   private long retryTimer = -1;
   private long linkSeq;
-  private int failures;
-  private String state = "idle";
+  private volatile int failures;
+  private volatile String state = "idle";
   private volatile boolean listenerReady;
   private volatile String connectedSince;
   private volatile String lastError;
@@ -429,10 +429,16 @@ final class SlackSocketMode {
     vertx.cancelTimer(link.watchdog);
     vertx.cancelTimer(link.helloTimer);
     debug.add(DebugRing.INBOUND, new JsonObject().put("socket", link.n).put("event", "closing").put("why", why));
-    if (!link.closed) {
-      link.ws.shutdown(timing.forceCloseMs(), TimeUnit.MILLISECONDS, (short) 1000, "bye")
-          .onFailure(err -> { });
-    }
+    if (link.closed) return;
+    link.ws.close((short) 1000, "bye").onFailure(err -> { });
+    // Slack answers the close frame but keeps the TCP connection open (slack.md §11): drop it ourselves, from the
+    // pipeline's head (a close through Vert.x's own handler waits for the peer)
+    vertx.setTimer(Math.max(1, timing.forceCloseMs()), id -> {
+      if (link.ws instanceof WebSocketInternal internal && internal.channelHandlerContext().channel().isActive()) {
+        debug.add(DebugRing.INBOUND, new JsonObject().put("socket", link.n).put("event", "tcp force-closed"));
+        internal.channelHandlerContext().channel().pipeline().firstContext().close();
+      }
+    });
   }
 
   private void onClosed(Link link) {

@@ -33,6 +33,8 @@ final class FakeSlackApi {
   final Map<String, Deque<String>> faults = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong(100_000);
   private HttpServer server;
+  /** When set, apps.connections.open (xapp token only) hands out its one-time URLs. */
+  volatile FakeSocketMode socketMode;
 
   static Future<FakeSlackApi> start(Vertx vertx) {
     FakeSlackApi f = new FakeSlackApi();
@@ -61,7 +63,17 @@ final class FakeSlackApi {
       }
       String method = path.substring(path.lastIndexOf('/') + 1);
       calls.add(new Call(method, body, System.currentTimeMillis()));
-      if (!("Bearer " + BOT_TOKEN).equals(req.getHeader("Authorization"))) {
+      String auth = req.getHeader("Authorization");
+      if ("apps.connections.open".equals(method)) { // slack.md §6: xoxb and xapp are never mixed up
+        if (auth != null && auth.startsWith("Bearer xoxb-")) {
+          ok(req, new JsonObject().put("ok", false).put("error", "not_allowed_token_type"));
+          return;
+        }
+        if (socketMode == null || !("Bearer " + FakeSocketMode.APP_TOKEN).equals(auth)) {
+          ok(req, new JsonObject().put("ok", false).put("error", "invalid_auth"));
+          return;
+        }
+      } else if (!("Bearer " + BOT_TOKEN).equals(auth)) {
         ok(req, new JsonObject().put("ok", false).put("error", "not_authed"));
         return;
       }
@@ -84,6 +96,8 @@ final class FakeSlackApi {
   private JsonObject answer(String method, JsonObject b) {
     JsonObject ok = new JsonObject().put("ok", true);
     switch (method) {
+      case "apps.connections.open":
+        return ok.put("url", socketMode.issue());
       case "auth.test":
         return ok.put("user_id", BOT_USER).put("team_id", "T0TEAM").put("team", "Test").put("bot_id", "B0BOT");
       case "chat.postMessage": {

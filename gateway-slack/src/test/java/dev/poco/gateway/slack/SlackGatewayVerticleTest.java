@@ -62,14 +62,42 @@ class SlackGatewayVerticleTest {
   }
 
   @Test
-  void socketModeSaysItIsNotInThisBuild() {
+  void socketModeWithoutAnAppTokenIsNotConfigured() {
     deploy(config(null));
     JsonObject h = ask(Addresses.gatewayHealth("slack"), new JsonObject());
-    assertThat(h.getBoolean("configured")).isTrue();
+    assertThat(h.getBoolean("configured")).isFalse();
     assertThat(h.getString("delivery_mode")).isEqualTo("socket");
-    assertThat(h.getBoolean("listener_ready")).isFalse();
-    assertThat(h.getString("last_error")).contains("Socket Mode is not in this build");
     assertThat(h.encode()).doesNotContain(FakeSlackApi.BOT_TOKEN).doesNotContain("sig-secret");
+  }
+
+  @Test
+  void socketModeConnectsAndPassesEventsOn() {
+    FakeSocketMode slack = await(FakeSocketMode.start(vertx));
+    fake.socketMode = slack;
+    List<JsonObject> inbound = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_INBOUND, m -> {
+      inbound.add(m.body());
+      m.reply(dev.poco.contract.Reply.of(dev.poco.contract.View.notice("Home", "hi")).toJson());
+    });
+    JsonObject c = config(null).put(ConfigKeys.SLACK_APP_TOKEN, FakeSocketMode.APP_TOKEN);
+    c.remove(ConfigKeys.SLACK_SIGNING_SECRET); // not needed in socket mode
+    deploy(c);
+    SlackRendererTest.waitFor(() -> ask(Addresses.gatewayHealth("slack"), new JsonObject())
+        .getBoolean("listener_ready"));
+    JsonObject h = ask(Addresses.gatewayHealth("slack"), new JsonObject());
+    assertThat(h.getBoolean("configured")).isTrue();
+    assertThat(h.getString("connected_since")).isNotNull();
+    assertThat(h.getJsonObject("socket_mode").getString("state")).isEqualTo("connected");
+    String id = slack.push("events_api", SlackEventsTest.envelope(SlackEventsTest.message("channel", "C1", "hello")));
+    SlackRendererTest.waitFor(() -> slack.acks.containsKey(id) && inbound.size() == 1);
+    assertThat(dev.poco.contract.InboundMessage.fromJson(inbound.get(0)).eventId()).isEqualTo("Ev123");
+    slack.conns.get(0).disconnect("refresh_requested");
+    SlackRendererTest.waitFor(() -> ask(Addresses.gatewayDebug("slack"), new JsonObject())
+        .getJsonObject("socket_mode").getLong("reconnects") == 1);
+    JsonObject debug = ask(Addresses.gatewayDebug("slack"), new JsonObject().put("limit", 200));
+    String shown = debug.encode() + ask(Addresses.gatewayHealth("slack"), new JsonObject()).encode();
+    assertThat(shown).doesNotContain(FakeSocketMode.APP_TOKEN).doesNotContain(FakeSlackApi.BOT_TOKEN)
+        .doesNotContain("ticket=");
   }
 
   @Test
