@@ -45,6 +45,8 @@ final class SlackSocketMode {
   static final int MAX_FRAME_BYTES = 1024 * 1024;
   /** Redeliveries come for about 5 minutes (slack.md §2); ids are kept well beyond that. */
   static final long DEDUPE_TTL_MS = 2 * 60 * 60 * 1000L;
+  /** A socket that lived this long was healthy: its loss reconnects at once. */
+  static final long HEALTHY_MS = 60_000;
   private static final Set<String> AUTH_ERRORS = Set.of("invalid_auth", "not_authed", "token_revoked",
       "account_inactive", "not_allowed_token_type", "missing_scope");
 
@@ -59,6 +61,7 @@ final class SlackSocketMode {
     final long n;
     final WebSocket ws;
     boolean hello;
+    long helloAt;
     boolean closing;
     boolean closed;
     long lastServerPingAt;
@@ -92,6 +95,8 @@ final class SlackSocketMode {
   private long retryTimer = -1;
   private long linkSeq;
   private volatile int failures;
+  /** Sockets lost within {@link #HEALTHY_MS} of their hello, in a row: a reconnect loop backs off too. */
+  private int quickDrops;
   private volatile String state = "idle";
   private volatile boolean listenerReady;
   private volatile String connectedSince;
@@ -277,6 +282,7 @@ final class SlackSocketMode {
   private void onHello(Link link, JsonObject hello) {
     if (link.closing || link.hello) return;
     link.hello = true;
+    link.helloAt = System.currentTimeMillis();
     vertx.cancelTimer(link.helloTimer);
     Link old = current;
     current = link;
@@ -397,7 +403,15 @@ final class SlackSocketMode {
     error("Slack socket " + link.n + " replaced: " + why);
     log.warn("Slack Socket Mode: socket {} replaced: {}", link.n, why);
     lose(link, why);
-    open(why);
+    reopen(link, why);
+  }
+
+  /** Opens the successor of a lost socket: at once, unless sockets keep dying soon after their hello. */
+  private void reopen(Link lost, String why) {
+    if (System.currentTimeMillis() - lost.helloAt >= HEALTHY_MS) quickDrops = 0;
+    else quickDrops++;
+    if (quickDrops <= 1) open(why);
+    else retryLater(backoffMs(quickDrops - 1), why);
   }
 
   /** A socket that failed before its hello: closed, and the next attempt backs off. */
@@ -456,7 +470,7 @@ final class SlackSocketMode {
       current = null;
       listenerReady = false;
       error("Slack socket " + link.n + " closed by the other side");
-      if (pending == null && !opening) open("socket closed");
+      if (pending == null && !opening) reopen(link, "socket closed");
     }
   }
 

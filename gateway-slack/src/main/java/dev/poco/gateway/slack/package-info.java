@@ -1,11 +1,13 @@
 /**
- * The Slack gateway (role {@code gateway-slack}, GATEWAYS.md), first step: signed HTTP delivery.
+ * The Slack gateway (role {@code gateway-slack}, GATEWAYS.md): Socket Mode or signed HTTP delivery.
  *
  * <ul>
  *   <li>{@link dev.poco.gateway.slack.SlackGatewayVerticle}: wiring, health, debug, GatewayReady.</li>
  *   <li>{@code SlackSignature}: v0 HMAC-SHA256 over the raw body, 5-minute window, constant-time compare (§1).</li>
  *   <li>{@code SlackIntake} and {@code SlackEvents}: events, block_actions and /poco into the contract; replies
  *       applied by placement; the 3-second rule for slash commands (§2, §3).</li>
+ *   <li>{@code SlackSocketMode}: Socket Mode (§5, §11): apps.connections.open per connect, envelope acks, dedupe,
+ *       disconnect reasons, ping/pong watchdog; hands payloads to the same {@code SlackIntake} handlers.</li>
  *   <li>{@link dev.poco.gateway.slack.SlackApi}: Bearer bot token, chat.*, conversations.*, response_url, rate limits
  *       (§4, §6).</li>
  *   <li>{@code SlackBlocks} and {@code SlackRenderer}: View → Block Kit within 50 blocks, 3,000 characters per
@@ -14,12 +16,12 @@
  *   <li>{@code SlackChats}: project channels (conversations.create, invite, archive).</li>
  * </ul>
  *
- * <p>Not in this step: Socket Mode (§5, §11: with {@code POCO_SLACK_DELIVERY_MODE=socket}, the default, no event
- * arrives and health says listener_ready false with the reason), streaming and agent sessions (§10), modals.
+ * <p>Not in this step: streaming and agent sessions (§10), modals.
  *
- * <p>Configuration: POCO_SLACK_BOT_TOKEN, POCO_SLACK_SIGNING_SECRET, POCO_SLACK_DELIVERY_MODE=webhook,
- * POCO_SLACK_API_BASE_URL (default https://slack.com/api; a fake's http://127.0.0.1:port/api). The app's Request
- * URLs: /platform/slack/events (subscribe to message.channels, message.groups, message.im), /platform/slack/interactive,
+ * <p>Configuration: POCO_SLACK_BOT_TOKEN; POCO_SLACK_DELIVERY_MODE=socket (the default) with POCO_SLACK_APP_TOKEN
+ * (xapp-, connections:write), or =webhook with POCO_SLACK_SIGNING_SECRET; POCO_SLACK_API_BASE_URL (default
+ * https://slack.com/api, also used for apps.connections.open; a fake's http://127.0.0.1:port/api). Webhook mode's
+ * Request URLs: /platform/slack/events (subscribe to message.channels, message.groups, message.im), /platform/slack/interactive,
  * and the /poco command's /platform/slack/commands.
  */
 package dev.poco.gateway.slack;
