@@ -210,7 +210,7 @@ final class SlackSocketMode {
   private void failed(Throwable err) {
     if (stopped) return;
     String reason = err instanceof SlackApiException || err instanceof RateLimited ? err.getMessage()
-        : "Socket Mode connect: " + err.getClass().getSimpleName() + ": " + err.getMessage();
+        : "Socket Mode connect: " + err.getClass().getSimpleName() + ": " + withoutTicket(err.getMessage());
     if (err instanceof SlackApiException e && AUTH_ERRORS.contains(e.error())) {
       stop("Slack refused the app token (" + e.error() + "): check " + dev.poco.contract.ConfigKeys.SLACK_APP_TOKEN
           + " (an xapp- token with connections:write)");
@@ -221,6 +221,11 @@ final class SlackSocketMode {
     if (err instanceof RateLimited r) wait = Math.max(wait, r.waitMs);
     error(reason);
     retryLater(wait, "after failure " + failures);
+  }
+
+  /** A message without any URL's query (the one-time ticket is a credential while it lasts). */
+  static String withoutTicket(String message) {
+    return message == null ? null : message.replaceAll("(wss?://[^\\s?]*)\\?\\S*", "$1?…");
   }
 
   private long backoffMs(int n) {
@@ -253,7 +258,7 @@ final class SlackSocketMode {
     });
     ws.pongHandler(b -> link.pingOutstandingSince = 0);
     ws.exceptionHandler(err -> debug.add(DebugRing.ERROR, new JsonObject().put("socket", link.n)
-        .put("error", err.getClass().getSimpleName() + ": " + err.getMessage())));
+        .put("error", err.getClass().getSimpleName() + ": " + withoutTicket(err.getMessage()))));
     ws.closeHandler(v -> onClosed(link));
     link.helloTimer = vertx.setTimer(timing.helloTimeoutMs(), id -> {
       if (!link.hello && !link.closed) drop(link, "no hello within " + timing.helloTimeoutMs() + " ms");

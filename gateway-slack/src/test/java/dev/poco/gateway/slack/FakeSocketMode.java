@@ -123,6 +123,8 @@ final class FakeSocketMode {
   final List<JsonObject> deliveries = new CopyOnWriteArrayList<>();
   volatile long ackDeadlineMs = 3_000;
   volatile long serverPingEveryMs = 200;
+  /** Every upgrade is refused (as a network or edge failure). */
+  volatile boolean refuseUpgrades;
   /** New connections are silent: no pings, no pongs. */
   volatile boolean silent;
   /** The next n acks are ignored, as if they came after the deadline. */
@@ -209,7 +211,7 @@ final class FakeSocketMode {
       if (colon > 0 && l.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Key")) key = l.substring(colon + 1).trim();
     }
     String ticket = target.startsWith("/link/?ticket=") ? target.substring("/link/?ticket=".length()).split("&")[0] : "";
-    if (key == null || !tickets.remove(ticket)) { // a one-time ticket: unknown or used is refused
+    if (key == null || !tickets.remove(ticket) || refuseUpgrades) { // a one-time ticket: unknown or used is refused
       refusedUpgrades.incrementAndGet();
       socket.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
           .onComplete(v -> socket.close());

@@ -37,7 +37,7 @@ class SlackSocketModeTest {
   FakeSocketMode slack;
   Context ctx;
   DebugRing debug = new DebugRing(500);
-  SlackSocketMode socketMode;
+  volatile SlackSocketMode socketMode;
   List<InboundMessage> inbound = new CopyOnWriteArrayList<>();
   List<CardIntent> intents = new CopyOnWriteArrayList<>();
   volatile Function<JsonObject, Reply> orchestrator = j -> Reply.of(View.notice("Home", "hi")).placed(Placement.NEW);
@@ -211,6 +211,22 @@ class SlackSocketModeTest {
   }
 
   @Test
+  void twoGatewayInstancesShareTheEnvelopesEachOnce() {
+    connected();
+    SlackSocketMode first = socketMode;
+    socketMode = null;
+    connected(); // a second instance with its own socket and its own memory of ids
+    SlackSocketMode second = socketMode;
+    waitFor(() -> slack.openConns().size() == 2);
+    List<String> ids = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 20; i++) ids.add(slack.push("events_api", event("EvM" + i, "1700000500.0001" + (10 + i), "m" + i)));
+    waitFor(() -> ids.stream().allMatch(id -> !acks(id).isEmpty()) && inbound.size() == 20);
+    assertThat(first.status().getLong("envelopes") + second.status().getLong("envelopes")).isEqualTo(20);
+    assertThat(slack.conns.stream().filter(c -> c.received.isEmpty())).isEmpty(); // both sockets acked some
+    ctx.runOnContext(v -> first.close());
+  }
+
+  @Test
   void tooManyWebsocketsClosesFirstThenReconnects() {
     connected();
     FakeSocketMode.Conn old = slack.conns.get(0);
@@ -268,6 +284,21 @@ class SlackSocketModeTest {
     Throwable reused = Await.failure(client.connect(new WebSocketConnectOptions().setAbsoluteURI(url)));
     assertThat(reused).isNotNull();
     assertThat(slack.refusedUpgrades.get()).isEqualTo(1);
+  }
+
+  @Test
+  void refusedConnectsBackOffThenRecoverWithoutShowingTheTicket() {
+    slack.refuseUpgrades = true;
+    connect(FakeSocketMode.APP_TOKEN);
+    waitFor(() -> socketMode.status().getInteger("consecutive_failures") >= 3);
+    assertThat(socketMode.listenerReady()).isFalse();
+    assertThat(socketMode.lastError()).isNotNull();
+    slack.refuseUpgrades = false;
+    waitFor(() -> socketMode.listenerReady());
+    assertThat(slack.refusedUpgrades.get()).isGreaterThanOrEqualTo(3);
+    String all = debug.newest(500).encode() + socketMode.status().encode()
+        + String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+    assertThat(all).doesNotContain("ticket=").doesNotContain(FakeSocketMode.APP_TOKEN);
   }
 
   @Test
