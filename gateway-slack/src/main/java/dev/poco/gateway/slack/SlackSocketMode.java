@@ -153,6 +153,10 @@ final class SlackSocketMode {
   /** Asks for a fresh URL and connects; the socket becomes current at its hello. */
   private void open(String why) {
     if (stopped || opening) return;
+    if (retryTimer >= 0) { // a socket lost now is replaced now, not at the earlier attempt's time
+      vertx.cancelTimer(retryTimer);
+      retryTimer = -1;
+    }
     opening = true;
     if (current == null) state = connects == 0 ? "connecting" : "reconnecting";
     debug.add(DebugRing.OUTBOUND, new JsonObject().put("op", "apps.connections.open").put("why", why));
@@ -220,6 +224,7 @@ final class SlackSocketMode {
     long wait = backoffMs(failures);
     if (err instanceof RateLimited r) wait = Math.max(wait, r.waitMs);
     error(reason);
+    log.warn("Slack: {} (attempt {} failed; next in {} ms)", reason, failures, wait);
     retryLater(wait, "after failure " + failures);
   }
 
