@@ -97,7 +97,6 @@ public class SlackGatewayVerticle extends VerticleBase {
         listenerReady = true;
         connectedSince = Instant.now().toString();
       }
-      if (socketMode != null) socketMode.start();
       log.info("Slack gateway {} ready ({})", gatewayId, config);
       bus.publish(Addresses.GATEWAY_READY, new GatewayReady(Platforms.SLACK, gatewayId).toJson());
       // learns the bot's user id (loop prevention, mention stripping) and checks the token early
@@ -106,7 +105,10 @@ public class SlackGatewayVerticle extends VerticleBase {
         teamId = j.getString("team_id");
         debug.add(DebugRing.OUTBOUND, new JsonObject().put("op", "auth.test").put("bot_user_id", botUserId)
             .put("team_id", teamId));
-      }).onFailure(err -> log.warn("Slack auth.test: {}", err.getMessage()));
+      }).onFailure(err -> log.warn("Slack auth.test: {}", err.getMessage()))
+          .onComplete(ar -> { // the socket after auth.test: its events need the bot's id
+            if (socketMode != null) socketMode.start();
+          });
     });
   }
 
