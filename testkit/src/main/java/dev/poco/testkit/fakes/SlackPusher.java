@@ -167,7 +167,7 @@ public final class SlackPusher implements AutoCloseable {
       Map<String, String> headers = new LinkedHashMap<>();
       res.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
       return new Attempt(res.statusCode(), res.bodyAsString(), headers, retryNum, retryReason);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // await() rethrows the timeout as it is (a checked TimeoutException)
       return new Attempt(-1, null, Map.of(), retryNum, retryReason);
     }
   }
