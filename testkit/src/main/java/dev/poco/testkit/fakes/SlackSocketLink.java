@@ -1,11 +1,13 @@
 package dev.poco.testkit.fakes;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,16 +67,14 @@ public final class SlackSocketLink {
   private final class Conn {
     final int index;
     final ServerWebSocket ws;
-    final HttpConnection tcp;
     final String ticket;
     volatile boolean silent;
     volatile boolean closed;
     long pingTimer = -1;
 
-    Conn(int index, ServerWebSocket ws, HttpConnection tcp, String ticket) {
+    Conn(int index, ServerWebSocket ws, String ticket) {
       this.index = index;
       this.ws = ws;
-      this.tcp = tcp;
       this.ticket = ticket;
     }
 
@@ -126,7 +126,7 @@ public final class SlackSocketLink {
     boolean linger = lingering();
     for (Conn c : live()) {
       c.send(disconnectMessage(reason));
-      if (linger) c.ws.pause();
+      if (linger) stopReading(c);
     }
   }
 
@@ -137,14 +137,35 @@ public final class SlackSocketLink {
 
   /** Drops every socket's TCP connection without a close frame. */
   public void dropTcp() {
-    for (Conn c : live()) c.tcp.close();
+    for (Conn c : live()) {
+      Channel ch = channel(c);
+      // past the pipeline (which would say goodbye with a close frame): an RST, as a dead load balancer would
+      ch.eventLoop().execute(() -> {
+        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        ch.unsafe().closeForcibly();
+        c.ws.close(); // lets the fake's own bookkeeping see it
+      });
+    }
+  }
+
+  /**
+   * Stops reading the socket at the TCP level: Vert.x answers pings and close frames as it reads them (even when the
+   * WebSocket is paused), so a socket that must not answer must not be read.
+   */
+  private static void stopReading(Conn c) {
+    Channel ch = channel(c);
+    ch.eventLoop().execute(() -> ch.config().setAutoRead(false));
+  }
+
+  private static Channel channel(Conn c) {
+    return ((WebSocketInternal) c.ws).channelHandlerContext().channel();
   }
 
   /** Every open socket goes silent: no server pings, no pongs, nothing sent; TCP stays open (a half-open link). */
   public void goSilent() {
     for (Conn c : live()) {
       c.silent = true;
-      c.ws.pause(); // not reading: client pings stay unanswered
+      stopReading(c); // client pings stay unanswered
       if (c.pingTimer >= 0) vertx.cancelTimer(c.pingTimer);
     }
   }
@@ -214,14 +235,13 @@ public final class SlackSocketLink {
       req.response().setStatusCode(401).end("invalid or used ticket");
       return;
     }
-    HttpConnection tcp = req.connection();
     req.toWebSocket().onSuccess(ws -> {
       Conn conn;
       boolean tooMany;
       long interval;
       synchronized (this) {
         tooMany = conns.stream().filter(c -> !c.closed).count() >= MAX_CONNECTIONS;
-        conn = new Conn(conns.size(), ws, tcp, ticket);
+        conn = new Conn(conns.size(), ws, ticket);
         conns.add(conn);
         interval = pingIntervalMs;
       }
@@ -353,7 +373,7 @@ public final class SlackSocketLink {
   void close() {
     for (Conn c : live()) {
       if (c.pingTimer >= 0) vertx.cancelTimer(c.pingTimer);
-      c.tcp.close();
+      channel(c).close();
     }
   }
 
