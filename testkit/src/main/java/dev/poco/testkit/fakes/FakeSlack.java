@@ -72,6 +72,7 @@ public final class FakeSlack {
   private final Map<String, Long> latencies = new HashMap<>();
   private final Map<Integer, Integer> tierPerMinute = new HashMap<>(TIER_PER_MINUTE);
   private boolean rateLimits = true;
+  private boolean channelLimitAsOkFalse;
   private boolean botTokenRevoked;
 
   /** A {@code trigger_id}: valid 3 s, single use (slack.md §3 trigger_id). */
@@ -170,6 +171,18 @@ public final class FakeSlack {
   /** Turns the rate limits (tiers per method, 1/s per channel for chat.postMessage) on or off. */
   public void rateLimits(boolean on) {
     synchronized (LOCK) { rateLimits = on; }
+  }
+
+  /**
+   * chat.postMessage's per-channel limit answers HTTP 200 {@code {"ok":false,"error":"rate_limited"}} (which its docs
+   * also list, slack.md §4) instead of 429 + Retry-After.
+   */
+  public void channelLimitAsOkFalse(boolean on) {
+    synchronized (LOCK) { channelLimitAsOkFalse = on; }
+  }
+
+  boolean channelLimitAsOkFalse() {
+    synchronized (LOCK) { return channelLimitAsOkFalse; }
   }
 
   /** Calls per minute of a tier (slack.md §4 gives minimums: T1 1, T2 20, T3 50, T4 100). */
@@ -547,7 +560,10 @@ public final class FakeSlack {
   }
 
   /** Whether {@code key} already had {@code limit} calls in the window; answers 429 + Retry-After if so. */
-  boolean over(Call c, String key, int limit, long windowMs) {
+  boolean over(Call c, String key, int limit, long windowMs) { return over(c, key, limit, windowMs, false); }
+
+  /** As {@link #over(Call, String, int, long)}; {@code okFalse}: answer HTTP 200 {@code rate_limited} instead. */
+  boolean over(Call c, String key, int limit, long windowMs, boolean okFalse) {
     long wait;
     synchronized (LOCK) {
       if (!rateLimits) return false;
@@ -558,7 +574,11 @@ public final class FakeSlack {
       if (wait == 0) w.addLast(now);
     }
     if (wait == 0) return false;
-    tooMany(c, (int) Math.max(1, (wait + 999) / 1000));
+    if (okFalse) {
+      c.error("rate_limited");
+    } else {
+      tooMany(c, (int) Math.max(1, (wait + 999) / 1000));
+    }
     return true;
   }
 

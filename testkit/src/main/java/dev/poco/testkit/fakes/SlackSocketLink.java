@@ -161,7 +161,10 @@ public final class SlackSocketLink {
     return ((WebSocketInternal) c.ws).channelHandlerContext().channel();
   }
 
-  /** Every open socket goes silent: no server pings, no pongs, nothing sent; TCP stays open (a half-open link). */
+  /**
+   * Every open socket goes silent: no server pings, no pongs, nothing sent; TCP stays open (a half-open link). The
+   * fake still counts it as connected, so envelopes routed to it are lost (events come again once their ack is late).
+   */
   public void goSilent() {
     for (Conn c : live()) {
       c.silent = true;

@@ -110,6 +110,7 @@ final class SlackStreams {
       write(m.stream, c.str("markdown_text"), chunks);
       ch.messages.add(m);
     }
+    fake.web().replied(ch.id, m.threadTs);
     c.ok(new JsonObject().put("channel", ch.id).put("ts", m.ts));
   }
 

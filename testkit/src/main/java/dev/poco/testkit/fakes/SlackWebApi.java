@@ -141,7 +141,7 @@ final class SlackWebApi {
   private void postMessage(FakeSlack.Call c) {
     String channelId = c.str("channel");
     // Special tier: about one message per second per channel (slack.md §4 table, §8)
-    if (channelId != null && fake.over(c, "post:" + channelId, 1, 1_000)) return;
+    if (channelId != null && fake.over(c, "post:" + channelId, 1, 1_000, fake.channelLimitAsOkFalse())) return;
     SlackChannel ch = target(c, channelId);
     if (ch == null) return;
     JsonObject content = content(c, POST_MAX_TEXT, true);
@@ -152,8 +152,8 @@ final class SlackWebApi {
       m = new SlackMessage(ch.id, fake.nextTs(ch.id), threadTs == null || threadTs.isEmpty() ? null : threadTs,
           fake.botUserId, fake.botId, null, content);
       ch.messages.add(m);
-      if (m.threadTs != null) threadStatus.remove(ch.id + "|" + m.threadTs); // a reply clears the status (§10.3)
     }
+    replied(ch.id, m.threadTs);
     c.ok(new JsonObject().put("channel", ch.id).put("ts", m.ts).put("message", m.toApi()));
   }
 
@@ -542,6 +542,12 @@ final class SlackWebApi {
           new JsonObject().put("status", c.str("status")).put("at", fake.nowMs()));
     }
     c.ok(new JsonObject());
+  }
+
+  /** A reply in the thread clears its assistant status (slack.md §10.3). */
+  void replied(String channelId, String threadTs) {
+    if (threadTs == null) return;
+    synchronized (FakeSlack.LOCK) { threadStatus.remove(channelId + "|" + threadTs); }
   }
 
   /** The status a thread shows now: "" once a reply was posted, it was cleared, or 2 minutes passed (§10.3). */

@@ -201,6 +201,12 @@ class FakeSlackTest {
     assertThat(fake.rateLimited("chat.postMessage")).isEqualTo(1);
     assertThat(fake.calls("chat.postMessage")).isEqualTo(4);
     assertThat(dev.messages()).extracting(SlackMessage::text).containsExactly("1", "2");
+    // the same limit, answered as chat.postMessage's docs also list it: HTTP 200 rate_limited
+    fake.channelLimitAsOkFalse(true);
+    HttpResponse<Buffer> third = json("chat.postMessage", BOT, new JsonObject().put("channel", dev.id)
+        .put("text", "3"));
+    assertThat(third.statusCode()).isEqualTo(200);
+    assertThat(third.bodyAsJsonObject().getString("error")).isEqualTo("rate_limited");
   }
 
   // ---- chat.update, chat.postEphemeral ----
@@ -436,6 +442,11 @@ class FakeSlackTest {
         .put("chunks", new JsonArray().add(new JsonObject().put("type", "confetti")))))).isEqualTo("invalid_chunks");
     assertThat(error(call("chat.startStream", new JsonObject().put("channel", dm.id).put("thread_ts", root))))
         .isEqualTo("invalid_arguments");
+    // a top-level stream works only in channels (slack.md §10.1 thread_ts)
+    assertThat(error(call("chat.startStream", new JsonObject().put("channel", dm.id).put("markdown_text", "x"))))
+        .isEqualTo("invalid_arguments");
+    assertThat(call("chat.startStream", new JsonObject().put("channel", dev.id).put("recipient_user_id", ALICE)
+        .put("recipient_team_id", FakeSlack.TEAM_ID).put("markdown_text", "top")).getBoolean("ok")).isTrue();
     String a = startStream(dm, root, "a").getString("ts");
     String b = startStream(dm, root, "b").getString("ts");
     assertThat(error(call("chat.appendStream", new JsonObject().put("channel", dm.id).put("ts", a)
@@ -474,7 +485,12 @@ class FakeSlackTest {
     call("chat.postMessage", new JsonObject().put("channel", dm.id).put("thread_ts", root).put("text", "done"));
     assertThat(fake.assistantStatus(dm.id, root)).isEmpty();
     call("assistant.threads.setStatus", new JsonObject().put("channel_id", dm.id).put("thread_ts", root)
+        .put("status", "streaming soon"));
+    startStream(dm, root, "a streamed reply clears it too");
+    assertThat(fake.assistantStatus(dm.id, root)).isEmpty();
+    call("assistant.threads.setStatus", new JsonObject().put("channel_id", dm.id).put("thread_ts", root)
         .put("status", "again"));
+    assertThat(fake.assistantStatus(dm.id, root)).isEqualTo("again");
     fake.advance(Duration.ofMinutes(2).plusSeconds(1));
     assertThat(fake.assistantStatus(dm.id, root)).isEmpty();
     assertThat(error(call("agents.sessions.setStatus", new JsonObject().put("channel_id", dm.id)
@@ -485,7 +501,8 @@ class FakeSlackTest {
     assertThat(warned.getBoolean("ok")).isTrue();
     assertThat(warned.getString("warning")).isEqualTo("missing_agent_session_stopped_event_subscription");
     assertThat(fake.statusCalls()).extracting(c -> c.getString("method")).containsExactly(
-        "assistant.threads.setStatus", "assistant.threads.setStatus", "agents.sessions.setStatus");
+        "assistant.threads.setStatus", "assistant.threads.setStatus", "assistant.threads.setStatus",
+        "agents.sessions.setStatus");
   }
 
   // ---- faults ----
