@@ -299,6 +299,9 @@ public final class FakeSlack {
   /** The assistant status a thread shows now ("" once replied to, cleared, or after 2 minutes; slack.md §10.3). */
   public String assistantStatus(String channelId, String threadTs) { return web.threadStatus(channelId, threadTs); }
 
+  /** The agent session status of a thread (active, processing, suspended, closed) or null (slack.md §10.3). */
+  public String agentSessionStatus(String channelId, String threadTs) { return web.sessionStatus(channelId, threadTs); }
+
   /** Whether the app subscribed to {@code agent_session_stopped} (else setStatus warns, slack.md §10.3). */
   public void agentSessionStoppedSubscribed(boolean on) { web.agentSessionStoppedSubscribed(on); }
 

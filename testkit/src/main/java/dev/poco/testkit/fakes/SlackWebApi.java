@@ -32,6 +32,7 @@ final class SlackWebApi {
   // guarded by FakeSlack.LOCK
   private final List<JsonObject> statusCalls = new ArrayList<>();
   private final Map<String, JsonObject> threadStatus = new HashMap<>();
+  private final Map<String, String> sessionStatus = new HashMap<>();
   private boolean sessionStoppedSubscribed = true;
 
   SlackWebApi(FakeSlack fake) { this.fake = fake; }
@@ -42,6 +43,7 @@ final class SlackWebApi {
       case "chat.postMessage" -> () -> postMessage(c);
       case "chat.update" -> () -> update(c);
       case "chat.postEphemeral" -> () -> postEphemeral(c);
+      case "chat.delete" -> () -> delete(c);
       case "conversations.create" -> () -> create(c);
       case "conversations.invite" -> () -> invite(c);
       case "conversations.archive" -> () -> archive(c);
@@ -189,6 +191,28 @@ final class SlackWebApi {
       m.versions.add(content);
     }
     c.ok(new JsonObject().put("channel", ch.id).put("ts", m.ts).put("text", m.text()).put("message", m.toApi()));
+  }
+
+  /** chat.delete (Tier 3): a streaming message cannot be deleted, {@code cant_delete_message} (slack.md §10.2). */
+  private void delete(FakeSlack.Call c) {
+    if (fake.overTier(c, 3)) return;
+    SlackChannel ch = c.str("channel") == null ? null : fake.channel(c.str("channel"));
+    if (ch == null) {
+      c.error("channel_not_found");
+      return;
+    }
+    SlackMessage m = c.str("ts") == null ? null : fake.message(ch.id, c.str("ts"));
+    if (m == null || m.deleted()) {
+      c.error("message_not_found");
+      return;
+    }
+    fake.streams().expire(m);
+    if (!m.fromBot() || m.streamState() == SlackMessage.StreamState.STREAMING) {
+      c.error("cant_delete_message");
+      return;
+    }
+    synchronized (FakeSlack.LOCK) { m.deleted = true; }
+    c.ok(new JsonObject().put("channel", ch.id).put("ts", m.ts));
   }
 
   private void postEphemeral(FakeSlack.Call c) {
@@ -544,6 +568,11 @@ final class SlackWebApi {
     c.ok(new JsonObject());
   }
 
+  /** The agent session's status in a thread (set only by agents.sessions.setStatus; §10.3), or null. */
+  String sessionStatus(String channelId, String threadTs) {
+    synchronized (FakeSlack.LOCK) { return sessionStatus.get(channelId + "|" + threadTs); }
+  }
+
   /** A reply in the thread clears its assistant status (slack.md §10.3). */
   void replied(String channelId, String threadTs) {
     if (threadTs == null) return;
@@ -588,7 +617,10 @@ final class SlackWebApi {
     }
     record(c);
     boolean subscribed;
-    synchronized (FakeSlack.LOCK) { subscribed = sessionStoppedSubscribed; }
+    synchronized (FakeSlack.LOCK) {
+      subscribed = sessionStoppedSubscribed;
+      sessionStatus.put(c.str("channel_id") + "|" + c.str("thread_ts"), c.str("status"));
+    }
     JsonObject body = new JsonObject();
     if (!subscribed) {
       String w = "missing_agent_session_stopped_event_subscription";

@@ -382,6 +382,8 @@ class FakeSlackTest {
     assertThat(chunks.getBoolean("ok")).as(chunks.encode()).isTrue();
     assertThat(error(call("chat.update", new JsonObject().put("channel", dm.id).put("ts", ts).put("text", "x"))))
         .isEqualTo("streaming_state_conflict");
+    assertThat(error(call("chat.delete", new JsonObject().put("channel", dm.id).put("ts", ts))))
+        .isEqualTo("cant_delete_message");
     JsonObject stopped = call("chat.stopStream", new JsonObject().put("channel", dm.id).put("ts", ts)
         .put("blocks", buttons("again")));
     assertThat(stopped.getBoolean("ok")).as(stopped.encode()).isTrue();
@@ -500,6 +502,7 @@ class FakeSlackTest {
         .put("thread_ts", root).put("status", "processing"));
     assertThat(warned.getBoolean("ok")).isTrue();
     assertThat(warned.getString("warning")).isEqualTo("missing_agent_session_stopped_event_subscription");
+    assertThat(fake.agentSessionStatus(dm.id, root)).isEqualTo("processing");
     assertThat(fake.statusCalls()).extracting(c -> c.getString("method")).containsExactly(
         "assistant.threads.setStatus", "assistant.threads.setStatus", "assistant.threads.setStatus",
         "agents.sessions.setStatus");
