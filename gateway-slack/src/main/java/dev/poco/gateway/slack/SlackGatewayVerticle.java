@@ -65,7 +65,9 @@ public class SlackGatewayVerticle extends VerticleBase {
     api = new SlackApi(vertx, config, this::error);
     renderer = new SlackRenderer(vertx, api, gatewayId, debug, buttonValues,
         bound -> bus.send(Addresses.ORCHESTRATOR_CARD_BOUND, bound.toJson()),
-        PlatformLimits.SLACK_UPDATE_MIN_INTERVAL_MS, SlackRenderer.APP_WRITES_PER_SECOND);
+        PlatformLimits.SLACK_UPDATE_MIN_INTERVAL_MS, SlackRenderer.APP_WRITES_PER_SECOND,
+        new SlackStreamer(vertx, api, debug, System::currentTimeMillis, () -> teamId, StreamLimits.SLACK),
+        new SlackSessions(api, debug, config.agentSessions()));
     SlackChats chats = new SlackChats(api, debug);
     consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.SLACK), RenderEndpoint.handler(renderer::render)));
     consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.SLACK, gatewayId),
@@ -135,6 +137,7 @@ public class SlackGatewayVerticle extends VerticleBase {
     int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
     msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
         .put("delivery_mode", config.deliveryMode()).put("bot_user_id", botUserId).put("team_id", teamId)
+        .put("streaming", renderer != null ? renderer.streamingStatus() : null)
         .put("entries", debug.newest(limit)));
   }
 
