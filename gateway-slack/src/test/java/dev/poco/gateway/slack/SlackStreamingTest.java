@@ -5,6 +5,9 @@ import static dev.poco.gateway.slack.Await.on;
 import static dev.poco.gateway.slack.SlackRendererTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
+import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.RenderAck;
 import dev.poco.contract.RenderRequest;
 import dev.poco.contract.ReplyTarget;
@@ -13,6 +16,7 @@ import dev.poco.contract.View;
 import dev.poco.contract.ViewKinds;
 import dev.poco.gatewaykit.DebugRing;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -295,6 +299,29 @@ class SlackStreamingTest {
     assertThat(fake.calls("assistant.threads.setStatus").stream().map(c -> c.body().getString("status")).toList())
         .containsExactly("is working on your task…", "");
     assertThat(status(r).getJsonObject("sessions").getString("mode")).isEqualTo("assistant.threads");
+  }
+
+  @Test
+  void debugSaysWhetherTheWorkspaceStreamsAndNeverShowsASecret() {
+    fake.unknownMethods.add("chat.startStream");
+    await(vertx.deployVerticle(new SlackGatewayVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+        .put(ConfigKeys.SLACK_BOT_TOKEN, FakeSlackApi.BOT_TOKEN).put(ConfigKeys.SLACK_SIGNING_SECRET, "sig-secret")
+        .put(ConfigKeys.SLACK_API_BASE_URL, fake.baseUrl()).put(ConfigKeys.SLACK_DELIVERY_MODE, "webhook"))));
+    await(Bus.request(vertx.eventBus(), Addresses.gatewayRender("slack"), running(1, "", 2800).toJson(), 5_000));
+    await(Bus.request(vertx.eventBus(), Addresses.gatewayRender("slack"), running(2, "some output", 2800).toJson(),
+        5_000));
+    waitFor(() -> "fallback".equals(debugOverBus().getJsonObject("streaming").getString("state")));
+    JsonObject dbg = debugOverBus();
+    JsonObject streaming = dbg.getJsonObject("streaming");
+    assertThat(streaming.getString("reason")).isEqualTo("chat.startStream: unknown_method");
+    assertThat(streaming.getInteger("open_streams")).isZero();
+    assertThat(streaming.getJsonObject("sessions").getBoolean("enabled")).isFalse();
+    assertThat(dbg.encode()).doesNotContain(FakeSlackApi.BOT_TOKEN).doesNotContain("sig-secret")
+        .doesNotContain("xoxb");
+  }
+
+  JsonObject debugOverBus() {
+    return await(Bus.request(vertx.eventBus(), Addresses.gatewayDebug("slack"), new JsonObject(), 5_000));
   }
 
   static void sleep(long ms) {
