@@ -108,7 +108,8 @@ final class SlackRenderer {
   JsonObject streamingStatus() {
     JsonObject j = streamer != null ? streamer.status()
         : new JsonObject().put("state", "fallback").put("reason", "streaming is not wired in").put("open_streams", 0);
-    return j.put("sessions", sessions.status());
+    return j.put("rate_limit_retries", api.retries()).put("held_back_by_rate_limits", api.heldBack())
+        .put("sessions", sessions.status());
   }
 
   private Future<Void> write(String key, RenderRequest r, boolean mustShow) {

@@ -333,7 +333,9 @@ final class SlackStreamer {
       idle(s);
       return;
     }
-    if ((e == null || e.transientFailure()) && ++s.failures < MAX_FAILURES) {
+    // a recipient id not known yet (auth.test still on its way) is worth another try, as a rate limit is
+    boolean retry = e == null || e.transientFailure() || e.error().startsWith("missing_recipient_");
+    if (retry && ++s.failures < MAX_FAILURES) {
       s.pending.insert(0, chunk); // not carried out: it goes again
       retries++;
       note(method, s, err.getMessage() + "; trying again");

@@ -51,6 +51,8 @@ final class FakeSlackApi {
   volatile long streamLifetimeMs = 5 * 60_000;
   volatile String sessionWarning;
   final List<String> errorsAnswered = new CopyOnWriteArrayList<>();
+  /** Streams whose user pressed Stop in Slack: no longer streaming; the next append or stop says stopped_by_user. */
+  final Set<String> stoppedByUser = ConcurrentHashMap.newKeySet();
   private final AtomicLong seq = new AtomicLong(100_000);
   private HttpServer server;
 
@@ -71,6 +73,12 @@ final class FakeSlackApi {
   List<Call> calls(String method) { return calls.stream().filter(c -> c.method().equals(method)).toList(); }
 
   long clock() { return System.currentTimeMillis() + skewMs.get(); }
+
+  /** The user presses Stop on a streaming message (slack.md §10.2, §10.3): Slack stops the stream. */
+  void stopByUser(String channel, String ts) {
+    messages.get(channel + "/" + ts).put("streaming", false);
+    stoppedByUser.add(channel + "/" + ts);
+  }
 
   void advance(long ms) { skewMs.addAndGet(ms); }
 
@@ -192,6 +200,7 @@ final class FakeSlackApi {
         if (method.equals("chat.appendStream") && text == null && b.getJsonArray("chunks") == null) {
           return error("invalid_arguments");
         }
+        if (stoppedByUser.remove(b.getString("channel") + "/" + b.getString("ts"))) return error("stopped_by_user");
         if (!streaming(m)) return error("message_not_in_streaming_state");
         if (text != null) m.put("markdown_text", m.getString("markdown_text") + text);
         if (method.equals("chat.stopStream")) {

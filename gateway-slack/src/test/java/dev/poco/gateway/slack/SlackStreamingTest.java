@@ -176,6 +176,28 @@ class SlackStreamingTest {
   }
 
   @Test
+  void aStreamTheUserStoppedInSlackKeepsWhatFollowsInTheThread() {
+    SlackRenderer r = renderer(FAST, true);
+    await(send(r, running(1, "", 2800)));
+    String part1 = "working on it. ".repeat(10);
+    await(send(r, running(2, part1, 2800)));
+    waitFor(() -> streamedText().equals(part1));
+    String streamTs = fake.order.get(1).substring("C1/".length()); // the task message is first, the stream next
+    fake.stopByUser("C1", streamTs); // Slack's Stop button: Slack ends the stream and sends agent_session_stopped
+    JsonObject stopped = new JsonObject().put("type", "event_callback").put("event_id", "Ev9").put("event",
+        new JsonObject().put("type", "agent_session_stopped").put("channel", "C1").put("thread_ts", PROMPT_TS)
+            .put("user", "U1").put("event_ts", "1700000100.000001")
+            .put("streaming_message_ts", new io.vertx.core.json.JsonArray().add(streamTs)));
+    assertThat(AgentSessionStop.intent(stopped, r.sessions()).param("task_id")).isEqualTo("t1");
+    String all = part1 + "stopping now.";
+    await(send(r, running(3, all, 2800)));
+    await(send(r, req(4, view("cancelled", "Stopped by the user.", all.length()), true)));
+    waitFor(() -> status(r).getInteger("open_streams") == 0 && streamedText().equals(all));
+    assertThat(fake.errorsAnswered).containsExactly("chat.appendStream:stopped_by_user");
+    assertThat(FakeSlackApi.shown(fake.messages.get("C1/" + streamTs))).isEqualTo(all);
+  }
+
+  @Test
   void aLongStreamIsRolledOverBeforeSlackExpiresIt() {
     SlackRenderer r = renderer(FAST, false);
     await(send(r, running(1, "", 2800)));
