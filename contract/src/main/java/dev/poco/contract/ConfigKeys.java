@@ -88,6 +88,8 @@ public final class ConfigKeys {
   public static final String SLACK_SIGNING_SECRET = "POCO_SLACK_SIGNING_SECRET";
   public static final String SLACK_DELIVERY_MODE = "POCO_SLACK_DELIVERY_MODE";
   public static final String SLACK_API_BASE_URL = "POCO_SLACK_API_BASE_URL";
+  /** true: a task's Slack thread is an agent session showing processing / waiting / done (default false). */
+  public static final String SLACK_AGENT_SESSIONS = "POCO_SLACK_AGENT_SESSIONS";
 
   /** Keys whose values are secrets: never logged, shown or echoed, only their presence and length. */
   public static final List<String> SECRETS = List.of(FEISHU_APP_SECRET, FEISHU_VERIFICATION_TOKEN,

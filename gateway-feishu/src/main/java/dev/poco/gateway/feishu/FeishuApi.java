@@ -1,5 +1,6 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.CallBudget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

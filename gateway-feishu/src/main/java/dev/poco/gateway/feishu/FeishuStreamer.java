@@ -2,6 +2,7 @@ package dev.poco.gateway.feishu;
 
 import dev.poco.contract.RenderRequest;
 import dev.poco.contract.View;
+import dev.poco.gatewaykit.CallBudget;
 import dev.poco.gatewaykit.CardVersions;
 import dev.poco.gatewaykit.DebugRing;
 import io.vertx.core.Future;

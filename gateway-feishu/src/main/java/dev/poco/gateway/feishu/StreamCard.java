@@ -1,5 +1,7 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.CallBudget;
+
 /**
  * What the gateway knows of one task card's CardKit entity (feishu.md §11): its id and message, whether streaming is
  * open and since when, the state and text shown, the transcript, and the card's single writer's {@code sequence}. The

@@ -1,13 +1,12 @@
 package dev.poco.gateway.feishu;
 
+import dev.poco.gatewaykit.LiveOutput;
 import dev.poco.gatewaykit.Markdown;
 
 /**
- * The full text so far of a task's live output, rebuilt from renders: each running render carries only the live tail
- * (the view body, "…" + the last characters when cut) and the total length ({@code view.refs.output_chars},
- * RENDER.md). What is new is the tail's last {@code total - shown} characters. More new output than the tail holds (a
- * gap) is marked with "…" rather than invented. Kept under a byte budget so the card stays under 30 KB (§11.2): past
- * it the oldest part is cut, and the text says so.
+ * The full text so far of a task's live output, rebuilt from renders with gateway-kit's {@link LiveOutput} (what is
+ * new in each render's tail; a gap is marked with "…" rather than invented). Kept under a byte budget so the card
+ * stays under 30 KB (§11.2): past it the oldest part is cut, and the text says so.
  */
 final class Transcript {
   /** Text bytes that start a cut: the card (≤ 30 KB) also holds the header, fields and buttons. */
@@ -17,8 +16,7 @@ final class Transcript {
   static final String CUT_NOTE = "*… earlier output is left out here (the card's size limit); the result has it all*\n\n…";
 
   private final StringBuilder text = new StringBuilder();
-  private long chars = -1;
-  private long gaps;
+  private final LiveOutput live = new LiveOutput();
   private long cuts;
 
   /**
@@ -26,23 +24,10 @@ final class Transcript {
    * body is a placeholder such as "Working…").
    */
   String apply(String body, long total) {
-    if (body == null || total <= 0) return chars < 0 ? null : text.toString();
-    String tail = body.startsWith("…") && total >= body.length() ? body.substring(1) : body;
-    if (chars < 0) {
-      text.append(total > tail.length() ? "…" : "").append(tail);
-    } else if (total < chars) {
-      text.setLength(0); // the output started again (a new turn): show it from its start
-      text.append(total > tail.length() ? "…" : "").append(tail);
-    } else if (total > chars) {
-      long delta = total - chars;
-      if (delta <= tail.length()) {
-        text.append(tail, tail.length() - (int) delta, tail.length());
-      } else {
-        gaps++;
-        text.append("\n\n…\n\n").append(tail);
-      }
-    }
-    chars = total;
+    LiveOutput.Change c = live.next(body, total);
+    if (c == null) return live.seen() < 0 ? null : text.toString();
+    if (c.restarted()) text.setLength(0); // the output started again (a new turn): show it from its start
+    text.append(c.text());
     if (Markdown.utf8Bytes(text.toString()) > MAX_BYTES) {
       cuts++;
       String kept = Markdown.truncateBytes(new StringBuilder(text).reverse().toString(), KEEP_BYTES);
@@ -56,15 +41,15 @@ final class Transcript {
   void clear() {
     text.setLength(0);
     text.trimToSize();
-    chars = -1;
+    live.reset();
   }
 
   /** The text so far, or null before any output. */
-  String text() { return chars < 0 ? null : text.toString(); }
+  String text() { return live.seen() < 0 ? null : text.toString(); }
 
-  long chars() { return chars; }
+  long chars() { return live.seen(); }
 
-  long gaps() { return gaps; }
+  long gaps() { return live.gaps(); }
 
   long cuts() { return cuts; }
 }

@@ -13,7 +13,7 @@
  *   <li>{@link dev.poco.gateway.feishu.FeishuApi}: tenant token, send, reply, PATCH, chats, rate limits (§1–§3).</li>
  *   <li>{@link dev.poco.gateway.feishu.FeishuCards} and {@code FeishuRenderer}: View → Card JSON 2.0 within 30 KB and
  *       200 elements; posts and PATCHes paced per card (§4).</li>
- *   <li>{@code FeishuStreamer} (with {@code CardKitApi}, {@code StreamCard}, {@code Transcript}, {@code CallBudget}):
+ *   <li>{@code FeishuStreamer} (with {@code CardKitApi}, {@code StreamCard}, {@code Transcript}, gateway-kit's {@code CallBudget}):
  *       a task card is a CardKit card entity sent by card_id; its live output is streamed (full text so far, sequence
  *       from ms since creation, ≤ 10 writes/s per card, 45 calls/s app-wide); state by full card updates; streaming
  *       closed for approvals and at the end; message PATCH as the fallback (§11).</li>

@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -18,8 +20,10 @@ import java.util.function.Supplier;
  * with a JSON body and {@code Authorization: Bearer <bot token>}. A rate limit (HTTP 429 with {@code Retry-After},
  * or {@code ok:false} with {@code ratelimited}/{@code rate_limited}) is waited out and the call tried again, at most
  * {@value #MAX_ATTEMPTS} attempts in all; only rate limits are retried (the call was not carried out), so a post
- * whose answer was lost is never posted twice. Any other {@code ok:false} fails with a {@link SlackApiException}
- * carrying Slack's error string. The token never reaches a log or an error message.
+ * whose answer was lost is never posted twice. A rate limit also holds back every other call of the same method to the
+ * same channel until its Retry-After has passed (slack.md §9: one queue per method and channel), so they do not run
+ * into the same 429. Any other {@code ok:false} fails with a {@link SlackApiException} carrying Slack's error string.
+ * The token never reaches a log or an error message.
  */
 public final class SlackApi {
   static final int MAX_ATTEMPTS = 4;
@@ -32,6 +36,9 @@ public final class SlackApi {
   private final WebClient client;
   private final Consumer<String> onError;
   private volatile long retries;
+  private volatile long heldBack;
+  /** "method channel" → epoch ms before which no call of it goes (a Retry-After seen). */
+  private final Map<String, Long> backoffUntil = new ConcurrentHashMap<>();
 
   /** @param onError told of every failed call (a one-line reason without secrets), for health and the debug ring */
   public SlackApi(Vertx vertx, SlackConfig config, Consumer<String> onError) {
@@ -46,6 +53,9 @@ public final class SlackApi {
 
   /** Calls waited out and tried again after a rate limit. */
   public long retries() { return retries; }
+
+  /** Calls held back because their method and channel were rate limited a moment before. */
+  public long heldBack() { return heldBack; }
 
   // ---- methods ----
 
@@ -67,6 +77,65 @@ public final class SlackApi {
     JsonObject body = new JsonObject().put("channel", channel).put("ts", ts).put("text", text);
     if (blocks != null) body.put("blocks", blocks);
     return call("chat.update", body);
+  }
+
+  /** {@code chat.update} of {@code ts} with {@code markdown_text} (≤ 12,000 characters; §10.4), e.g. a stream's message. */
+  public Future<JsonObject> updateMarkdown(String channel, String ts, String markdownText) {
+    return call("chat.update", new JsonObject().put("channel", channel).put("ts", ts).put("markdown_text", markdownText));
+  }
+
+  /** {@code chat.postMessage} with {@code markdown_text} (≤ 12,000 characters; §10.4); answers the new ts. */
+  public Future<String> postMarkdown(String channel, String markdownText, String threadTs) {
+    JsonObject body = new JsonObject().put("channel", channel).put("markdown_text", markdownText);
+    if (threadTs != null) body.put("thread_ts", threadTs);
+    return call("chat.postMessage", body).map(j -> j.getString("ts"));
+  }
+
+  /**
+   * {@code chat.startStream} (slack.md §10.1) in the thread {@code threadTs}, starting with {@code markdownText}; the
+   * recipient ids are sent when known ("required when streaming to channels"). Answers the streamed message's ts.
+   */
+  public Future<String> startStream(String channel, String threadTs, String markdownText, String recipientUserId,
+      String recipientTeamId) {
+    JsonObject body = new JsonObject().put("channel", channel).put("thread_ts", threadTs)
+        .put("markdown_text", markdownText);
+    if (recipientUserId != null) body.put("recipient_user_id", recipientUserId);
+    if (recipientTeamId != null) body.put("recipient_team_id", recipientTeamId);
+    return call("chat.startStream", body).compose(j -> j.getString("ts") == null
+        ? Future.failedFuture(new SlackApiException("chat.startStream", 200, "answer without ts"))
+        : Future.succeededFuture(j.getString("ts")));
+  }
+
+  /** {@code chat.appendStream}: {@code markdownText} (≤ 12,000 characters) is added to what the stream shows. */
+  public Future<Void> appendStream(String channel, String ts, String markdownText) {
+    return call("chat.appendStream", new JsonObject().put("channel", channel).put("ts", ts)
+        .put("markdown_text", markdownText)).mapEmpty();
+  }
+
+  /** {@code chat.stopStream}, with a last chunk of text when {@code markdownText} is not empty. */
+  public Future<Void> stopStream(String channel, String ts, String markdownText) {
+    JsonObject body = new JsonObject().put("channel", channel).put("ts", ts);
+    if (markdownText != null && !markdownText.isEmpty()) body.put("markdown_text", markdownText);
+    return call("chat.stopStream", body).mapEmpty();
+  }
+
+  /**
+   * {@code agents.sessions.setStatus} (slack.md §10.3): {@code active|processing|suspended|closed}, creating the
+   * thread's session if needed ({@code title} and {@code initiator} are used on create). Answers the whole body: a
+   * {@code warning} says e.g. that the app does not receive {@code agent_session_stopped}.
+   */
+  public Future<JsonObject> setSessionStatus(String channel, String threadTs, String status, String title,
+      String initiator) {
+    JsonObject body = new JsonObject().put("channel_id", channel).put("thread_ts", threadTs).put("status", status);
+    if (title != null) body.put("title", title);
+    if (initiator != null) body.put("initiator_user_id", initiator);
+    return call("agents.sessions.setStatus", body);
+  }
+
+  /** {@code assistant.threads.setStatus} (slack.md §10.3): a status line under the thread; "" clears it. */
+  public Future<JsonObject> setThreadStatus(String channel, String threadTs, String status) {
+    return call("assistant.threads.setStatus", new JsonObject().put("channel_id", channel).put("thread_ts", threadTs)
+        .put("status", status));
   }
 
   /** {@code chat.postEphemeral}: shown to {@code user} only; answers {@code message_ts}. */
@@ -112,7 +181,7 @@ public final class SlackApi {
    * command's {@code response_url} (slack.md §3: at most 5 uses in 30 minutes). No token: the URL is the credential.
    */
   public Future<Void> respond(String responseUrl, JsonObject message) {
-    return attempt("response_url", 1, () -> client.requestAbs(HttpMethod.POST, responseUrl)
+    return attempt("response_url", null, 1, () -> client.requestAbs(HttpMethod.POST, responseUrl)
         .timeout(REQUEST_TIMEOUT_MS).putHeader("Content-Type", "application/json; charset=utf-8")
         .sendBuffer(Buffer.buffer(message.encode())))
         .mapEmpty();
@@ -122,14 +191,28 @@ public final class SlackApi {
 
   /** One Web API method, rate limits waited out; answers the whole {@code ok:true} body. */
   public Future<JsonObject> call(String method, JsonObject body) {
-    return attempt(method, 1, () -> client.requestAbs(HttpMethod.POST, config.apiBaseUrl() + "/" + method)
+    String channel = body.getString("channel", body.getString("channel_id", ""));
+    String key = method + " " + channel;
+    Supplier<Future<HttpResponse<Buffer>>> send = () -> client.requestAbs(HttpMethod.POST,
+            config.apiBaseUrl() + "/" + method)
         .timeout(REQUEST_TIMEOUT_MS)
         .putHeader("Authorization", "Bearer " + config.botToken())
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .sendBuffer(Buffer.buffer(body.encode())));
+        .sendBuffer(Buffer.buffer(body.encode()));
+    return attempt(method, key, 1, send);
   }
 
-  private Future<JsonObject> attempt(String method, int attempt, Supplier<Future<HttpResponse<Buffer>>> send) {
+  private Future<JsonObject> attempt(String method, String key, int attempt,
+      Supplier<Future<HttpResponse<Buffer>>> send) {
+    Long until = key == null ? null : backoffUntil.get(key);
+    long wait = until == null ? 0 : until - System.currentTimeMillis();
+    if (wait > 0) {
+      heldBack++;
+      Promise<JsonObject> later = Promise.promise();
+      vertx.setTimer(wait, id -> attempt(method, key, attempt, send).onComplete(later));
+      return later.future();
+    }
+    if (until != null) backoffUntil.remove(key, until);
     return send.get().compose(resp -> {
       JsonObject j = json(resp);
       String error = j == null ? null : j.getBoolean("ok", false) ? null : j.getString("error", "unknown_error");
@@ -137,10 +220,11 @@ public final class SlackApi {
       boolean limited = resp.statusCode() == 429 || "ratelimited".equals(error) || "rate_limited".equals(error);
       if (limited) {
         long waitMs = retryAfterMs(resp);
+        if (key != null) backoffUntil.merge(key, System.currentTimeMillis() + waitMs, Math::max);
         if (attempt < MAX_ATTEMPTS && waitMs <= MAX_WAIT_MS) {
           retries++;
           Promise<JsonObject> later = Promise.promise();
-          vertx.setTimer(Math.max(1, waitMs), id -> attempt(method, attempt + 1, send).onComplete(later));
+          vertx.setTimer(Math.max(1, waitMs), id -> attempt(method, key, attempt + 1, send).onComplete(later));
           return later.future();
         }
         return failed(method, resp.statusCode(), error != null ? error : "ratelimited");

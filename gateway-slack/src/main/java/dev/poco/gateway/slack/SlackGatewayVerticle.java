@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Slack gateway (GATEWAYS.md): Socket Mode (the default delivery mode, {@link SlackSocketMode}) or signed HTTP
  * delivery (Events API, interactivity, slash commands), the Web API client, Block Kit rendering, project channels,
- * health and debug. Streaming is not in this build: task messages are edited with chat.update at most once every 3 s
- * per card, the fallback GATEWAYS.md allows.
+ * health and debug. The task message is edited with chat.update at most once every 3 s per card; the agent's output
+ * streams into its thread ({@link SlackStreamer}), or stays on the message where the workspace cannot stream.
  *
  * <p>Without a bot token and the delivery mode's secret (app token for socket, signing secret for webhook) the
  * verticle only answers health ({@code configured: false}) and debug, so an embedded PoCo with no Slack config starts
@@ -68,7 +68,9 @@ public class SlackGatewayVerticle extends VerticleBase {
     api = new SlackApi(vertx, config, this::error);
     renderer = new SlackRenderer(vertx, api, gatewayId, debug, buttonValues,
         bound -> bus.send(Addresses.ORCHESTRATOR_CARD_BOUND, bound.toJson()),
-        PlatformLimits.SLACK_UPDATE_MIN_INTERVAL_MS, SlackRenderer.APP_WRITES_PER_SECOND);
+        PlatformLimits.SLACK_UPDATE_MIN_INTERVAL_MS, SlackRenderer.APP_WRITES_PER_SECOND,
+        new SlackStreamer(vertx, api, debug, System::currentTimeMillis, () -> teamId, StreamLimits.SLACK),
+        new SlackSessions(api, debug, config.agentSessions()));
     SlackChats chats = new SlackChats(api, debug);
     consumers.add(bus.consumer(Addresses.gatewayRender(Platforms.SLACK), RenderEndpoint.handler(renderer::render)));
     consumers.add(bus.consumer(Addresses.gatewayInstanceRender(Platforms.SLACK, gatewayId),
@@ -153,7 +155,9 @@ public class SlackGatewayVerticle extends VerticleBase {
     int limit = Math.max(1, Math.min(200, msg.body() == null ? 50 : msg.body().getInteger("limit", 50)));
     msg.reply(new JsonObject().put("gateway_id", gatewayId).put("configured", config.configured())
         .put("delivery_mode", config.deliveryMode()).put("bot_user_id", botUserId).put("team_id", teamId)
-        .put("socket_mode", socketMode == null ? null : socketMode.status()).put("entries", debug.newest(limit)));
+        .put("socket_mode", socketMode == null ? null : socketMode.status())
+        .put("streaming", renderer != null ? renderer.streamingStatus() : null)
+        .put("entries", debug.newest(limit)));
   }
 
   /** A failed Web API call: health's last_error and the debug ring (reasons carry error codes, never tokens). */

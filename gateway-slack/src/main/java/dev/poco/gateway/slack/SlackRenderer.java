@@ -4,6 +4,7 @@ import dev.poco.contract.CardBound;
 import dev.poco.contract.Platforms;
 import dev.poco.contract.RenderAck;
 import dev.poco.contract.RenderRequest;
+import dev.poco.contract.TaskText;
 import dev.poco.contract.View;
 import dev.poco.gatewaykit.CardPacer;
 import dev.poco.gatewaykit.CardVersions;
@@ -28,12 +29,21 @@ import java.util.function.Consumer;
  * the message. A message that can no longer be edited gets a fresh one, bound with a {@link CardBound}. A refusal
  * fails the render so the orchestrator retries a must-show.
  *
+ * <p>A task's live output streams into the thread with a {@link SlackStreamer} when one is given: every render is fed
+ * to it on arrival (before the pacer coalesces), and the task message then shows the state only (its running body
+ * says where the output is), so an unchanged state costs no chat.update. Without streaming (none given, or the
+ * workspace cannot stream) the task message shows the live window: the last {@link #LIVE_WINDOW_CHARS} characters.
+ *
  * <p>An edit notifies nobody, so when a card's view turns waiting or terminal the renderer also posts one short line
- * in the target's thread mentioning {@code view.refs.user_id} (once per card and status).
+ * in the target's thread mentioning {@code view.refs.user_id} (once per card and status, never "waiting" after the
+ * end), after the stream has stopped so it comes below the output.
  */
 final class SlackRenderer {
   /** App-wide writes per second: Tier 3's 50+/min read as about one a second; a 429 is waited out anyway. */
   static final int APP_WRITES_PER_SECOND = 1;
+  /** The live output a task message shows when it is not streamed: the orchestrator's live tail, bounded here too. */
+  static final int LIVE_WINDOW_CHARS = 2_800;
+  static final String STREAMING_BODY = "_The agent's output streams in this thread._";
 
   private final SlackApi api;
   private final String gatewayId;
@@ -46,9 +56,23 @@ final class SlackRenderer {
   private final Map<String, RenderRequest> newestOffered = lru();
   /** The status last announced per card, so a repeated terminal render does not mention the user again. */
   private final Map<String, String> announced = lru();
+  /** What each message shows (its view without request ids): an unchanged one is not edited again. */
+  private final Map<String, String> shownSig = lru();
+  private final SlackStreamer streamer;
+  private final SlackSessions sessions;
 
   SlackRenderer(Vertx vertx, SlackApi api, String gatewayId, DebugRing debug, ButtonValues buttonValues,
       Consumer<CardBound> onRebound, long cardIntervalMs, int appWritesPerSecond) {
+    this(vertx, api, gatewayId, debug, buttonValues, onRebound, cardIntervalMs, appWritesPerSecond, null,
+        new SlackSessions(api, debug, false));
+  }
+
+  /** @param streamer streams task output into threads; null: task messages show the live window */
+  SlackRenderer(Vertx vertx, SlackApi api, String gatewayId, DebugRing debug, ButtonValues buttonValues,
+      Consumer<CardBound> onRebound, long cardIntervalMs, int appWritesPerSecond, SlackStreamer streamer,
+      SlackSessions sessions) {
+    this.streamer = streamer;
+    this.sessions = sessions;
     this.api = api;
     this.gatewayId = gatewayId;
     this.debug = debug;
@@ -67,6 +91,7 @@ final class SlackRenderer {
       newestOffered.put(r.cardKey(), r);
       newest = r;
     }
+    if (streamer != null) streamer.feed(r); // every render's new output, before the pacer keeps only the latest
     return pacer.offer(r.cardKey(), newest, r.mustShow())
         .map(v -> new RenderAck(gatewayId, versions.postedMessage(r.cardKey()), false));
   }
@@ -75,17 +100,36 @@ final class SlackRenderer {
 
   CardPacer<RenderRequest> pacer() { return pacer; }
 
+  SlackStreamer streamer() { return streamer; }
+
+  SlackSessions sessions() { return sessions; }
+
+  /** For /debug/slack: the streaming state (enabled, or fallback and why; open streams) and the sessions' mode. */
+  JsonObject streamingStatus() {
+    JsonObject j = streamer != null ? streamer.status()
+        : new JsonObject().put("state", "fallback").put("reason", "streaming is not wired in").put("open_streams", 0);
+    return j.put("rate_limit_retries", api.retries()).put("held_back_by_rate_limits", api.heldBack())
+        .put("sessions", sessions.status());
+  }
+
   private Future<Void> write(String key, RenderRequest r, boolean mustShow) {
     if (versions.isStale(r)) return Future.succeededFuture(); // a newer version was shown meanwhile
     String channel = r.target().chatId();
-    String text = SlackBlocks.fallbackText(r.view());
-    JsonArray blocks = SlackBlocks.blocks(r.view(), buttonValues);
+    View view = shownView(r);
+    String sig = sig(view);
     String target = versions.messageToPatch(r);
     if (target != null && replaced.containsKey(target)) target = replaced.get(target);
+    if (target != null && sig.equals(shownSig.get(target))) { // only the live output changed, and it streams
+      versions.shown(key, r.version(), target);
+      return Future.<Void>succeededFuture().onSuccess(v -> afterShown(key, r, versions.postedMessage(key)));
+    }
+    String text = SlackBlocks.fallbackText(view);
+    JsonArray blocks = SlackBlocks.blocks(view, buttonValues);
     Future<Void> written;
     if (target == null) {
       written = post(r, text, blocks).map(ts -> {
         versions.shown(key, r.version(), ts);
+        shownSig.put(ts, sig);
         return null;
       });
     } else {
@@ -93,6 +137,7 @@ final class SlackRenderer {
       written = api.update(channel, ts, text, blocks)
           .map(j -> {
             versions.shown(key, r.version(), ts);
+            shownSig.put(ts, sig);
             outbound("update", r, ts, null);
             return (Void) null;
           })
@@ -104,13 +149,54 @@ final class SlackRenderer {
             outbound("update", r, ts, err.getMessage() + "; posting a fresh message");
             return post(r, text, blocks).map(fresh -> {
               replaced.put(ts, fresh);
+              shownSig.put(fresh, sig);
               versions.shown(key, r.version(), fresh);
               onRebound.accept(new CardBound(Platforms.SLACK, channel, fresh, r.taskId(), r.projectId(), gatewayId));
               return null;
             });
           });
     }
-    return written.onSuccess(v -> announce(key, r));
+    return written.onSuccess(v -> afterShown(key, r, versions.postedMessage(key)));
+  }
+
+  /** The task message shows {@code r}: its stream and session learn the thread, and the phone may be told. */
+  private void afterShown(String key, RenderRequest r, String messageTs) {
+    String thread = r.target().threadId() != null ? r.target().threadId() : messageTs;
+    if (streamer != null && messageTs != null) streamer.bound(key, thread);
+    if (key.startsWith("task:")) sessions.shown(r, thread, messageTs);
+    announce(key, r);
+  }
+
+  /**
+   * The view the task message shows: while the output streams, its running body says where the output is; without
+   * streaming, the live window (the last {@link #LIVE_WINDOW_CHARS} characters).
+   */
+  private View shownView(RenderRequest r) {
+    View v = r.view();
+    if (!r.cardKey().startsWith("task:") || !"running".equals(v.status()) || v.body() == null) return v;
+    String body;
+    if (streamer != null && streamer.streams(r.cardKey()) && v.refs().getLong("output_chars", 0L) > 0) {
+      body = STREAMING_BODY;
+    } else if (v.body().length() > LIVE_WINDOW_CHARS) {
+      body = "…" + TaskText.tail(v.body(), LIVE_WINDOW_CHARS - 1);
+    } else {
+      return v;
+    }
+    return new View(v.kind(), v.title(), v.status(), body, v.fields(), v.inputs(), v.actions(), v.page(), v.pages(),
+        v.refs());
+  }
+
+  /** A view's look without its buttons' request ids (new in every render): equal means the message is unchanged. */
+  static String sig(View v) {
+    JsonObject j = v.toJson();
+    j.remove("refs");
+    JsonArray actions = j.getJsonArray("actions");
+    for (int i = 0; actions != null && i < actions.size(); i++) {
+      JsonObject a = actions.getJsonObject(i);
+      a.remove("request_id");
+      if (a.getJsonObject("value") != null) a.getJsonObject("value").remove("request_id");
+    }
+    return j.encode();
   }
 
   private Future<String> post(RenderRequest r, String text, JsonArray blocks) {
@@ -125,11 +211,15 @@ final class SlackRenderer {
    */
   private void announce(String key, RenderRequest r) {
     String line = outcomeLine(r.view());
-    if (line == null || r.view().status().equals(announced.get(key))) return;
-    announced.put(key, r.view().status());
+    String status = r.view().status();
+    String before = announced.get(key);
+    // once per status, and never a pause after the end (a late write of the waiting state must not follow "completed")
+    if (line == null || status.equals(before) || (before != null && !"waiting_confirmation".equals(before))) return;
+    announced.put(key, status);
     String user = r.view().refs().getString("user_id");
     String text = (user != null ? "<@" + user + "> " : "") + line;
-    api.postMessage(r.target().chatId(), text, null, r.target().threadId())
+    Future<Void> streamDone = streamer != null ? streamer.closed(key) : Future.succeededFuture();
+    streamDone.transform(x -> api.postMessage(r.target().chatId(), text, null, r.target().threadId()))
         .onComplete(ar -> {
           JsonObject d = new JsonObject().put("op", "notify").put("card_key", key).put("status", r.view().status());
           if (ar.failed()) {

@@ -19,6 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * token, stores posted messages with unique ts, answers chat.update of unknown messages with message_not_found,
  * knows taken channel names, and serves response_url endpoints at /actions/*. Faults are scripted per method:
  * {@code 429:<seconds>} (HTTP 429 with Retry-After) or {@code error:<code>} (HTTP 200 ok:false).
+ *
+ * <p>Streaming and sessions (slack.md §10), checked as the notes say Slack does: startStream needs a thread_ts, text
+ * or chunks, and in a channel the recipient user and team ids; markdown_text over 12,000 characters is msg_too_long;
+ * a stream older than {@link #streamLifetimeMs} (on {@link #clock}, which tests move) answers append and stop with
+ * message_not_in_streaming_state; chat.update of a message still streaming is streaming_state_conflict; markdown_text
+ * with text or blocks is refused. Per-method rate limits per minute of {@link #clock} ({@link #perMinute}: Tier 2
+ * start/stop 20, Tier 4 append 100, Tier 3 chat.update 50) answer HTTP 429 with Retry-After. Methods listed in
+ * {@link #unknownMethods} answer unknown_method (a workspace that cannot stream).
  */
 final class FakeSlackApi {
   static final String BOT_TOKEN = "xoxb-test-token";
@@ -31,6 +39,20 @@ final class FakeSlackApi {
   final Map<String, JsonObject> messages = new ConcurrentHashMap<>(); // channel/ts → message
   final Set<String> takenNames = ConcurrentHashMap.newKeySet();
   final Map<String, Deque<String>> faults = new ConcurrentHashMap<>();
+  /** Message keys (channel/ts) in the order they were posted. */
+  final List<String> order = new CopyOnWriteArrayList<>();
+  final Set<String> unknownMethods = ConcurrentHashMap.newKeySet();
+  /** Calls per minute per method; a method not listed is not limited. */
+  final Map<String, Integer> perMinute = new ConcurrentHashMap<>(Map.of("chat.startStream", 20, "chat.stopStream", 20,
+      "chat.appendStream", 100, "chat.update", 50));
+  final Map<String, Deque<Long>> callTimes = new ConcurrentHashMap<>();
+  /** Epoch ms as Slack sees it: real time plus what a test advanced. */
+  final AtomicLong skewMs = new AtomicLong();
+  volatile long streamLifetimeMs = 5 * 60_000;
+  volatile String sessionWarning;
+  final List<String> errorsAnswered = new CopyOnWriteArrayList<>();
+  /** Streams whose user pressed Stop in Slack: no longer streaming; the next append or stop says stopped_by_user. */
+  final Set<String> stoppedByUser = ConcurrentHashMap.newKeySet();
   private final AtomicLong seq = new AtomicLong(100_000);
   private HttpServer server;
   /** When set, apps.connections.open (xapp token only) hands out its one-time URLs. */
@@ -51,6 +73,46 @@ final class FakeSlackApi {
   }
 
   List<Call> calls(String method) { return calls.stream().filter(c -> c.method().equals(method)).toList(); }
+
+  long clock() { return System.currentTimeMillis() + skewMs.get(); }
+
+  /** The user presses Stop on a streaming message (slack.md §10.2, §10.3): Slack stops the stream. */
+  void stopByUser(String channel, String ts) {
+    messages.get(channel + "/" + ts).put("streaming", false);
+    stoppedByUser.add(channel + "/" + ts);
+  }
+
+  void advance(long ms) { skewMs.addAndGet(ms); }
+
+  /** The messages in a thread (its root excluded), in posting order: what a user reads there. */
+  List<JsonObject> thread(String channel, String threadTs) {
+    return order.stream().map(messages::get)
+        .filter(m -> m != null && channel.equals(m.getString("channel")) && threadTs.equals(m.getString("thread_ts")))
+        .toList();
+  }
+
+  /** A message's shown text: its markdown_text, else its text. */
+  static String shown(JsonObject m) { return m.getString("markdown_text", m.getString("text", "")); }
+
+  private boolean overLimit(String method) {
+    Integer limit = perMinute.get(method);
+    if (limit == null) return false;
+    Deque<Long> times = callTimes.computeIfAbsent(method, m -> new ArrayDeque<>());
+    synchronized (times) {
+      long now = clock();
+      while (!times.isEmpty() && times.peekFirst() <= now - 60_000) times.pollFirst();
+      if (times.size() >= limit) return true;
+      times.addLast(now);
+      return false;
+    }
+  }
+
+  private long retryAfterSeconds(String method) {
+    Deque<Long> times = callTimes.get(method);
+    synchronized (times) {
+      return Math.max(1, (times.peekFirst() + 60_000 - clock() + 999) / 1000);
+    }
+  }
 
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(buf -> {
@@ -89,7 +151,15 @@ final class FakeSlackApi {
         ok(req, new JsonObject().put("ok", false).put("error", fault.substring(6)));
         return;
       }
-      ok(req, answer(method, body));
+      if (overLimit(method)) {
+        req.response().setStatusCode(429).putHeader("Retry-After", String.valueOf(retryAfterSeconds(method)))
+            .putHeader("Content-Type", "application/json").end(new JsonObject().put("ok", false)
+                .put("error", "ratelimited").encode());
+        return;
+      }
+      JsonObject answer = unknownMethods.contains(method) ? error("unknown_method") : answer(method, body);
+      if (!answer.getBoolean("ok")) errorsAnswered.add(method + ":" + answer.getString("error"));
+      ok(req, answer);
     });
   }
 
@@ -102,17 +172,69 @@ final class FakeSlackApi {
         return ok.put("user_id", BOT_USER).put("team_id", "T0TEAM").put("team", "Test").put("bot_id", "B0BOT");
       case "chat.postMessage": {
         if (b.getJsonArray("blocks") != null && b.getJsonArray("blocks").size() > 50) return error("invalid_blocks");
-        String ts = (System.currentTimeMillis() / 1000) + "." + seq.incrementAndGet();
-        messages.put(b.getString("channel") + "/" + ts, b.copy());
-        return ok.put("channel", b.getString("channel")).put("ts", ts);
+        String bad = markdownRefusal(b);
+        if (bad != null) return error(bad);
+        return ok.put("channel", b.getString("channel")).put("ts", store(b.copy()));
       }
       case "chat.update": {
         String key = b.getString("channel") + "/" + b.getString("ts");
-        if (!messages.containsKey(key)) return error("message_not_found");
+        JsonObject m = messages.get(key);
+        if (m == null) return error("message_not_found");
         if (b.getString("text", "").length() > 4_000) return error("msg_too_long");
-        messages.put(key, b.copy());
+        String bad = markdownRefusal(b);
+        if (bad != null) return error(bad);
+        if (streaming(m)) return error("streaming_state_conflict");
+        JsonObject updated = b.copy();
+        if (m.getString("thread_ts") != null) updated.put("thread_ts", m.getString("thread_ts"));
+        messages.put(key, updated);
         return ok.put("channel", b.getString("channel")).put("ts", b.getString("ts"));
       }
+      case "chat.startStream": {
+        String channel = b.getString("channel");
+        if (channel == null || b.getString("thread_ts") == null) return error("invalid_arguments");
+        if (b.getString("markdown_text") == null && b.getJsonArray("chunks") == null) return error("invalid_arguments");
+        if (b.getString("markdown_text", "").length() > 12_000) return error("msg_too_long");
+        if (!channel.startsWith("D") && b.getString("recipient_user_id") == null) {
+          return error("missing_recipient_user_id");
+        }
+        if (!channel.startsWith("D") && b.getString("recipient_team_id") == null) {
+          return error("missing_recipient_team_id");
+        }
+        JsonObject m = new JsonObject().put("channel", channel).put("thread_ts", b.getString("thread_ts"))
+            .put("markdown_text", b.getString("markdown_text", "")).put("streaming", true)
+            .put("started_at", clock());
+        return ok.put("channel", channel).put("ts", store(m));
+      }
+      case "chat.appendStream":
+      case "chat.stopStream": {
+        JsonObject m = messages.get(b.getString("channel") + "/" + b.getString("ts"));
+        if (m == null) return error("message_not_found");
+        String text = b.getString("markdown_text");
+        if (text != null && text.length() > 12_000) return error("msg_too_long");
+        if (method.equals("chat.appendStream") && text == null && b.getJsonArray("chunks") == null) {
+          return error("invalid_arguments");
+        }
+        if (stoppedByUser.remove(b.getString("channel") + "/" + b.getString("ts"))) return error("stopped_by_user");
+        if (!streaming(m)) return error("message_not_in_streaming_state");
+        if (text != null) m.put("markdown_text", m.getString("markdown_text") + text);
+        if (method.equals("chat.stopStream")) {
+          m.put("streaming", false);
+          return ok.put("channel", b.getString("channel")).put("ts", b.getString("ts")).put("message", m.copy());
+        }
+        return ok.put("channel", b.getString("channel")).put("ts", b.getString("ts"));
+      }
+      case "agents.sessions.setStatus": {
+        if (b.getString("channel_id") == null || b.getString("thread_ts") == null) return error("invalid_arguments");
+        if (!List.of("active", "processing", "suspended", "closed").contains(b.getString("status"))) {
+          return error("invalid_arguments");
+        }
+        return sessionWarning == null ? ok : ok.put("warning", sessionWarning);
+      }
+      case "assistant.threads.setStatus":
+        if (b.getString("channel_id") == null || b.getString("thread_ts") == null || b.getString("status") == null) {
+          return error("invalid_arguments");
+        }
+        return ok;
       case "chat.postEphemeral":
         return ok.put("message_ts", (System.currentTimeMillis() / 1000) + "." + seq.incrementAndGet());
       case "conversations.create": {
@@ -130,6 +252,32 @@ final class FakeSlackApi {
       default:
         return error("unknown_method");
     }
+  }
+
+  private String store(JsonObject m) {
+    String ts = (System.currentTimeMillis() / 1000) + "." + seq.incrementAndGet();
+    String key = m.getString("channel") + "/" + ts;
+    messages.put(key, m);
+    order.add(key);
+    return ts;
+  }
+
+  /** A stream still open: started, not stopped, younger than its lifetime (else it is no longer streaming). */
+  private boolean streaming(JsonObject m) {
+    if (!m.getBoolean("streaming", false)) return false;
+    if (clock() - m.getLong("started_at") > streamLifetimeMs) {
+      m.put("streaming", false);
+      return false;
+    }
+    return true;
+  }
+
+  /** markdown_text is ≤ 12,000 characters and not combined with text or blocks (slack.md §10.4). */
+  private static String markdownRefusal(JsonObject b) {
+    String md = b.getString("markdown_text");
+    if (md == null) return null;
+    if (b.containsKey("text") || b.containsKey("blocks")) return "invalid_arguments";
+    return md.length() > 12_000 ? "msg_too_long" : null;
   }
 
   private static JsonObject error(String code) { return new JsonObject().put("ok", false).put("error", code); }

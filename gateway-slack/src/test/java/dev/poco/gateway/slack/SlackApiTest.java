@@ -39,6 +39,27 @@ class SlackApiTest {
   }
 
   @Test
+  void aRateLimitHoldsBackTheSameMethodInTheSameChannelOnly() {
+    String ts = await(api.postMessage("C1", "task", new JsonArray(), null));
+    String other = await(api.postMessage("C2", "task", new JsonArray(), null));
+    fake.fault("chat.update", "429:1");
+    var first = api.update("C1", ts, "v2", null);
+    await(vertx.timer(200));
+    var second = api.update("C1", ts, "v3", null); // would run into the same limit: it waits
+    var elsewhere = api.update("C2", other, "v2", null);
+    await(io.vertx.core.Future.all(first, second, elsewhere));
+    List<FakeSlackApi.Call> c1 = fake.calls("chat.update").stream()
+        .filter(c -> c.body().getString("channel").equals("C1")).toList();
+    assertThat(c1).hasSize(3); // the 429, its retry, the held-back one
+    assertThat(c1.get(1).atMs() - c1.get(0).atMs()).isGreaterThanOrEqualTo(900);
+    assertThat(c1.get(2).atMs() - c1.get(0).atMs()).isGreaterThanOrEqualTo(900);
+    FakeSlackApi.Call c2 = fake.calls("chat.update").stream()
+        .filter(c -> c.body().getString("channel").equals("C2")).findFirst().orElseThrow();
+    assertThat(c2.atMs() - c1.get(0).atMs()).isLessThan(900);
+    assertThat(api.heldBack()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void http429WithRetryAfterIsWaitedOutAndRetried() {
     fake.fault("chat.postMessage", "429:1");
     long t0 = System.currentTimeMillis();

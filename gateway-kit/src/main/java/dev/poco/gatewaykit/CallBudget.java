@@ -1,4 +1,4 @@
-package dev.poco.gateway.feishu;
+package dev.poco.gatewaykit;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,11 +10,11 @@ import java.util.List;
 
 /**
  * A sliding-window call budget: at most {@code limit} calls start in any {@code windowMs}; a call over it waits (in
- * arrival order), never fails. Used app-wide (Feishu's 50/s per app, feishu.md §2, §11.5) and per CardKit card entity
- * (10 operations/s, §11.5). A waiter is resumed on the Vert.x context it asked from, so a caller's state stays on its
- * own context. Thread-safe.
+ * arrival order), never fails. Feishu uses it app-wide (50/s per app, feishu.md §2, §11.5) and per CardKit card entity
+ * (10 operations/s, §11.5); Slack for the stream methods' per-workspace tiers shared by every stream (slack.md §10.5).
+ * A waiter is resumed on the Vert.x context it asked from, so a caller's state stays on its own context. Thread-safe.
  */
-final class CallBudget {
+public final class CallBudget {
   private final Vertx vertx;
   private final int limit;
   private final long windowMs;
@@ -25,14 +25,14 @@ final class CallBudget {
 
   private record Waiter(Context context, Promise<Void> promise) {}
 
-  CallBudget(Vertx vertx, int limit, long windowMs) {
+  public CallBudget(Vertx vertx, int limit, long windowMs) {
     this.vertx = vertx;
     this.limit = Math.max(1, limit);
     this.windowMs = Math.max(1, windowMs);
   }
 
   /** Completes when the call may start (at once while the window has room). */
-  Future<Void> acquire() {
+  public Future<Void> acquire() {
     synchronized (this) {
       long now = now();
       prune(now);
@@ -49,7 +49,7 @@ final class CallBudget {
   }
 
   /** Calls that had to wait for room. */
-  synchronized long waited() { return waited; }
+  public synchronized long waited() { return waited; }
 
   private void arm(long now) {
     if (timer >= 0 || waiting.isEmpty()) return;
