@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * picture, and it asks the runners to announce themselves to settle tasks a restart left running.
  */
 public class OrchestratorVerticle extends VerticleBase {
+  private static final long STORE_RETRY_MS = 200;
+  private static final long STORE_WAIT_LOG_MS = 30_000;
+  private long storeWaitLoggedAt;
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
   /** After a restart, how long a runner has to claim a task it still runs. */
   static final long RECOVERY_GRACE_MS = 5_000;
@@ -87,7 +90,7 @@ public class OrchestratorVerticle extends VerticleBase {
 
     consume(Addresses.RUNNER_HEARTBEAT, this::onHeartbeat);
     watchNodes();
-    return waitForStore(System.currentTimeMillis() + 30_000)
+    return waitForStore(System.currentTimeMillis())
         .compose(v -> projects.load())
         .compose(v -> access.load())
         .compose(v -> engine.recover())
@@ -109,17 +112,24 @@ public class OrchestratorVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** In a cluster the store node may come up after this one: wait for it rather than start blind. */
-  private Future<Void> waitForStore(long deadline) {
+  /**
+   * In a cluster the store node may come up after this one, or be in the middle of a merge of two halves of a
+   * cluster that formed apart on a busy host: wait for it, saying so every 30 s, rather than exit and rejoin (each
+   * rejoin moves the cluster's partitions again and slows everyone's join).
+   */
+  private Future<Void> waitForStore(long since) {
     return store.info().<Void>map(info -> {
       storeInfo = info;
       return null;
     }).recover(err -> {
-      if (System.currentTimeMillis() > deadline) {
-        return Future.failedFuture("the store did not answer: " + err.getMessage());
+      long now = System.currentTimeMillis();
+      if (now - storeWaitLoggedAt >= STORE_WAIT_LOG_MS && now - since >= STORE_WAIT_LOG_MS) {
+        storeWaitLoggedAt = now;
+        log.warn("still waiting for the store after {} s ({}): is a node with the store role running in this cluster?",
+            (now - since) / 1000, err.getMessage());
       }
       Promise<Void> retry = Promise.promise();
-      vertx.setTimer(200, t -> waitForStore(deadline).onComplete(retry));
+      vertx.setTimer(STORE_RETRY_MS, t -> waitForStore(since).onComplete(retry));
       return retry.future();
     });
   }
