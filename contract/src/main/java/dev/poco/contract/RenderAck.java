@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
  * is then sent again.
  *
  * @param gatewayId the instance that handled it: later renders of the card go to its own address
- * @param messageId the message that shows the card: the new one when the render was a post, else the one patched
+ * @param messageId the message that shows the card: the new one when the render was a post, else the one patched.
+ *     Opaque to the orchestrator: it keeps it with the card and sends it back as {@link RenderRequest#messageId()},
+ *     so a gateway may carry its own binding in it (Feishu: the CardKit entity of a task card, so the card streams on
+ *     after a gateway restart)
  * @param stale true when the version was not newer than the one shown, so nothing was changed
  */
 public record RenderAck(String gatewayId, String messageId, boolean stale) {

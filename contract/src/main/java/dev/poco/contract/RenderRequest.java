@@ -11,7 +11,8 @@ import io.vertx.core.json.JsonObject;
  *       new message's id in the ack. Until that ack, the orchestrator sends nothing else for the card: later views
  *       are held (latest wins) and the current one goes to the bound message as soon as the ack comes. So a card is
  *       posted exactly once. A gateway that receives a post for a {@code cardKey} it already posted (a retry whose
- *       ack was lost) patches the message it posted instead of posting again.</li>
+ *       ack was lost) patches the message it posted instead of posting again. The message id is the gateway's
+ *       own reference (opaque here): it is kept as acked and sent back as is.</li>
  *   <li><b>Versions.</b> {@code version} grows with every render of a card, across orchestrator restarts. A gateway
  *       keeps the highest version it has shown per card and drops (acks as stale) anything not newer.</li>
  *   <li><b>Must-show.</b> {@code mustShow} renders (a task waiting for an answer, a task that ended, a workspace

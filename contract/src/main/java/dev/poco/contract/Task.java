@@ -14,7 +14,8 @@ import io.vertx.core.json.JsonObject;
  * @param error why it failed, was cancelled or interrupted
  * @param approval the pending confirmation while waiting: {kind, title, detail, options}; the
  *     {@code confirm:} checkpoint has kind "checkpoint"
- * @param cardMessageId the platform message that shows this task's card, once posted
+ * @param cardMessageId the platform message that shows this task's card, once posted, as its gateway named it in
+ *     the {@link RenderAck} (opaque: it may carry the gateway's own binding, e.g. Feishu's CardKit entity)
  * @param diff what the turn changed: {files: [{path, added, removed}], added, removed}, or null
  * @param promptChars the full prompt's length
  * @param outputChars how much output the agent produced, notes included (what the store keeps may be less)

@@ -263,4 +263,31 @@ class FeishuLongConnIT {
       rig.everyPushAcked();
     }
   }
+
+  @Test
+  @DisplayName("the server's ClientConfig ReconnectCount (2): after a drop the gateway tries twice against a busy"
+      + " endpoint, then stops and says so in health")
+  void reconnectCountIsHonoured() {
+    try (Rig rig = Rig.start(home, Map.of(), 1)) {
+      rig.socket.clientConfig(new JsonObject().put("ReconnectCount", 2).put("ReconnectInterval", 1)
+          .put("ReconnectNonce", 0).put("PingInterval", 120));
+      int before = rig.socket.opened();
+      rig.socket.dropSockets(); // the reconnect fetches the endpoint again and with it the new ClientConfig
+      await(rig.fake, "a new socket on the new config", () -> rig.socket.opened() > before
+          && rig.socket.connected() > 0 ? true : null);
+      await(rig.fake, "health showing ReconnectCount 2", () -> rig.health().getJsonObject("long_connection")
+          .getJsonObject("config").getInteger("ReconnectCount") == 2 ? true : null);
+      rig.fake.failNext(FakeFeishu.WS_ENDPOINT, 10, 1, 200); // code 1: busy, retried (feishu.md §7.1)
+      long endpointCalls = rig.fake.calls(FakeFeishu.WS_ENDPOINT);
+      rig.socket.dropSockets();
+      JsonObject lc = await(rig.fake, "health saying the gateway gave up", () -> {
+        JsonObject l = rig.health().getJsonObject("long_connection");
+        return l.getString("gave_up") != null ? l : null;
+      });
+      assertThat(lc.getString("gave_up")).contains("ReconnectCount 2");
+      assertThat(rig.health().getBoolean("listener_ready")).isFalse();
+      settle(); // more than a ReconnectInterval: nothing more is tried
+      assertThat(rig.fake.calls(FakeFeishu.WS_ENDPOINT) - endpointCalls).as("exactly two attempts").isEqualTo(2);
+    }
+  }
 }

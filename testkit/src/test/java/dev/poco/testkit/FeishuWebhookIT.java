@@ -337,6 +337,53 @@ class FeishuWebhookIT {
     }
   }
 
+  @Test
+  @DisplayName("Working Dir by preset and back to the default through Feishu cards: a typed path saved as a named"
+      + " preset, the preset's button chosen (a task runs there), then Use Default (the workspace card says so)")
+  void workingDirByPresetAndDefault() throws Exception {
+    java.nio.file.Path api = java.nio.file.Files.createDirectories(home.resolve("repos/api"));
+    try (Rig rig = Rig.start(home, EK)) {
+      FakeFeishu fake = rig.fake;
+      FeishuPusher push = rig.push;
+      FeishuChat group = rig.project("fs-preset");
+      FeishuMessage ws = card(group, "Run");
+
+      // Save as preset: the path and a name typed on the chooser; the chooser now offers the preset
+      push.deliver(push.click(ALICE, ws, button(ws, "Working Dir"), null));
+      FeishuMessage chooser = await(fake, "the working-dir chooser", () -> card(group, "Save as preset"));
+      push.deliver(push.click(ALICE, chooser, button(chooser, "Save as preset"), FeishuCards.formValue(chooser.json(),
+          "path", new JsonObject().put("path", api.toString()).put("label", "apirepo"))));
+      FeishuMessage withPreset = await(fake, "a chooser offering the preset", () -> card(group, "Preset: apirepo"));
+      assertThat(new StoreClient(rig.system.vertx.eventBus()).projects().await().stream()
+          .filter(p -> p.name().equals("fs-preset")).findFirst().orElseThrow().presets())
+          .as("the preset is saved").anySatisfy(d -> {
+            assertThat(d.label()).isEqualTo("apirepo");
+            assertThat(d.path()).isEqualTo(api.toString());
+          });
+
+      // the preset's button: the workspace card shows the path, and a task runs there
+      push.deliver(push.click(ALICE, withPreset, button(withPreset, "Preset: apirepo"), null));
+      await(fake, "the workspace card showing the preset's path", () ->
+          fake.message(ws.messageId).visibleText().contains(api.toString()) ? Boolean.TRUE : null);
+      String inApi = "Reply with exactly: FS-IN-PRESET";
+      push.deliver(push.message(group, ALICE, inApi, true));
+      await(fake, "a task Done in the preset's dir", () -> taskCard(group, inApi, "FS-IN-PRESET"));
+      assertThat(tasks(rig.system, inApi).get(0).workdir()).isEqualTo(api.toString());
+
+      // Use Default: the workspace card says "default dir" again, and a task no longer runs in the preset's dir
+      FeishuMessage wsNow = fake.message(ws.messageId);
+      push.deliver(push.click(ALICE, wsNow, button(wsNow, "Working Dir"), null));
+      FeishuMessage chooser2 = await(fake, "the chooser with Use Default", () -> card(group, "Use Default"));
+      push.deliver(push.click(ALICE, chooser2, button(chooser2, "Use Default"), null));
+      await(fake, "the workspace card on the default dir", () ->
+          fake.message(ws.messageId).visibleText().contains("default dir") ? Boolean.TRUE : null);
+      String inDefault = "Reply with exactly: FS-IN-DEFAULT";
+      push.deliver(push.message(group, ALICE, inDefault, true));
+      await(fake, "a task Done in the default dir", () -> taskCard(group, inDefault, "FS-IN-DEFAULT"));
+      assertThat(tasks(rig.system, inDefault).get(0).workdir()).isNotEqualTo(api.toString());
+    }
+  }
+
   /** A fake Feishu, PoCo with the gateway on it in webhook mode, and the pusher; {@code encryptKey} null: plaintext. */
   private record Rig(Vertx platform, FakeFeishu fake, EmbeddedPoco system, FeishuPusher push) implements AutoCloseable {
     static Rig start(Path home, String encryptKey) { return start(home, encryptKey, Map.of()); }

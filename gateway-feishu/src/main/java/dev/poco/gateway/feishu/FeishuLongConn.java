@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * watchdog (the SDKs have none: a half-open socket would go unnoticed); fragments joined by message_id
  * ({@link FrameAssembler}); every event acked before the work, a card callback acked with its answer (base64 of the
  * callback response JSON in {@code data}) within the 3-second rule; reconnect after a loss with the server's interval
- * plus jitter, for as long as the app is configured. Events go through the same {@link FeishuIntake} as webhooks.
+ * plus jitter, up to the server's ReconnectCount attempts (−1, the default, is forever; after that health's
+ * {@code long_connection.gave_up} says why). Events go through the same {@link FeishuIntake} as webhooks.
  *
  * <p>Runs on the deploying verticle's event loop: every field is touched from it alone, except the health snapshot.
  */
@@ -55,6 +56,8 @@ final class FeishuLongConn {
   private long pingTimer = -1;
   private long lastPongAtMs;
   private int failedAttempts;
+  /** Reconnect attempts since the connection was last open (§7.7: at most ReconnectCount, −1 = forever). */
+  private int retries;
   private boolean everConnected;
   private boolean stopped;
   // health (read from other threads)
@@ -64,6 +67,7 @@ final class FeishuLongConn {
   private volatile String lastPongAt;
   private volatile int reconnects;
   private volatile String deviceId;
+  private volatile String gaveUp;
 
   FeishuLongConn(Vertx vertx, FeishuConfig config, FeishuIntake intake, DebugRing debug, Runnable onEvent,
       Consumer<String> onError) {
@@ -97,8 +101,11 @@ final class FeishuLongConn {
   JsonObject health() {
     return new JsonObject().put("connected", connected).put("connected_since", connectedSince)
         .put("device_id", deviceId).put("reconnects", reconnects).put("last_ping_at", lastPingAt)
-        .put("last_pong_at", lastPongAt).put("config", cfg.toJson());
+        .put("last_pong_at", lastPongAt).put("config", cfg.toJson()).put("gave_up", gaveUp);
   }
+
+  /** Why the gateway stopped reconnecting (the server's ReconnectCount spent, or a client error), or null. */
+  String gaveUp() { return gaveUp; }
 
   String connectedSince() { return connectedSince; }
 
@@ -121,12 +128,15 @@ final class FeishuLongConn {
     })).onFailure(err -> {
       if (gen != generation || stopped) return;
       if (err instanceof Fatal) {
-        log.error("Feishu long connection stopped: {}", err.getMessage());
-        onError.accept("long connection stopped: " + err.getMessage());
-        debug.add(DebugRing.ERROR, new JsonObject().put("longconn", "stopped").put("error", err.getMessage()));
+        giveUp(err.getMessage());
         return;
       }
       failedAttempts++;
+      if (!mayRetry()) {
+        giveUp("ReconnectCount " + cfg.reconnectCount() + " attempts spent; last: " + err.getMessage());
+        return;
+      }
+      retries++;
       long delay = Math.max(1_000, cfg.reconnectInterval() * 1000L) + jitterMs();
       log.warn("Feishu long connection: attempt {} failed ({}); next in {} ms", failedAttempts, err.getMessage(),
           delay);
@@ -197,6 +207,8 @@ final class FeishuLongConn {
     if (everConnected) reconnects++;
     everConnected = true;
     failedAttempts = 0;
+    retries = 0;
+    gaveUp = null;
     connected = true;
     connectedSince = Instant.now().toString();
     lastPongAtMs = System.currentTimeMillis();
@@ -222,10 +234,26 @@ final class FeishuLongConn {
     ws = null;
     connected = false;
     connectedSince = null;
+    if (!mayRetry()) {
+      giveUp("connection lost (" + why + ") and ReconnectCount is " + cfg.reconnectCount());
+      return;
+    }
+    retries++;
     long delay = jitterMs();
     log.warn("Feishu long connection lost: {}; reconnecting in {} ms", why, delay);
     debug.add(DebugRing.ERROR, new JsonObject().put("longconn", "lost").put("reason", why));
     vertx.setTimer(Math.max(1, delay), id -> { if (next == generation) attempt(); });
+  }
+
+  /** The server's ClientConfig bounds the reconnect loop (§7.7: up to ReconnectCount attempts, −1 = forever). */
+  private boolean mayRetry() { return cfg.reconnectCount() < 0 || retries < cfg.reconnectCount(); }
+
+  /** No more attempts: health and debug say why; a redeploy (or a restart) starts again. */
+  private void giveUp(String why) {
+    gaveUp = why;
+    log.error("Feishu long connection stopped: {}", why);
+    onError.accept("long connection stopped: " + why);
+    debug.add(DebugRing.ERROR, new JsonObject().put("longconn", "stopped").put("error", why));
   }
 
   private long jitterMs() {

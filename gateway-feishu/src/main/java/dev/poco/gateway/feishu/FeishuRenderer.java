@@ -142,6 +142,7 @@ final class FeishuRenderer {
     if (versions.isStale(r)) return Future.succeededFuture(); // a newer version was shown meanwhile
     String content = FeishuCards.content(r.view());
     String target = versions.messageToPatch(r);
+    target = CardRef.messageOf(target); // a streamed card that fell back: PATCH its message
     if (target != null && replaced.containsKey(target)) target = replaced.get(target);
     if (target == null) {
       return post(r, content).map(id -> {

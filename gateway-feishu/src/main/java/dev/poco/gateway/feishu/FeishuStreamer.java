@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * Errors per §11.6: 300317 resyncs the sequence and retries, 200810 waits and retries, 300309/200850 re-open streaming
  * and retry then fall back to full updates, 200860 falls back to full updates. A card whose entity cannot be created
  * (no {@code cardkit:card:write} scope, any error) or is unknown to this instance goes by message PATCH (the
- * {@code fallback}), and the debug ring says "streaming: off" with the reason.
+ * {@code fallback}), and the debug ring says "streaming: off" with the reason. The message id a streamed card is
+ * acked with is a {@link CardRef} carrying the entity and its creation time, so a card outlives a gateway restart.
  */
 final class FeishuStreamer {
   static final String ELEMENT_ID = "task_output";
@@ -77,7 +78,7 @@ final class FeishuStreamer {
   private final Map<String, StreamCard> cards = lru();
   private final Map<String, String> off = lru();
 
-  private long creates, contentWrites, fullUpdates, settingsWrites, resyncs, reopens, fallbacks;
+  private long creates, adopted, contentWrites, fullUpdates, settingsWrites, resyncs, reopens, fallbacks;
 
   FeishuStreamer(Vertx vertx, CardKitApi kit, CardVersions versions, DebugRing debug, LongSupplier clock, Sender sender,
       Fallback fallback, Rebound rebound) {
@@ -103,17 +104,37 @@ final class FeishuStreamer {
   /** Writes one render of a card; serialized per card by the caller's pacer. */
   Future<Void> write(String key, RenderRequest r) {
     if (versions.isStale(r)) return Future.succeededFuture();
-    StreamCard c = cards.get(key);
-    if (c == null && versions.messageToPatch(r) != null) {
-      return off(key, r, "card entity unknown to this gateway instance (posted before a restart?)");
+    StreamCard known = cards.get(key);
+    if (known == null && !off.containsKey(key) && versions.messageToPatch(r) != null) {
+      CardRef ref = CardRef.parse(versions.messageToPatch(r));
+      if (ref == null) return off(key, r, "card entity unknown to this gateway instance (posted before a restart?)");
+      known = adopt(key, ref);
     }
+    StreamCard c = known;
     if (off.containsKey(key)) return fallback.show(key, r);
     if (c == null || c.messageId == null) return post(key, r, c);
-    String messageId = c.messageId;
+    String ref = c.ref();
     return update(c, r.view()).map(v -> {
-      versions.shown(key, r.version(), messageId);
+      versions.shown(key, r.version(), ref);
       return (Void) null;
     }).recover(err -> gone(err) ? fresh(key, r, c, err) : Future.failedFuture(err));
+  }
+
+  /**
+   * A card this instance did not create (it restarted, or took the card over): its entity from the render's
+   * reference, the sequence from the entity's creation time, so it continues above what was sent before. Whether
+   * streaming is still open is unknown: a live render re-opens it explicitly, an ended one closes it (§11.4).
+   */
+  private StreamCard adopt(String key, CardRef ref) {
+    StreamCard c = new StreamCard(key, ref.createdAt(), new CallBudget(vertx, CARD_OPS, CARD_WINDOW_MS));
+    c.cardId = ref.cardId();
+    c.messageId = ref.messageId();
+    c.streaming = true;
+    c.openedAt = 0;
+    cards.put(key, c);
+    adopted++;
+    note("cardkit adopt", c, null);
+    return c;
   }
 
   /**
@@ -125,7 +146,7 @@ final class FeishuStreamer {
     cards.remove(key);
     return post(key, r, null).onSuccess(v -> {
       StreamCard c = cards.get(key);
-      if (c != null && c.messageId != null) rebound.bound(r, c.messageId);
+      if (c != null && c.messageId != null) rebound.bound(r, c.ref());
     });
   }
 
@@ -137,7 +158,7 @@ final class FeishuStreamer {
     Future<StreamCard> created = existing != null ? Future.succeededFuture(existing) : create(key, r);
     return created.compose(c -> sender.post(r, CardKitApi.sendContent(c.cardId)).compose(id -> {
       c.messageId = id;
-      versions.shown(key, r.version(), id);
+      versions.shown(key, r.version(), c.ref());
       return Future.<Void>succeededFuture();
     }, err -> {
       // a platform refusal of the send (not a rate limit or a dropped answer): show it as today's inline card
@@ -341,7 +362,8 @@ final class FeishuStreamer {
   JsonObject status() {
     JsonObject offCards = new JsonObject();
     off.forEach(offCards::put);
-    return new JsonObject().put("cards", cards.size()).put("creates", creates).put("content_writes", contentWrites)
+    return new JsonObject().put("cards", cards.size()).put("creates", creates).put("adopted", adopted)
+        .put("content_writes", contentWrites)
         .put("full_updates", fullUpdates).put("settings_writes", settingsWrites).put("sequence_resyncs", resyncs)
         .put("reopens", reopens).put("fallbacks", fallbacks).put("off", offCards);
   }

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * The long connection's {@code ClientConfig} (feishu.md §7.1, §12), in seconds, from the endpoint answer or a pong.
  * Defaults are the SDKs' before any config arrives.
  *
- * @param reconnectCount attempts after a loss; −1 = forever (PoCo always retries; kept for health)
+ * @param reconnectCount attempts after a loss before giving up (health says so); −1 = forever
  * @param reconnectInterval seconds between attempts after the first
  * @param reconnectNonce the first attempt waits rand(0, nonce) seconds, so a fleet does not reconnect at once
  * @param pingInterval seconds between the client's pings

@@ -31,6 +31,9 @@ final class StreamCard {
     this.budget = budget;
   }
 
+  /** The reference the orchestrator keeps for this card (see {@link CardRef}). */
+  String ref() { return new CardRef(messageId, cardId, createdAt).encode(); }
+
   /** The next write's sequence: elapsed ms since creation, strictly above the last one (§11.3: int32, from 1). */
   long nextSequence(long nowMs) {
     long s = Math.max(lastSequence + 1, Math.max(1, nowMs - createdAt));

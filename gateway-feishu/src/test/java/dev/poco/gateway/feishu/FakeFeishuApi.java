@@ -87,6 +87,10 @@ final class FakeFeishuApi {
   // ---- a minimal long connection (feishu.md §7), on when longConn is set ----
   volatile boolean longConn;
   volatile boolean answerPings = true;
+  /** The ClientConfig's ReconnectCount the endpoint answers; null leaves it out (the client keeps its default). */
+  volatile Integer reconnectCount;
+  /** The WebSocket handshake is refused with a retryable 514 (§7.2). */
+  volatile boolean refuseDial;
   final AtomicInteger endpointCalls = new AtomicInteger();
   final List<Pbbp2Frame> fromClient = Collections.synchronizedList(new ArrayList<>());
   volatile io.vertx.core.http.ServerWebSocket socket;
@@ -96,6 +100,10 @@ final class FakeFeishuApi {
 
   private void longConn(HttpServerRequest req) {
     if (req.path().equals("/ws/v2")) {
+      if (refuseDial) {
+        req.response().setStatusCode(514).putHeader("Handshake-Status", "514").end();
+        return;
+      }
       req.toWebSocket().onSuccess(ws -> {
         ws.binaryMessageHandler(b -> {
           Pbbp2Frame f = Pbbp2Frame.decode(b.getBytes());
@@ -113,7 +121,7 @@ final class FakeFeishuApi {
     req.response().putHeader("content-type", "application/json").end(new JsonObject().put("code", 0).put("data",
         new JsonObject().put("URL", "ws://127.0.0.1:" + server.actualPort() + "/ws/v2?device_id=9&service_id=77&ticket=t")
             .put("ClientConfig", new JsonObject().put("PingInterval", 1).put("ReconnectInterval", 1)
-                .put("ReconnectNonce", 0))).encode());
+                .put("ReconnectNonce", 0).put("ReconnectCount", reconnectCount))).encode());
   }
 
   private void handle(HttpServerRequest req) {

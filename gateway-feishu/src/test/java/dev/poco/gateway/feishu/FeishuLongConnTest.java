@@ -123,6 +123,44 @@ class FeishuLongConnTest {
     assertThat(h.getJsonObject("long_connection").getString("last_ping_at")).isNotNull();
   }
 
+  @Test
+  void afterTheServersReconnectCountTheGatewayGivesUpAndHealthSaysSo() throws Exception {
+    fake.reconnectCount = 2;
+    deploy();
+    assertThat(fake.endpointCalls.get()).isEqualTo(1);
+    fake.refuseDial = true;
+    fake.socket.close();
+    JsonObject[] lc = new JsonObject[1];
+    awaitTrue(() -> {
+      lc[0] = Bus.<JsonObject>request(vertx.eventBus(), Addresses.gatewayHealth("feishu"), new JsonObject(), 5_000)
+          .await().getJsonObject("long_connection");
+      return lc[0].getString("gave_up") != null;
+    });
+    assertThat(lc[0].getBoolean("connected")).isFalse();
+    assertThat(lc[0].getString("gave_up")).contains("ReconnectCount 2");
+    assertThat(fake.endpointCalls.get()).isEqualTo(3); // the first connect, then exactly two attempts
+    Thread.sleep(2_500); // two more ReconnectIntervals: nothing more is tried
+    assertThat(fake.endpointCalls.get()).isEqualTo(3);
+  }
+
+  @Test
+  void withReconnectCountForeverItKeepsTryingAndReconnects() throws Exception {
+    deploy();
+    fake.refuseDial = true;
+    fake.socket.close();
+    awaitTrue(() -> fake.endpointCalls.get() >= 4);
+    fake.refuseDial = false;
+    awaitTrue(() -> fake.endpointCalls.get() >= 5);
+    JsonObject[] lc = new JsonObject[1];
+    awaitTrue(() -> {
+      lc[0] = Bus.<JsonObject>request(vertx.eventBus(), Addresses.gatewayHealth("feishu"), new JsonObject(), 5_000)
+          .await().getJsonObject("long_connection");
+      return lc[0].getBoolean("connected");
+    });
+    assertThat(lc[0].getString("gave_up")).isNull();
+    assertThat(lc[0].getInteger("reconnects")).isEqualTo(1);
+  }
+
   static void awaitTrue(BooleanSupplier cond) throws InterruptedException {
     long end = System.currentTimeMillis() + 10_000;
     while (!cond.getAsBoolean()) {

@@ -226,6 +226,48 @@ class FeishuStreamingTest {
     assertThat(debug.newest(50).encode()).contains("\"streaming\":\"off\"").contains("200860");
   }
 
+  /** The gateway restarted: a fresh renderer (nothing in memory) on the same fake platform. */
+  FeishuRenderer restarted() {
+    return await(on(ctx, () -> Future.succeededFuture(new FeishuRenderer(vertx,
+        new FeishuApi(vertx, FeishuApiTest.config(fake), null), "fs-test-2", debug, b -> { }, fake.clock))));
+  }
+
+  @Test
+  void aStreamedCardOutlivesAGatewayRestartOnItsEntityWithTheSequenceGoingOnUp() {
+    String ref = show(running(null, 1, 0)).messageId();
+    assertThat(ref).startsWith("om_").contains(CardRef.MARK + fake.entities.keySet().iterator().next() + "@");
+    show(running(ref, 2, 300));
+    FakeFeishuApi.Entity e = entity();
+    int before = e.writes.size();
+    renderer.close();
+    renderer = restarted();
+    show(running(ref, 3, 600)); // the orchestrator's next render names the card by the ref it was acked with
+    show(running(ref, 4, 900));
+    RenderAck end = show(ended(ref, 5, "completed", "the whole result"));
+    assertThat(end.messageId()).isEqualTo(ref);
+    assertThat(e.writes.size()).as("the same entity written after the restart").isGreaterThan(before + 2);
+    for (int i = 1; i < e.writes.size(); i++) assertThat(e.writes.get(i)[1]).isGreaterThan(e.writes.get(i - 1)[1]);
+    assertThat(e.texts.get(e.texts.size() - 1)).isEqualTo(output(900));
+    assertThat(e.ops.subList(e.ops.size() - 2, e.ops.size())).containsExactly("settings", "update");
+    assertThat(e.streaming()).isFalse();
+    assertThat(e.card.getJsonObject("body").getJsonArray("elements").getJsonObject(0).getString("content"))
+        .isEqualTo("the whole result");
+    assertThat(fake.calls("PATCH", "/open-apis/im/v1/messages/")).as("never the PATCH fallback").isEmpty();
+    assertThat(fake.calls("POST", "/open-apis/cardkit/v1/cards")).as("no second entity").hasSize(1);
+    assertThat(renderer.streamingStatus().getLong("sequence_resyncs")).isZero();
+    assertThat(renderer.streamingStatus().getLong("adopted")).isEqualTo(1);
+  }
+
+  @Test
+  void aCardRefThatIsGarbledIsPatchedAsABareMessage() {
+    assertThat(CardRef.parse("om_1#cardkit:")).isNull();
+    assertThat(CardRef.parse("om_1#cardkit:c1@x")).isNull();
+    assertThat(CardRef.parse("om_1")).isNull();
+    assertThat(CardRef.parse("om_1#cardkit:c1@42")).isEqualTo(new CardRef("om_1", "c1", 42));
+    assertThat(CardRef.messageOf("om_1#cardkit:c1@42")).isEqualTo("om_1");
+    assertThat(CardRef.messageOf("om_1")).isEqualTo("om_1");
+  }
+
   @Test
   void aTaskCardPostedBeforeARestartIsPatchedAndSaysWhy() {
     RenderAck ack = show(running("om_from_before", 7, 100));
