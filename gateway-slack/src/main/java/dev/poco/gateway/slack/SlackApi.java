@@ -187,19 +187,38 @@ public final class SlackApi {
         .mapEmpty();
   }
 
+  /**
+   * {@code views.open} of {@code view} with a click's {@code trigger_id} (slack.md §3/§4: about 3 s, single use):
+   * tried once, a rate limit is not waited out (the trigger would be gone by then); answers the opened view
+   * ({id, hash, ...}).
+   */
+  public Future<JsonObject> openView(String triggerId, JsonObject view) {
+    JsonObject body = new JsonObject().put("trigger_id", triggerId).put("view", view);
+    return attempt("views.open", null, MAX_ATTEMPTS, send("views.open", body))
+        .map(j -> j.getJsonObject("view", new JsonObject()));
+  }
+
+  /** {@code views.update} of the open view {@code viewId} (no trigger needed); answers the updated view. */
+  public Future<JsonObject> updateView(String viewId, JsonObject view) {
+    return call("views.update", new JsonObject().put("view_id", viewId).put("view", view))
+        .map(j -> j.getJsonObject("view", new JsonObject()));
+  }
+
   // ---- transport ----
 
   /** One Web API method, rate limits waited out; answers the whole {@code ok:true} body. */
   public Future<JsonObject> call(String method, JsonObject body) {
     String channel = body.getString("channel", body.getString("channel_id", ""));
     String key = method + " " + channel;
-    Supplier<Future<HttpResponse<Buffer>>> send = () -> client.requestAbs(HttpMethod.POST,
-            config.apiBaseUrl() + "/" + method)
+    return attempt(method, key, 1, send(method, body));
+  }
+
+  private Supplier<Future<HttpResponse<Buffer>>> send(String method, JsonObject body) {
+    return () -> client.requestAbs(HttpMethod.POST, config.apiBaseUrl() + "/" + method)
         .timeout(REQUEST_TIMEOUT_MS)
         .putHeader("Authorization", "Bearer " + config.botToken())
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .sendBuffer(Buffer.buffer(body.encode()));
-    return attempt(method, key, 1, send);
   }
 
   private Future<JsonObject> attempt(String method, String key, int attempt,

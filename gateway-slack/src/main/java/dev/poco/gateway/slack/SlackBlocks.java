@@ -28,6 +28,8 @@ final class SlackBlocks {
   static final int LABEL_MAX_CHARS = 2_000;
   /** The fallback {@code text} (notifications, screen readers): within chat.update's 4,000. */
   static final int FALLBACK_MAX_CHARS = 3_000;
+  /** Blocks in a modal (slack.md §4: 100, against a message's 50). */
+  static final int MODAL_MAX_BLOCKS = 100;
 
   private SlackBlocks() {}
 
@@ -66,46 +68,88 @@ final class SlackBlocks {
   }
 
   static JsonArray blocks(View v, ButtonValues values) {
+    return blocks(v, values, -1, PlatformLimits.SLACK_MAX_BLOCKS);
+  }
+
+  /**
+   * The view's blocks within {@code maxBlocks}: header, body, fields, inputs, the page line, the buttons. The buttons
+   * (the way on: Next, Back) always fit, in actions blocks of 25; the body is cut first, then fields and inputs that
+   * no longer fit are left out with a line saying how many (never refused by Slack as invalid_blocks).
+   *
+   * @param omitAction index of an action not shown as a button (a modal's submit), -1 for none
+   * @param maxBlocks {@link PlatformLimits#SLACK_MAX_BLOCKS} in a message, {@link #MODAL_MAX_BLOCKS} in a modal
+   */
+  static JsonArray blocks(View v, ButtonValues values, int omitAction, int maxBlocks) {
     List<JsonObject> head = new ArrayList<>();
-    List<JsonObject> tail = new ArrayList<>();
-    int[] textChars = {0};
+    int textChars = 0;
     String title = titleLine(v);
     if (!title.isEmpty()) {
       head.add(new JsonObject().put("type", "header").put("text", plain(title, HEADER_MAX_CHARS)));
-      textChars[0] += Math.min(title.length(), HEADER_MAX_CHARS);
+      textChars += Math.min(title.length(), HEADER_MAX_CHARS);
     }
+    // fields and inputs, each group kept or left out whole (an input with its error line)
+    List<List<JsonObject>> groups = new ArrayList<>();
     for (int i = 0; i < v.fields().size(); i += FIELDS_PER_SECTION) {
       JsonArray fields = new JsonArray();
       for (View.Field f : v.fields().subList(i, Math.min(v.fields().size(), i + FIELDS_PER_SECTION))) {
         String t = "*" + Markdown.escapeSlack(nz(f.label())) + "*\n" + Markdown.toSlackMrkdwn(nz(f.value()));
         t = Markdown.truncateChars(t, FIELD_MAX_CHARS);
-        textChars[0] += t.length();
+        textChars += t.length();
         fields.add(mrkdwn(t));
       }
-      tail.add(new JsonObject().put("type", "section").put("fields", fields));
+      groups.add(List.of(new JsonObject().put("type", "section").put("fields", fields)));
     }
     for (View.Input in : v.inputs()) {
-      tail.add(input(in));
-      if (in.error() != null && !in.error().isBlank()) {
-        tail.add(context(":warning: " + Markdown.escapeSlack(in.error())));
-      }
+      List<JsonObject> g = new ArrayList<>();
+      g.add(input(in));
+      if (in.error() != null && !in.error().isBlank()) g.add(context(":warning: " + Markdown.escapeSlack(in.error())));
+      groups.add(g);
     }
-    if (v.pages() > 1) tail.add(context("Page " + v.page() + " of " + v.pages()));
-    List<View.Action> actions = v.actions();
-    for (int i = 0; i < actions.size(); i += PlatformLimits.SLACK_ACTIONS_MAX_ELEMENTS) {
-      JsonArray elements = new JsonArray();
-      for (int k = i; k < Math.min(actions.size(), i + PlatformLimits.SLACK_ACTIONS_MAX_ELEMENTS); k++) {
-        elements.add(button(actions.get(k), k, values));
+    List<JsonObject> actions = actionBlocks(v.actions(), omitAction, values);
+    JsonObject pageLine = v.pages() > 1 ? context("Page " + v.page() + " of " + v.pages()) : null;
+    boolean hasBody = v.body() != null && !v.body().isBlank();
+    int fixed = head.size() + actions.size() + (pageLine == null ? 0 : 1);
+    int room = maxBlocks - fixed - (hasBody ? 1 : 0);
+    List<JsonObject> middle = new ArrayList<>();
+    int groupBlocks = groups.stream().mapToInt(List::size).sum();
+    if (groupBlocks <= room) {
+      groups.forEach(middle::addAll);
+    } else {
+      int left = 0;
+      for (List<JsonObject> g : groups) {
+        if (left == 0 && middle.size() + g.size() <= room - 1) middle.addAll(g);
+        else left++;
       }
-      tail.add(new JsonObject().put("type", "actions").put("block_id", "act:" + (i / 25)).put("elements", elements));
+      middle.add(context("_… " + left + " more " + (left == 1 ? "item is" : "items are") + " not shown here (Slack "
+          + "allows " + maxBlocks + " blocks" + (maxBlocks == MODAL_MAX_BLOCKS ? " in a form" : " per message") + ")._"));
     }
-    List<JsonObject> body = bodySections(v.body(),
-        PlatformLimits.SLACK_MAX_BLOCKS - head.size() - tail.size(),
-        PlatformLimits.SLACK_BLOCKS_TEXT_SOFT_MAX_CHARS - textChars[0]);
+    List<JsonObject> tail = new ArrayList<>(middle);
+    if (pageLine != null) tail.add(pageLine);
+    tail.addAll(actions);
+    List<JsonObject> body = bodySections(v.body(), maxBlocks - head.size() - tail.size(),
+        PlatformLimits.SLACK_BLOCKS_TEXT_SOFT_MAX_CHARS - textChars);
     JsonArray out = new JsonArray();
     head.forEach(out::add);
     body.forEach(out::add);
     tail.forEach(out::add);
+    return out;
+  }
+
+  /** The buttons, {@value PlatformLimits#SLACK_ACTIONS_MAX_ELEMENTS} to an actions block; action ids keep the view's index. */
+  private static List<JsonObject> actionBlocks(List<View.Action> actions, int omitAction, ButtonValues values) {
+    List<JsonObject> out = new ArrayList<>();
+    JsonArray elements = new JsonArray();
+    for (int k = 0; k < actions.size(); k++) {
+      if (k == omitAction) continue;
+      elements.add(button(actions.get(k), k, values));
+      if (elements.size() == PlatformLimits.SLACK_ACTIONS_MAX_ELEMENTS) {
+        out.add(new JsonObject().put("type", "actions").put("block_id", "act:" + out.size()).put("elements", elements));
+        elements = new JsonArray();
+      }
+    }
+    if (!elements.isEmpty()) {
+      out.add(new JsonObject().put("type", "actions").put("block_id", "act:" + out.size()).put("elements", elements));
+    }
     return out;
   }
 

@@ -26,9 +26,13 @@ final class SlackEvents {
     static <T> Parsed<T> ignore(String why) { return new Parsed<>(null, why); }
   }
 
-  /** A clicked button: the intent, and where the reply goes. */
+  /**
+   * A clicked button: the intent, and where the reply goes.
+   *
+   * @param triggerId the click's {@code trigger_id} (opens a modal within about 3 s, once), null when none
+   */
   record Interaction(CardIntent intent, String channelId, String messageTs, boolean ephemeral, String responseUrl,
-      String threadTs) {}
+      String threadTs, String triggerId) {}
 
   /** A slash command: the message, and where a late answer goes. */
   record SlashCommand(InboundMessage message, String command, String responseUrl) {}
@@ -81,6 +85,26 @@ final class SlackEvents {
     if (!"block_actions".equals(payload.getString("type"))) {
       return Parsed.ignore("interaction type " + payload.getString("type"));
     }
+    Parsed<JsonObject> clicked = buttonValue(payload, values);
+    if (clicked.value() == null) return Parsed.ignore(clicked.ignored());
+    JsonObject value = clicked.value();
+    String intentKey = value.getString("intent_key");
+    JsonObject user = payload.getJsonObject("user", new JsonObject());
+    JsonObject container = payload.getJsonObject("container", new JsonObject());
+    String channel = payload.getJsonObject("channel", new JsonObject()).getString("id",
+        container.getString("channel_id"));
+    String chatType = channel != null && channel.startsWith("D") ? Platforms.CHAT_DM : Platforms.CHAT_GROUP;
+    String messageTs = container.getString("message_ts");
+    JsonObject message = payload.getJsonObject("message");
+    String threadTs = message == null ? null : message.getString("thread_ts");
+    CardIntent intent = new CardIntent(Platforms.SLACK, channel, chatType, user.getString("id"), messageTs,
+        intentKey, value.getString("request_id"), value, form(payload.getJsonObject("state")), false, null);
+    return Parsed.of(new Interaction(intent, channel, messageTs, container.getBoolean("is_ephemeral", false),
+        payload.getString("response_url"), threadTs, payload.getString("trigger_id")));
+  }
+
+  /** A {@code block_actions} payload's first action as the PoCo button value it carries (intent_key set). */
+  static Parsed<JsonObject> buttonValue(JsonObject payload, ButtonValues values) {
     JsonArray actions = payload.getJsonArray("actions", new JsonArray());
     if (actions.isEmpty()) return Parsed.ignore("block_actions without actions");
     JsonObject action = actions.getJsonObject(0);
@@ -93,20 +117,8 @@ final class SlackEvents {
     } catch (RuntimeException e) {
       return Parsed.ignore("button value is not PoCo's JSON");
     }
-    String intentKey = value.getString("intent_key");
-    if (intentKey == null) return Parsed.ignore("button value without intent_key");
-    JsonObject user = payload.getJsonObject("user", new JsonObject());
-    JsonObject container = payload.getJsonObject("container", new JsonObject());
-    String channel = payload.getJsonObject("channel", new JsonObject()).getString("id",
-        container.getString("channel_id"));
-    String chatType = channel != null && channel.startsWith("D") ? Platforms.CHAT_DM : Platforms.CHAT_GROUP;
-    String messageTs = container.getString("message_ts");
-    JsonObject message = payload.getJsonObject("message");
-    String threadTs = message == null ? null : message.getString("thread_ts");
-    CardIntent intent = new CardIntent(Platforms.SLACK, channel, chatType, user.getString("id"), messageTs,
-        intentKey, value.getString("request_id"), value, form(payload.getJsonObject("state")), false, null);
-    return Parsed.of(new Interaction(intent, channel, messageTs, container.getBoolean("is_ephemeral", false),
-        payload.getString("response_url"), threadTs));
+    if (value.getString("intent_key") == null) return Parsed.ignore("button value without intent_key");
+    return Parsed.of(value);
   }
 
   /**

@@ -47,6 +47,7 @@ final class SlackIntake {
   private final Runnable onEvent;
   private final Supplier<String> botUserId;
   private final long commandAnswerMs;
+  private final SlackModals modals;
 
   SlackIntake(Vertx vertx, SlackApi api, SlackSignature signature, ButtonValues buttonValues, DebugRing debug,
       Runnable onEvent, Supplier<String> botUserId, long commandAnswerMs) {
@@ -58,6 +59,7 @@ final class SlackIntake {
     this.onEvent = onEvent;
     this.botUserId = botUserId;
     this.commandAnswerMs = commandAnswerMs;
+    this.modals = new SlackModals(vertx, api, buttonValues, debug, this::applyToInteraction, commandAnswerMs);
   }
 
   void onWebhook(Message<JsonObject> msg) {
@@ -165,30 +167,57 @@ final class SlackIntake {
       return;
     }
     JsonObject payload = new JsonObject(payloadText);
+    JsonObject delivery = new JsonObject().put("path", req.path());
+    if (answersInAck(payload)) { // the HTTP body carries the response_action (3-second rule)
+      interaction(payload, delivery).onComplete(ar -> answer(msg, ar.succeeded() && ar.result() != null
+          ? new RawHttpResponse(200, "application/json", ar.result().encode()) : EMPTY_OK));
+      return;
+    }
     answer(msg, EMPTY_OK); // ack first (3 s); the reply is applied by the Web API or response_url
-    interaction(payload, new JsonObject().put("path", req.path()));
+    interaction(payload, delivery);
   }
+
+  /** An interaction whose ack must carry the answer: a modal's {@code view_submission} (its response_action). */
+  static boolean answersInAck(JsonObject payload) { return "view_submission".equals(payload.getString("type")); }
 
   /**
    * An interactivity payload (the JSON object: form {@code payload=} over HTTP, an {@code interactive} envelope's
-   * payload in Socket Mode), already acked: a {@code block_actions} click goes to the orchestrator as a CardIntent
-   * and its reply is applied afterwards; anything else (a {@code view_submission} PoCo never opened...) is ignored.
+   * payload in Socket Mode). A {@code block_actions} click, already acked, goes to the orchestrator as a CardIntent
+   * and its reply is applied afterwards: a form opens as a modal while the click's trigger lasts ({@link SlackModals}),
+   * else goes where its placement says; a click inside a PoCo modal is {@link SlackModals#click}. A
+   * {@code view_submission} of a PoCo modal ({@link #answersInAck}) completes, within the 3-second rule, with the
+   * {@code response_action} to answer; anything else (a view PoCo never opened...) is ignored. Completes with null
+   * when there is nothing to answer.
    */
-  void interaction(JsonObject payload, JsonObject delivery) {
+  Future<JsonObject> interaction(JsonObject payload, JsonObject delivery) {
     onEvent.run();
+    if (answersInAck(payload) || SlackModals.fromModal(payload)) {
+      if (!SlackModals.fromModal(payload)) {
+        debug.add(DebugRing.INBOUND, delivery.copy().put("ignored", "a view PoCo did not open"));
+        return Future.succeededFuture(null);
+      }
+      if (answersInAck(payload)) return modals.submission(payload, delivery);
+      modals.click(payload, delivery);
+      return Future.succeededFuture(null);
+    }
+    long clickedAt = System.currentTimeMillis();
     SlackEvents.Parsed<SlackEvents.Interaction> parsed = SlackEvents.interaction(payload, buttonValues);
     if (parsed.value() == null) {
       debug.add(DebugRing.INBOUND, delivery.copy().put("ignored", parsed.ignored()));
-      return;
+      return Future.succeededFuture(null);
     }
     SlackEvents.Interaction action = parsed.value();
     debug.add(DebugRing.INBOUND, delivery.copy().put("intent_key", action.intent().intentKey())
         .put("request_id", action.intent().requestId()));
     Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, action.intent().toJson(), Bus.EDGE_TIMEOUT_MS)
         .map(Reply::fromJson)
-        .onSuccess(reply -> applyToInteraction(action, reply))
+        .onSuccess(reply -> modals.open(action, reply, clickedAt)
+            .onSuccess(opened -> {
+              if (!opened) applyToInteraction(action, reply);
+            }))
         .onFailure(err -> debug.add(DebugRing.ERROR, new JsonObject().put("request_id", action.intent().requestId())
             .put("error", "orchestrator: " + err.getMessage())));
+    return Future.succeededFuture(null);
   }
 
   /**

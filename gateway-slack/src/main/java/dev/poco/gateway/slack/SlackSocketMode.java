@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Socket Mode (slack.md §5, §6, §11): {@code apps.connections.open} with the app-level token gives a one-time
  * WebSocket URL (a fresh one for every connect); Slack's {@code hello} makes the listener ready; every envelope is
- * acked with {@code {"envelope_id"}} before the work starts, except a slash command, whose ack carries the answer
- * ({@code payload}) the intake produces within the 3-second rule. Redeliveries ({@code retry_attempt}) and an
+ * acked with {@code {"envelope_id"}} before the work starts, except a slash command and a modal's
+ * {@code view_submission}, whose ack carries the answer ({@code payload}: a message, a {@code response_action}) the
+ * intake produces within the 3-second rule. Redeliveries ({@code retry_attempt}) and an
  * envelope seen on two sockets during a refresh are acked and dropped ({@link RecentIds} by envelope id and event
  * id; the orchestrator's durable check by event id stays behind it, as in HTTP mode).
  *
@@ -358,8 +359,12 @@ final class SlackSocketMode {
         intake.event(payload, delivery);
       }
       case "interactive" -> {
-        ack(link, envelopeId, null);
-        intake.interaction(payload, delivery);
+        if (SlackIntake.answersInAck(payload)) { // a modal's submission: the ack carries its response_action
+          intake.interaction(payload, delivery).onComplete(ar -> ack(link, envelopeId, ar.succeeded() ? ar.result() : null));
+        } else {
+          ack(link, envelopeId, null);
+          intake.interaction(payload, delivery);
+        }
       }
       case "slash_commands" -> intake.command(fields(payload), delivery)
           .onComplete(ar -> ack(link, envelopeId, ar.succeeded() ? ar.result() : null));
