@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -27,6 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * with text or blocks is refused. Per-method rate limits per minute of {@link #clock} ({@link #perMinute}: Tier 2
  * start/stop 20, Tier 4 append 100, Tier 3 chat.update 50) answer HTTP 429 with Retry-After. Methods listed in
  * {@link #unknownMethods} answer unknown_method (a workspace that cannot stream).
+ *
+ * <p>Modals (slack.md §3, §4): {@link #trigger} issues a click's trigger_id; views.open answers invalid_trigger_id,
+ * exchanged_trigger_id (used before) or expired_trigger_id (older than 3 s on {@link #clock}) and refuses a view
+ * Slack would ({@link #viewRefusal}); views.update replaces an open view. Messages and views are refused
+ * invalid_blocks as Slack would ({@link #blocksRefused}).
  */
 final class FakeSlackApi {
   static final String BOT_TOKEN = "xoxb-test-token";
@@ -53,6 +59,11 @@ final class FakeSlackApi {
   final List<String> errorsAnswered = new CopyOnWriteArrayList<>();
   /** Streams whose user pressed Stop in Slack: no longer streaming; the next append or stop says stopped_by_user. */
   final Set<String> stoppedByUser = ConcurrentHashMap.newKeySet();
+  /** trigger_id → when it was issued (on {@link #clock}); a click's trigger lasts 3 s and is used once (slack.md §3). */
+  final Map<String, Long> triggers = new ConcurrentHashMap<>();
+  final Set<String> usedTriggers = ConcurrentHashMap.newKeySet();
+  /** Open modals by view id, as last opened or updated. */
+  final Map<String, JsonObject> views = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong(100_000);
   private HttpServer server;
   /** When set, apps.connections.open (xapp token only) hands out its one-time URLs. */
@@ -83,6 +94,13 @@ final class FakeSlackApi {
   }
 
   void advance(long ms) { skewMs.addAndGet(ms); }
+
+  /** A user's click: Slack issues its trigger_id now. */
+  String trigger() {
+    String t = "tr-" + seq.incrementAndGet();
+    triggers.put(t, clock());
+    return t;
+  }
 
   /** The messages in a thread (its root excluded), in posting order: what a user reads there. */
   List<JsonObject> thread(String channel, String threadTs) {
@@ -171,7 +189,7 @@ final class FakeSlackApi {
       case "auth.test":
         return ok.put("user_id", BOT_USER).put("team_id", "T0TEAM").put("team", "Test").put("bot_id", "B0BOT");
       case "chat.postMessage": {
-        if (b.getJsonArray("blocks") != null && b.getJsonArray("blocks").size() > 50) return error("invalid_blocks");
+        if (blocksRefused(b.getJsonArray("blocks"), 50)) return error("invalid_blocks");
         String bad = markdownRefusal(b);
         if (bad != null) return error(bad);
         return ok.put("channel", b.getString("channel")).put("ts", store(b.copy()));
@@ -181,6 +199,7 @@ final class FakeSlackApi {
         JsonObject m = messages.get(key);
         if (m == null) return error("message_not_found");
         if (b.getString("text", "").length() > 4_000) return error("msg_too_long");
+        if (blocksRefused(b.getJsonArray("blocks"), 50)) return error("invalid_blocks");
         String bad = markdownRefusal(b);
         if (bad != null) return error(bad);
         if (streaming(m)) return error("streaming_state_conflict");
@@ -235,6 +254,28 @@ final class FakeSlackApi {
           return error("invalid_arguments");
         }
         return ok;
+      case "views.open": {
+        String t = b.getString("trigger_id");
+        Long issued = t == null ? null : triggers.get(t);
+        if (issued == null) return error("invalid_trigger_id");
+        if (!usedTriggers.add(t)) return error("exchanged_trigger_id");
+        if (clock() - issued > 3_000) return error("expired_trigger_id");
+        String bad = viewRefusal(b.getJsonObject("view"));
+        if (bad != null) return error(bad);
+        String id = "V" + seq.incrementAndGet();
+        JsonObject v = b.getJsonObject("view").copy().put("id", id).put("hash", "h" + seq.incrementAndGet());
+        views.put(id, v);
+        return ok.put("view", v.copy());
+      }
+      case "views.update": {
+        JsonObject old = views.get(b.getString("view_id", ""));
+        if (old == null) return error("not_found");
+        String bad = viewRefusal(b.getJsonObject("view"));
+        if (bad != null) return error(bad);
+        JsonObject v = b.getJsonObject("view").copy().put("id", old.getString("id")).put("hash", "h" + seq.incrementAndGet());
+        views.put(old.getString("id"), v);
+        return ok.put("view", v.copy());
+      }
       case "chat.postEphemeral":
         return ok.put("message_ts", (System.currentTimeMillis() / 1000) + "." + seq.incrementAndGet());
       case "conversations.create": {
@@ -270,6 +311,50 @@ final class FakeSlackApi {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Blocks Slack refuses (slack.md §4, §8): more than {@code max} blocks (50 in a message, 100 in a modal), a section
+   * text over 3,000 characters, an actions block over 25 elements, a block_id used twice.
+   */
+  static boolean blocksRefused(JsonArray blocks, int max) {
+    if (blocks == null) return false;
+    if (blocks.size() > max) return true;
+    Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      JsonObject block = blocks.getJsonObject(i);
+      String id = block.getString("block_id");
+      if (id != null && !ids.add(id)) return true;
+      JsonObject text = block.getJsonObject("text");
+      if ("section".equals(block.getString("type")) && text != null && text.getString("text", "").length() > 3_000) {
+        return true;
+      }
+      if ("actions".equals(block.getString("type")) && block.getJsonArray("elements", new JsonArray()).size() > 25) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A modal Slack refuses (slack.md §3, §4): not a modal, a title, submit or close text over 24 characters, input
+   * blocks without a submit, private_metadata over 3,000 characters, more than 100 blocks.
+   */
+  static String viewRefusal(JsonObject view) {
+    if (view == null || !"modal".equals(view.getString("type"))) return "invalid_arguments";
+    for (String k : List.of("title", "submit", "close")) {
+      JsonObject t = view.getJsonObject(k);
+      if (t == null && k.equals("title")) return "invalid_arguments";
+      if (t != null && (!"plain_text".equals(t.getString("type")) || t.getString("text", "").length() > 24)) {
+        return "invalid_arguments";
+      }
+    }
+    JsonArray blocks = view.getJsonArray("blocks", new JsonArray());
+    boolean inputs = blocks.stream().anyMatch(o -> o instanceof JsonObject j && "input".equals(j.getString("type")));
+    if (inputs && view.getJsonObject("submit") == null) return "invalid_arguments";
+    if (view.getString("private_metadata", "").length() > 3_000) return "invalid_arguments";
+    if (view.encode().length() > 250 * 1024) return "view_too_large";
+    return blocksRefused(blocks, 100) ? "invalid_blocks" : null;
   }
 
   /** markdown_text is ≤ 12,000 characters and not combined with text or blocks (slack.md §10.4). */
