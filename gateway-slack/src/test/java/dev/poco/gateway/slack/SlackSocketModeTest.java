@@ -186,6 +186,44 @@ class SlackSocketModeTest {
   }
 
   @Test
+  void aModalSubmissionIsAckedWithItsResponseAction() {
+    connected();
+    String ts = await(new SlackApi(vertx, new SlackConfig(FakeSlackApi.BOT_TOKEN, null, null, "socket",
+        api.baseUrl()), null).postMessage("D1", "home", null, null));
+    orchestrator = j -> {
+      CardIntent in = CardIntent.fromJson(j);
+      if (in.intentKey().equals("project.new")) return Reply.of(SlackModalsTest.newProject(null, null)).placed(Placement.REPLACE);
+      if ("taken".equals(in.form().getString("name"))) {
+        return new Reply(SlackModalsTest.newProject("taken", "Name taken."), null, null, 409, false, Placement.REPLACE);
+      }
+      return Reply.of(View.notice("Project Config", "ok")).placed(Placement.REPLACE);
+    };
+    JsonObject click = SlackEventsTest.blockActions(new JsonObject().put("intent_key", "project.new")
+        .put("request_id", "r-new").encode()).put("trigger_id", api.trigger());
+    click.getJsonObject("container").put("message_ts", ts).put("channel_id", "D1");
+    click.getJsonObject("channel").put("id", "D1");
+    String clickId = slack.push("interactive", click);
+    waitFor(() -> !api.views.isEmpty());
+    assertThat(acks(clickId)).containsExactly(new JsonObject().put("envelope_id", clickId));
+    JsonObject modal = api.views.values().iterator().next();
+    JsonObject values = new JsonObject()
+        .put("in:name", new JsonObject().put("name", new JsonObject().put("type", "plain_text_input").put("value", "taken")));
+    JsonObject submit = new JsonObject().put("type", "view_submission").put("user", new JsonObject().put("id", "U1"))
+        .put("view", modal.copy().put("state", new JsonObject().put("values", values)));
+    String refused = slack.push("interactive", submit);
+    waitFor(() -> !acks(refused).isEmpty());
+    assertThat(acks(refused).get(0).getJsonObject("payload")).isEqualTo(new JsonObject()
+        .put("response_action", "errors").put("errors", new JsonObject().put("in:name", "Name taken.")));
+    values.getJsonObject("in:name").getJsonObject("name").put("value", "api");
+    String done = slack.push("interactive", submit);
+    waitFor(() -> !acks(done).isEmpty());
+    assertThat(acks(done).get(0).getJsonObject("payload")).isEqualTo(new JsonObject().put("response_action", "clear"));
+    assertThat(intents.get(intents.size() - 1).form().getString("name")).isEqualTo("api");
+    waitFor(() -> !api.calls("chat.update").isEmpty());
+    assertThat(api.messages.get("D1/" + ts).getString("text")).contains("Project Config");
+  }
+
+  @Test
   void refreshOpensTheNewSocketBeforeClosingTheOldAndLosesNoEnvelope() {
     connected();
     FakeSocketMode.Conn old = slack.conns.get(0);
