@@ -91,7 +91,8 @@ public final class Markdown {
   /**
    * PoCo's View Markdown as Slack mrkdwn: {@code **bold**} → {@code *bold*}, {@code *italic*} → {@code _italic_},
    * {@code ~~strike~~} → {@code ~strike~}, {@code [text](url)} → {@code <url|text>}, headings → bold lines, bullets →
-   * "•", ``` fences kept (a language tag dropped; Slack shows it as text), inline code kept; all other text escaped.
+   * "•", ``` fences kept (a language tag dropped; Slack shows it as text), inline code kept, a backslash escape
+   * ({@code \\_}) as its character alone; all other text escaped.
    */
   public static String toSlackMrkdwn(String markdown) {
     if (markdown == null || markdown.isEmpty()) return "";
@@ -133,12 +134,23 @@ public final class Markdown {
     return s.startsWith("**") && s.endsWith("**") && s.length() > 4 ? s.substring(2, s.length() - 2) : s;
   }
 
+  /** ASCII punctuation a backslash escapes in Markdown (CommonMark). */
+  private static final String MARKDOWN_ESCAPABLE = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
   /** One line (no fence) of inline Markdown as mrkdwn. */
   static String inlineSlack(String s) {
     StringBuilder out = new StringBuilder(s.length() + 16);
     int i = 0;
     while (i < s.length()) {
       char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length() && MARKDOWN_ESCAPABLE.indexOf(s.charAt(i + 1)) >= 0) {
+        // a Markdown escape ("api\_server", "\(x\)": how the orchestrator shows names as themselves): Slack mrkdwn
+        // has no escapes and would show the backslash, so the character goes alone (and is not markup here)
+        char next = s.charAt(i + 1);
+        out.append(next == '&' ? "&amp;" : next == '<' ? "&lt;" : next == '>' ? "&gt;" : String.valueOf(next));
+        i += 2;
+        continue;
+      }
       if (c == '`') {
         int end = s.indexOf('`', i + 1);
         if (end > i + 1) {

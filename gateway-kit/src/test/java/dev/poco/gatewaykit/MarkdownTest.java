@@ -37,6 +37,15 @@ class MarkdownTest {
   }
 
   @Test
+  void markdownEscapesShowTheirCharacterWithoutTheBackslash() {
+    // the orchestrator shows a project name as itself by escaping it (Views.plain)
+    assertThat(Markdown.toSlackMrkdwn("- **api\\_server\\(2\\)** · a\\*b\\*c · x \\< y"))
+        .isEqualTo("• *api_server(2)* · a*b*c · x &lt; y");
+    assertThat(Markdown.toSlackMrkdwn("C:\\dir and \\n stay")).isEqualTo("C:\\dir and \\n stay");
+    assertThat(Markdown.toSlackMrkdwn("`a\\_b`")).as("no escapes in code").isEqualTo("`a\\_b`");
+  }
+
+  @Test
   void fencesKeepTheirContentVerbatimExceptEscapes() {
     String md = "before **b**\n```java\nif (a < b && **c**) {}\n- not a list\n```\nafter";
     assertThat(Markdown.toSlackMrkdwn(md))
