@@ -14,7 +14,9 @@ import java.util.List;
  * (10 per section); inputs as input blocks (a field error as a context line under its input); actions in actions
  * blocks of at most 25 buttons, each button's value the View.Action value JSON ({@link ButtonValues} when over
  * 2,000 characters) and its {@code action_id} the intent key plus its index (unique per message). At most 50 blocks
- * and about 12,000 characters of block text: a body longer than what is left is cut and the message says so.
+ * (100 in a modal) and about 12,000 characters of block text: every button is kept (a view's pages are its own Prev /
+ * Next buttons and a "Page n of m" line); a body longer than what is left is cut, then fields and inputs that do not
+ * fit are left out, and the message says so.
  */
 final class SlackBlocks {
   static final String INPUT_BLOCK_PREFIX = "in:";

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * ({@link SlackSignature}); a bad or stale one is answered 401 and nothing runs. An event is acked at once and handed
  * to the orchestrator (every delivery, retries included: de-duplication is the orchestrator's), whose {@link Reply}
  * is applied by placement. A button click is acked at once and its reply applied afterwards (chat.update of the
- * clicked message, a new message, an ephemeral one). A slash command is answered within the 3-second rule
+ * clicked message, a new message, an ephemeral one; a form as a modal, {@link SlackModals}); a modal's
+ * {@code view_submission} is answered in the HTTP body with its {@code response_action}. A slash command is answered within the 3-second rule
  * ({@link LateReply}): in time with the reply's view as an ephemeral message, late with an empty 200 and the view
  * POSTed to the command's response_url. Socket Mode ({@link SlackSocketMode}, §5) acks each envelope itself and
  * calls the same {@link #event}, {@link #interaction} and {@link #command} with the envelope's payload.

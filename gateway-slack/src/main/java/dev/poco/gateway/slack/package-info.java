@@ -10,17 +10,19 @@
  *       disconnect reasons, ping/pong watchdog; hands payloads to the same {@code SlackIntake} handlers.</li>
  *   <li>{@link dev.poco.gateway.slack.SlackApi}: Bearer bot token, chat.*, conversations.*, response_url, rate limits
  *       (§4, §6).</li>
- *   <li>{@code SlackBlocks} and {@code SlackRenderer}: View → Block Kit within 50 blocks, 3,000 characters per
- *       section, 25 buttons per actions block; posts and chat.updates paced per card; a threaded line mentioning the
+ *   <li>{@code SlackBlocks} and {@code SlackRenderer}: View → Block Kit within 50 blocks (100 in a modal), 3,000
+ *       characters per section, 25 buttons per actions block, Markdown as mrkdwn; posts and chat.updates paced per card; a threaded line mentioning the
  *       user when a task waits or ends.</li>
  *   <li>{@code SlackStreamer} (with {@code StreamLimits}): a task's output streamed into its thread (§10.1, §10.2,
  *       §10.5): startStream / appendStream / stopStream, shared workspace budgets, rollover before the ~5-minute
  *       expiry, an expired stream repaired by chat.update, the task message's live window when the workspace cannot
  *       stream; {@code SlackSessions} and {@code AgentSessionStop}: agent session status and Slack's Stop (§10.3).</li>
  *   <li>{@code SlackChats}: project channels (conversations.create, invite, archive).</li>
+ *   <li>{@code SlackModals}: a form a click answers opens as a modal (views.open with the click's trigger_id, its
+ *       origin in private_metadata); view_submission becomes the same CardIntent, answered with response_action
+ *       errors / update / clear within 3 s (the HTTP body or the Socket Mode ack); the form stays in the message
+ *       when the trigger is gone or views.open refuses.</li>
  * </ul>
- *
- * <p>Not in this step: modals (forms are cards in the channel).
  *
  * <p>Configuration: POCO_SLACK_BOT_TOKEN; POCO_SLACK_DELIVERY_MODE=socket (the default) with POCO_SLACK_APP_TOKEN
  * (xapp-, connections:write), or =webhook with POCO_SLACK_SIGNING_SECRET; POCO_SLACK_API_BASE_URL (default
