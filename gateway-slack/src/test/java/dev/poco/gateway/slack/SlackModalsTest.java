@@ -39,6 +39,7 @@ class SlackModalsTest {
   List<CardIntent> intents = new CopyOnWriteArrayList<>();
   DebugRing debug = new DebugRing(200);
   String homeTs;
+  volatile long delayMs;
 
   @BeforeEach
   void start() {
@@ -51,7 +52,9 @@ class SlackModalsTest {
     await(vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_INTENT, m -> {
       CardIntent in = CardIntent.fromJson(m.body());
       intents.add(in);
-      m.reply(orchestrator(in).toJson());
+      Reply r = orchestrator(in);
+      if (delayMs > 0) vertx.setTimer(delayMs, id -> m.reply(r.toJson()));
+      else m.reply(r.toJson());
     }).completion());
     homeTs = await(api.postMessage("D1", "PoCo", SlackBlocks.blocks(home(), new ButtonValues()), null));
   }
@@ -89,6 +92,8 @@ class SlackModalsTest {
     return switch (in.intentKey()) {
       case "project.new" -> Reply.of(newProject(null, null)).placed(Placement.REPLACE);
       case "project.home" -> Reply.of(home()).placed(Placement.REPLACE);
+      case "workdir.choose" -> new Reply(View.notice("api · claude · /srv/app", "Working dir changed."), null,
+          "Working dir: /srv/app").placed(Placement.TOAST);
       case "project.create" -> {
         String name = in.form().getString("name");
         if ("taken".equals(name)) {
@@ -242,6 +247,43 @@ class SlackModalsTest {
     assertThat(updated.containsKey("submit")).isFalse();
     assertThat(intents.get(intents.size() - 1).chatId()).isEqualTo("D1");
     assertThat(fake.calls("chat.update")).isEmpty();
+  }
+
+  /** The user presses a button inside the open modal: block_actions with the view. */
+  JsonObject clickInModal(JsonObject modal, JsonObject buttonValue) {
+    return new JsonObject().put("type", "block_actions").put("trigger_id", fake.trigger())
+        .put("user", new JsonObject().put("id", "U1"))
+        .put("container", new JsonObject().put("type", "view").put("view_id", modal.getString("id")))
+        .put("view", modal.copy().put("state", new JsonObject().put("values", new JsonObject())))
+        .put("actions", new JsonArray().add(new JsonObject().put("type", "button")
+            .put("action_id", buttonValue.getString("intent_key") + ":0").put("block_id", "act:0")
+            .put("value", buttonValue.encode())));
+  }
+
+  @Test
+  void aToastAnswerToAButtonInsideTheModalShowsThereAsANotice() {
+    post(click("project.new", fake.trigger()));
+    JsonObject modal = openedModal();
+    post(clickInModal(modal, new JsonObject().put("intent_key", "workdir.choose").put("request_id", "r-c")
+        .put("path", "/srv/app")));
+    waitFor(() -> !fake.calls("views.update").isEmpty());
+    JsonObject updated = fake.views.get(modal.getString("id"));
+    assertThat(updated.getJsonArray("blocks").encode()).contains("Working dir: /srv/app");
+    assertThat(updated.getJsonObject("close").getString("text")).isEqualTo("Close");
+    assertThat(updated.containsKey("submit")).isFalse();
+  }
+
+  @Test
+  void aLateSubmissionReplyClosesTheModalAndShowsInTheConversation() {
+    post(click("project.new", fake.trigger()));
+    JsonObject modal = openedModal();
+    delayMs = 2_000; // the gateway answers Slack after 1.5 s here
+    RawHttpResponse r = post(submission(modal, "taken", "claude"));
+    assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject().put("response_action", "clear"));
+    // the refusal comes after the modal closed: the form with its error goes over the card it was opened from
+    waitFor(() -> !fake.calls("chat.update").isEmpty());
+    JsonArray blocks = fake.messages.get("D1/" + homeTs).getJsonArray("blocks");
+    assertThat(blocks.encode()).contains("in:name", "exists already");
   }
 
   @Test
