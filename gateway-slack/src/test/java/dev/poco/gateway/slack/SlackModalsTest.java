@@ -52,6 +52,10 @@ class SlackModalsTest {
     await(vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_INTENT, m -> {
       CardIntent in = CardIntent.fromJson(m.body());
       intents.add(in);
+      if ("boom".equals(in.form().getString("name"))) {
+        m.fail(Failures.UNAVAILABLE, "the store is not answering");
+        return;
+      }
       Reply r = orchestrator(in);
       if (delayMs > 0) vertx.setTimer(delayMs, id -> m.reply(r.toJson()));
       else m.reply(r.toJson());
@@ -196,6 +200,14 @@ class SlackModalsTest {
     SlackIntakeTest.sleep(200);
     assertThat(fake.calls("chat.update")).as("nothing shown in the conversation").isEmpty();
     assertThat(fake.messages.get("D1/" + homeTs).getString("text")).isEqualTo("PoCo");
+  }
+
+  @Test
+  void aSubmissionTheOrchestratorFailsSaysSoOnTheFormAndKeepsItOpen() {
+    post(click("project.new", fake.trigger()));
+    JsonObject body = new JsonObject(post(submission(openedModal(), "boom", "claude")).body());
+    assertThat(body.getString("response_action")).isEqualTo("errors");
+    assertThat(body.getJsonObject("errors").getString("in:name")).contains("the store is not answering");
   }
 
   @Test
