@@ -151,7 +151,7 @@ class SlackIntakeTest {
     RawHttpResponse r = post("/platform/slack/interactive", form("payload", payload.encode()));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).isEmpty();
-    waitFor(() -> !fake.calls("chat.update").isEmpty());
+    waitFor(() -> fake.messages.get("C1/" + ts).getString("text").contains("Started")); // stored after the call is seen
     assertThat(intents.get(0).form().getString("prompt")).isEqualTo("add a test");
     assertThat(fake.messages.get("C1/" + ts).getString("text")).contains("Started");
   }

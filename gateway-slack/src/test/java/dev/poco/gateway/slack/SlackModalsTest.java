@@ -148,6 +148,9 @@ class SlackModalsTest {
         req.toJson(), Bus.PLATFORM_ANSWER_MS)));
   }
 
+  /** The home card in the DM as Slack shows it now. */
+  JsonObject homeCard() { return fake.messages.get("D1/" + homeTs); }
+
   JsonObject openedModal() {
     waitFor(() -> !fake.views.isEmpty());
     return fake.views.values().iterator().next();
@@ -184,8 +187,7 @@ class SlackModalsTest {
     assertThat(create.chatId()).isEqualTo("D1");
     assertThat(create.messageId()).isEqualTo(homeTs);
     // the reply (REPLACE) goes over the card the form was opened from
-    waitFor(() -> !fake.calls("chat.update").isEmpty());
-    assertThat(fake.messages.get("D1/" + homeTs).getString("text")).contains("Project Config · api");
+    waitFor(() -> homeCard().getString("text").contains("Project Config · api"));
   }
 
   @Test
@@ -215,7 +217,7 @@ class SlackModalsTest {
     String trigger = fake.trigger();
     fake.advance(3_500); // the trigger is past its 3 s when views.open comes
     post(click("project.new", trigger));
-    waitFor(() -> !fake.calls("chat.update").isEmpty());
+    waitFor(() -> homeCard().getJsonArray("blocks").encode().contains("in:name"));
     assertThat(fake.errorsAnswered).contains("views.open:expired_trigger_id");
     assertThat(fake.views).isEmpty();
     JsonArray blocks = fake.messages.get("D1/" + homeTs).getJsonArray("blocks");
@@ -229,7 +231,7 @@ class SlackModalsTest {
     post(click("project.new", trigger));
     openedModal();
     post(click("project.new", trigger));
-    waitFor(() -> !fake.calls("chat.update").isEmpty());
+    waitFor(() -> homeCard().getJsonArray("blocks").encode().contains("in:name"));
     assertThat(fake.errorsAnswered).contains("views.open:exchanged_trigger_id");
     assertThat(fake.messages.get("D1/" + homeTs).getJsonArray("blocks").encode()).contains("in:name");
   }
@@ -253,8 +255,7 @@ class SlackModalsTest {
         .put("actions", new JsonArray().add(new JsonObject().put("type", "button").put("action_id", "project.home:1")
             .put("block_id", "act:0").put("value", back.value().encode())));
     post(payload);
-    waitFor(() -> !fake.calls("views.update").isEmpty());
-    JsonObject updated = fake.views.get(modal.getString("id"));
+    JsonObject updated = updatedView(modal);
     assertThat(updated.getJsonArray("blocks").encode()).contains("No projects yet", "New", "Manage");
     assertThat(updated.containsKey("submit")).isFalse();
     assertThat(intents.get(intents.size() - 1).chatId()).isEqualTo("D1");
@@ -272,14 +273,19 @@ class SlackModalsTest {
             .put("value", buttonValue.encode())));
   }
 
+  /** The modal once Slack has applied a views.update of it. */
+  JsonObject updatedView(JsonObject opened) {
+    waitFor(() -> !fake.views.get(opened.getString("id")).getString("hash").equals(opened.getString("hash")));
+    return fake.views.get(opened.getString("id"));
+  }
+
   @Test
   void aToastAnswerToAButtonInsideTheModalShowsThereAsANotice() {
     post(click("project.new", fake.trigger()));
     JsonObject modal = openedModal();
     post(clickInModal(modal, new JsonObject().put("intent_key", "workdir.choose").put("request_id", "r-c")
         .put("path", "/srv/app")));
-    waitFor(() -> !fake.calls("views.update").isEmpty());
-    JsonObject updated = fake.views.get(modal.getString("id"));
+    JsonObject updated = updatedView(modal);
     assertThat(updated.getJsonArray("blocks").encode()).contains("Working dir: /srv/app");
     assertThat(updated.getJsonObject("close").getString("text")).isEqualTo("Close");
     assertThat(updated.containsKey("submit")).isFalse();
@@ -293,9 +299,8 @@ class SlackModalsTest {
     RawHttpResponse r = post(submission(modal, "taken", "claude"));
     assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject().put("response_action", "clear"));
     // the refusal comes after the modal closed: the form with its error goes over the card it was opened from
-    waitFor(() -> !fake.calls("chat.update").isEmpty());
-    JsonArray blocks = fake.messages.get("D1/" + homeTs).getJsonArray("blocks");
-    assertThat(blocks.encode()).contains("in:name", "exists already");
+    waitFor(() -> homeCard().getJsonArray("blocks").encode().contains("in:name"));
+    assertThat(homeCard().getJsonArray("blocks").encode()).contains("exists already");
   }
 
   @Test
