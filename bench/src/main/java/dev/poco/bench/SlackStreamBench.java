@@ -1,5 +1,7 @@
 package dev.poco.bench;
 
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.contract.Platforms;
 import dev.poco.testkit.EmbeddedPoco;
@@ -107,7 +109,9 @@ public final class SlackStreamBench {
         for (TaskThread t : threads.values()) {
           if (!t.complete()) System.out.printf("  not done in %d s: %s%n", timeoutS, t.why());
         }
-        report(tasks, lines, sentMs, doneAt, threads, calls, watch);
+        JsonObject streaming = Bus.request(poco.vertx.eventBus(), Addresses.gatewayDebug(Platforms.SLACK),
+            new JsonObject().put("limit", 1)).await().getJsonObject("streaming", new JsonObject());
+        report(tasks, lines, sentMs, doneAt, threads, calls, watch, streaming);
       } finally {
         fake.close(); // after PoCo: its gateway no longer reconnects
       }
@@ -162,13 +166,16 @@ public final class SlackStreamBench {
   }
 
   private static void report(int tasks, int lines, long sentMs, Map<String, Long> doneAt, Map<String, TaskThread> threads,
-      List<JsonObject> calls, StreamBenchKit.Watch watch) {
+      List<JsonObject> calls, StreamBenchKit.Watch watch, JsonObject streaming) {
     Map<String, Long> byMethod = new TreeMap<>();
     Map<String, Long> limitedBy = new TreeMap<>();
     Map<String, Long> errorsBy = new TreeMap<>();
     Map<String, List<Long>> updatesByChannel = new HashMap<>();
     List<Long> updates = new ArrayList<>();
     List<Long> appends = new ArrayList<>();
+    Set<String> taskTs = new HashSet<>();
+    for (TaskThread t : threads.values()) if (t.taskMessage() != null) taskTs.add(t.taskMessage().ts);
+    long taskUpdates = 0;
     for (JsonObject c : calls) {
       String method = c.getString("method");
       byMethod.merge(method, 1L, Long::sum);
@@ -183,6 +190,7 @@ public final class SlackStreamBench {
       long at = c.getLong("at");
       if ("chat.update".equals(method)) {
         updates.add(at);
+        if (taskTs.contains(c.getJsonObject("params").getString("ts"))) taskUpdates++;
         updatesByChannel.computeIfAbsent(String.valueOf(c.getValue("channel")), k -> new ArrayList<>()).add(at);
       } else if ("chat.appendStream".equals(method)) {
         appends.add(at);
@@ -242,9 +250,11 @@ public final class SlackStreamBench {
     System.out.printf("highest chat.update rate one channel saw: %d in a second, %d in a minute (channel %s; Slack's"
         + " guidance about 1 per 3 s, i.e. 20/min); workspace-wide chat.update peak %d in a minute against Tier 3's"
         + " %d/min%n", chPerSecond, chPerMinute, peakChannel, updatePeakMinute, 50);
-    System.out.printf("chat.appendStream accepted: %d, peak %d in any minute, %.1f/min on average over %.1f min,"
-        + " against Tier 4's %d/min for the whole workspace (the gateway keeps to 90)%n", appendTimes.length,
-        appendPeakMinute, appendSpanMin > 0 ? appendTimes.length / appendSpanMin : 0, appendSpanMin, 100);
+    System.out.printf("chat.update accepted: %d, %d of them on task messages (the rest workspace messages)%n",
+        updates.size(), taskUpdates);
+    System.out.printf("chat.appendStream accepted: %d in %.1f min (first to last), peak %d in any minute, against"
+        + " Tier 4's %d/min for the whole workspace (the gateway keeps to 90)%n", appendTimes.length, appendSpanMin,
+        appendPeakMinute, 100);
     System.out.printf("Web API calls %d for %d deltas produced (%d × %d): %.3f calls per delta; by method %s%n",
         calls.size(), deltas, tasks, lines, (double) calls.size() / deltas, byMethod);
     System.out.printf("answered 429 by method: %s; other refusals by method=error: %s%n", limitedBy, errorsBy);
@@ -258,6 +268,8 @@ public final class SlackStreamBench {
           + " %.1f s%n", lagThread.length, lagThread[lagThread.length / 2] / 1e3, lagThread[lagThread.length - 1] / 1e3,
           (lastDone - watch.lastOfAll()) / 1e3);
     }
+    if (streaming.getJsonObject("cards_off", new JsonObject()).isEmpty()) streaming.remove("cards_off");
+    System.out.printf("the gateway's streaming counters (/debug/slack): %s%n", streaming.encode());
     System.out.printf("heap used after the run (after System.gc(), this JVM: PoCo, gateway-slack and the fake"
         + " embedded): %d MB%n", StreamBenchKit.heapUsedMb());
   }
