@@ -4,7 +4,8 @@
 # memory through 100 tasks with 1 MiB prompts and 10 MiB outputs (MemoryBench), and
 # the cluster figures: stub-task throughput with 1, 2 and 3 runner JVMs, event-bus round trip in
 # one JVM versus across JVMs, and the renders crossing the bus for 1,000 streaming tasks with and without
-# render coalescing (RenderBench), and 200 tasks streaming through the real Feishu gateway against the fake (FeishuStreamBench).
+# render coalescing (RenderBench), 200 tasks streaming through the real Feishu gateway against the fake (FeishuStreamBench),
+# and 50 tasks streaming through the real Slack gateway against the fake (SlackStreamBench).
 #   bench/run.sh                 everything
 #   bench/run.sh cluster [-D...] only the cluster bench, e.g. -Dbench.cluster.tasks.instant=1000
 #   bench/run.sh memory [-D...]  only the memory bench, e.g. -Dbench.memory.tasks=20
@@ -13,6 +14,10 @@
 #   bench/run.sh feishu [-D...]  only the Feishu streaming bench (200 STREAM:50 tasks through the real gateway against
 #                                the fake Feishu: per-card and app-wide write rates, writes per delta, last delta →
 #                                final card, heap after), e.g. -Dbench.feishu.tasks=50
+#   bench/run.sh slack [-D...]   only the Slack streaming bench (50 STREAM:50 tasks, a delta every 2 s, through the real
+#                                gateway in Socket Mode against the fake Slack: chat.update per channel, appendStream per
+#                                minute against Tier 4, calls by method per delta, 429s, full output per thread, last
+#                                delta → final message, heap after), e.g. -Dbench.slack.tasks=200 -Dbench.slack.delta.ms=20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests install
@@ -41,6 +46,10 @@ if [[ "${1:-}" == feishu ]]; then
   shift
   exec java "${quiet_log[@]}" "$@" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.FeishuStreamBench
 fi
+if [[ "${1:-}" == slack ]]; then
+  shift
+  exec java "${quiet_log[@]}" "$@" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.SlackStreamBench
+fi
 java "${quiet_log[@]}" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.Bench "$@"
 java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.CodexOverheadBench
 java "${quiet_log[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.StartupBench launcher/target/poco.jar
@@ -48,3 +57,4 @@ java "${quiet_log[@]}" -Xmx512m -XX:+UseSerialGC -cp "bench/target/classes:$cp" 
 java "${cluster_jvm[@]}" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench
 java "${quiet_log[@]}" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.RenderBench
 java "${quiet_log[@]}" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.FeishuStreamBench
+java "${quiet_log[@]}" -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$cp" dev.poco.bench.SlackStreamBench

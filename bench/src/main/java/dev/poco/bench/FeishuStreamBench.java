@@ -1,13 +1,7 @@
 package dev.poco.bench;
 
-import dev.poco.contract.Addresses;
-import dev.poco.contract.Bus;
-import dev.poco.contract.CardIntent;
 import dev.poco.contract.ConfigKeys;
-import dev.poco.contract.Intents;
 import dev.poco.contract.Platforms;
-import dev.poco.contract.TaskEvent;
-import dev.poco.testkit.BusGateway;
 import dev.poco.testkit.EmbeddedPoco;
 import dev.poco.testkit.fakes.FakeFeishu;
 import dev.poco.testkit.fakes.FeishuCards;
@@ -18,21 +12,16 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 
 /**
  * Many stub tasks streaming at once through the real Feishu gateway (webhook mode) against testkit's {@link FakeFeishu}
@@ -78,9 +67,7 @@ public final class FeishuStreamBench {
         poco.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(poco.config)).await();
         FeishuPusher push = new FeishuPusher(platform, fake, "http://127.0.0.1:"
             + poco.config.getString(ConfigKeys.HTTP_PORT), VT, EK);
-        Map<String, Long> lastDeltaMs = new ConcurrentHashMap<>();
-        Map<String, String> chatByTask = new ConcurrentHashMap<>();
-        watch(poco.vertx, lastDeltaMs, chatByTask);
+        StreamBenchKit.Watch watch = StreamBenchKit.Watch.on(poco.vertx);
 
         fake.rateLimits(false);
         long t0 = System.nanoTime();
@@ -127,32 +114,15 @@ public final class FeishuStreamBench {
         Thread.sleep(1_000); // writes still in flight after the last Done are counted too
         List<JsonObject> calls = fake.requests();
         calls = calls.subList(callsBefore, calls.size());
-        report(tasks, lines, sentMs, allDoneMs, done, calls, lastDeltaMs, chatByTask);
+        report(tasks, lines, sentMs, allDoneMs, done, calls, watch.lastDeltaMs(), watch.chatByTask());
         push.close();
         fake.close();
       }
     } finally {
       pushers.shutdownNow();
       platform.close().await();
-      try (Stream<Path> files = Files.walk(home)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      StreamBenchKit.deleteTree(home);
     }
-  }
-
-  /** Notes each task's last runner DELTA (wall ms, the fake's clock) and the chat its renders go to. */
-  private static void watch(Vertx vertx, Map<String, Long> lastDeltaMs, Map<String, String> chatByTask) {
-    vertx.eventBus().addOutboundInterceptor(ctx -> {
-      if (ctx.message().body() instanceof JsonObject j && j.getString("task_id") != null) {
-        if (Addresses.ORCHESTRATOR_TASK_EVENT.equals(ctx.message().address())
-            && TaskEvent.DELTA.equals(j.getString("type"))) {
-          lastDeltaMs.put(j.getString("task_id"), System.currentTimeMillis());
-        } else if (j.getJsonObject("target") != null && j.getJsonObject("target").getString("chat_id") != null) {
-          chatByTask.putIfAbsent(j.getString("task_id"), j.getJsonObject("target").getString("chat_id"));
-        }
-      }
-      ctx.next();
-    });
   }
 
   private static void report(int tasks, int lines, long sentMs, long allDoneMs, Map<String, FeishuMessage> done,
@@ -188,13 +158,13 @@ public final class FeishuStreamBench {
     int perCardPeak = 0;
     String peakCard = null;
     for (var e : writesByCard.entrySet()) {
-      int p = peakInOneSecond(e.getValue().stream().mapToLong(Long::longValue).toArray());
+      int p = StreamBenchKit.peakInOneSecond(e.getValue().stream().mapToLong(Long::longValue).toArray());
       if (p > perCardPeak) {
         perCardPeak = p;
         peakCard = e.getKey();
       }
     }
-    int appPeak = peakInOneSecond(calls.stream().mapToLong(c -> c.getLong("at")).toArray());
+    int appPeak = StreamBenchKit.peakInOneSecond(calls.stream().mapToLong(c -> c.getLong("at")).toArray());
 
     // Per task: the runner's last DELTA → the last write to that task's card (its final card).
     List<Long> lags = new ArrayList<>();
@@ -229,43 +199,12 @@ public final class FeishuStreamBench {
           lag[lag.length - 1], allDoneMs - lastDelta);
     }
     System.out.printf("heap used after the run (after System.gc(), this JVM: PoCo, gateway-feishu and the fake"
-        + " embedded): %d MB%n", heapUsedMb());
+        + " embedded): %d MB%n", StreamBenchKit.heapUsedMb());
   }
 
-  /** The most times that fall within one second of each other (a sliding 1-s window). */
-  static int peakInOneSecond(long[] times) {
-    long[] t = times.clone();
-    Arrays.sort(t);
-    int peak = 0;
-    for (int lo = 0, hi = 0; hi < t.length; hi++) {
-      while (t[hi] - t[lo] >= 1000) lo++;
-      peak = Math.max(peak, hi - lo + 1);
-    }
-    return peak;
-  }
-
-  /**
-   * One project group per task, created through the orchestrator's card intent (what New → name in the DM ends in),
-   * 50 at a time, each awaited until its group and workspace card are in the fake.
-   */
+  /** One project group per task (created through the card intent), each awaited until its workspace card is in the fake. */
   private static List<FeishuChat> createProjects(EmbeddedPoco poco, FakeFeishu fake, int n) throws Exception {
-    List<String> names = new ArrayList<>();
-    for (int start = 0; start < n; start += 50) {
-      List<Future<JsonObject>> batch = new ArrayList<>();
-      for (int i = start; i < Math.min(n, start + 50); i++) {
-        String name = "fsbench-" + i;
-        names.add(name);
-        String requestId = "req_fsbench_" + i;
-        CardIntent click = new CardIntent(Platforms.FEISHU, null, Platforms.CHAT_GROUP, USER, null,
-            Intents.PROJECT_CREATE, requestId, new JsonObject().put("intent_key", Intents.PROJECT_CREATE)
-                .put("request_id", requestId).put("name", name), new JsonObject(), false, "evt_fsbench_create_" + i);
-        batch.add(Bus.request(poco.vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, click.toJson(), Bus.EDGE_TIMEOUT_MS));
-      }
-      for (Future<JsonObject> f : batch) {
-        JsonObject reply = f.await();
-        if (BusGateway.refused(reply) != 0) throw new IllegalStateException("project not created: " + reply.encode());
-      }
-    }
+    List<String> names = StreamBenchKit.createProjects(poco, Platforms.FEISHU, USER, "fsbench", n);
     List<FeishuChat> groups = new ArrayList<>();
     long deadline = System.currentTimeMillis() + 120_000;
     for (String name : names) {
@@ -291,11 +230,6 @@ public final class FeishuStreamBench {
       if (text.contains(prompt) && text.contains("Done") && text.contains(lastLine)) return m;
     }
     return null;
-  }
-
-  private static long heapUsedMb() {
-    for (int i = 0; i < 3; i++) System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
   }
 
   private FeishuStreamBench() { }

@@ -6,6 +6,7 @@ import dev.poco.contract.RenderAck;
 import dev.poco.contract.RenderRequest;
 import dev.poco.contract.TaskText;
 import dev.poco.contract.View;
+import dev.poco.gatewaykit.CallBudget;
 import dev.poco.gatewaykit.CardPacer;
 import dev.poco.gatewaykit.CardVersions;
 import dev.poco.gatewaykit.DebugRing;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * ts is the card's message id in {@link RenderAck}. A render not newer than the version shown is acked stale.
  * Otherwise it goes through a {@link CardPacer}: per card at most one write per
  * {@link PlatformLimits#SLACK_UPDATE_MIN_INTERVAL_MS} (slack.md §10.4), {@link #APP_WRITES_PER_SECOND} for the app
- * (chat.update is Tier 3, about 50/min per workspace; chat.postMessage about 1/s per channel: §4), latest wins,
+ * and {@link #UPDATES_PER_MINUTE} chat.update calls (chat.update is Tier 3, about 50/min per workspace;
+ * chat.postMessage about 1/s per channel: §4), latest wins,
  * must-show never dropped. The first write posts (in the target's thread when it has one); later ones chat.update
  * the message. A message that can no longer be edited gets a fresh one, bound with a {@link CardBound}. A refusal
  * fails the render so the orchestrator retries a must-show.
@@ -39,8 +41,13 @@ import java.util.function.Consumer;
  * end), after the stream has stopped so it comes below the output.
  */
 final class SlackRenderer {
-  /** App-wide writes per second: Tier 3's 50+/min read as about one a second; a 429 is waited out anyway. */
+  /** App-wide writes per second (posts and edits): about one a second; a 429 is waited out anyway. */
   static final int APP_WRITES_PER_SECOND = 1;
+  /**
+   * chat.update calls per minute for the workspace: Tier 3's 50 with a margin (slack.md §4). One write a second alone
+   * would edit up to 60 times a minute when many tasks end together, and the edits over 50 would meet 429s.
+   */
+  static final int UPDATES_PER_MINUTE = 45;
   /** The live output a task message shows when it is not streamed: the orchestrator's live tail, bounded here too. */
   static final int LIVE_WINDOW_CHARS = 2_800;
   static final String STREAMING_BODY = "_The agent's output streams in this thread._";
@@ -52,6 +59,7 @@ final class SlackRenderer {
   private final Consumer<CardBound> onRebound;
   private final CardVersions versions = new CardVersions();
   private final CardPacer<RenderRequest> pacer;
+  private final CallBudget updates;
   private final Map<String, String> replaced = lru();
   private final Map<String, RenderRequest> newestOffered = lru();
   /** The status last announced per card, so a repeated terminal render does not mention the user again. */
@@ -79,6 +87,7 @@ final class SlackRenderer {
     this.buttonValues = buttonValues;
     this.onRebound = onRebound;
     this.pacer = new CardPacer<>(vertx, cardIntervalMs, appWritesPerSecond, this::write);
+    this.updates = new CallBudget(vertx, UPDATES_PER_MINUTE, 60_000);
   }
 
   Future<RenderAck> render(RenderRequest r) {
@@ -134,7 +143,7 @@ final class SlackRenderer {
       });
     } else {
       String ts = target;
-      written = api.update(channel, ts, text, blocks)
+      written = updates.acquire().compose(x -> api.update(channel, ts, text, blocks))
           .map(j -> {
             versions.shown(key, r.version(), ts);
             shownSig.put(ts, sig);

@@ -1,5 +1,7 @@
 package dev.poco.gateway.slack;
 
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Bus;
 import dev.poco.contract.RenderRequest;
 import dev.poco.contract.TaskText;
 import dev.poco.contract.View;
@@ -25,7 +27,10 @@ import java.util.function.Supplier;
  * ({@link LiveOutput}) joins the stream's unsent text, so coalescing renders loses nothing. One writer per stream sends
  * the unsent text as it can: the first chunk starts a stream, later ones append (at most one append per
  * {@link StreamLimits#appendIntervalMs()} per stream, so text is buffered; the shared workspace budgets of
- * {@link StreamLimits}); waiting for approval and the end stop the stream with the last chunk. A stream message holds at
+ * {@link StreamLimits}); waiting for approval and the end stop the stream with the last chunk. The end's render carries
+ * the result, not the live tail, so the output no running render showed (the last delta comes with the end, or the
+ * task ended before its message was posted) is read from the orchestrator before the stream stops, and the thread holds
+ * the whole output (the last {@link StreamLimits#maxPendingChars()} of what was not seen). A stream message holds at
  * most {@link #SEGMENT_MAX_CHARS} and lives at most {@link StreamLimits#rolloverAfterMs()}: then it is stopped and a new
  * one continues the text. Each call carries at most {@link #CALL_MAX_CHARS}.
  *
@@ -47,6 +52,7 @@ final class SlackStreamer {
   static final int MAX_FAILURES = 8;
   static final String LEFT_OUT = "\n\n_… %d characters of output are left out here: more than Slack could take in"
       + " time. The task message has the result._\n\n";
+  static final long FETCH_TIMEOUT_MS = 10_000;
   static final String NOT_SEEN = "\n\n_… %d more characters of output were not streamed; the task message has the"
       + " result._";
 
@@ -63,7 +69,7 @@ final class SlackStreamer {
   private final Map<String, String> cardsOff = lru();
   private String fallback;
 
-  private long started, appended, stopped, rollovers, repairs, retries, charsStreamed, leftOut, peakHeld;
+  private long started, appended, stopped, rollovers, repairs, retries, charsStreamed, leftOut, peakHeld, restFetched;
 
   /** One task's stream state. */
   private static final class Stream {
@@ -87,6 +93,8 @@ final class SlackStreamer {
     int failures;
     boolean closing;
     boolean ended;
+    /** The output no render showed is being read: the stream waits for it before it stops. */
+    boolean fetching;
     Promise<Void> closed;
 
     Stream(String cardKey) { this.cardKey = cardKey; }
@@ -141,13 +149,39 @@ final class SlackStreamer {
         if (c != null) add(s, (c.restarted() ? "\n\n" : "") + c.text());
       }
     } else {
-      if (s.live.seen() >= 0 && total > s.live.seen() && !"waiting_confirmation".equals(v.status())) {
-        add(s, String.format(NOT_SEEN, total - s.live.seen()));
+      boolean waiting = "waiting_confirmation".equals(v.status());
+      // the end usually comes with output no running render showed (the last delta and the end arrive together)
+      if (!waiting && !s.ended && total > Math.max(0, s.live.seen()) && r.taskId() != null) {
+        fetchRest(s, r.taskId(), total);
       }
       s.closing = true;
-      s.ended |= !"waiting_confirmation".equals(v.status());
+      s.ended |= !waiting;
     }
     pump(s);
+  }
+
+  /**
+   * Reads the output the stream has not seen from the orchestrator ({@link Addresses#ORCHESTRATOR_TASK_GET}, at most
+   * what one stream holds unsent) and adds it before the stream stops; if it cannot be read, the thread says how much
+   * is missing.
+   */
+  private void fetchRest(Stream s, String taskId, long total) {
+    long seen = Math.max(0, s.live.seen());
+    long from = Math.max(seen, total - limits.maxPendingChars());
+    s.fetching = true;
+    Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_TASK_GET, new JsonObject().put("task_id", taskId)
+        .put("output_offset", from).put("output_limit", (int) (total - from)), FETCH_TIMEOUT_MS).onComplete(ar -> {
+          s.fetching = false;
+          String page = ar.succeeded() ? ar.result().getString("output", "") : "";
+          if (page.isEmpty()) {
+            if (s.live.seen() >= 0) add(s, String.format(NOT_SEEN, total - seen));
+            note("output read", s, ar.failed() ? ar.cause().getMessage() : "no output stored");
+          } else {
+            restFetched++;
+            add(s, (from > seen ? (seen > 0 ? LiveOutput.GAP : "…") : "") + page);
+          }
+          pump(s);
+        });
   }
 
   /** The task message of the card is on Slack: its stream goes in {@code threadTs}. */
@@ -198,7 +232,7 @@ final class SlackStreamer {
   }
 
   private void pump(Stream s) {
-    if (s.busy || s.timer >= 0 || s.threadTs == null) return;
+    if (s.busy || s.fetching || s.timer >= 0 || s.threadTs == null) return;
     if (!streams(s.cardKey)) {
       s.pending.setLength(0);
       if (s.ts != null) {
@@ -435,7 +469,7 @@ final class SlackStreamer {
     JsonObject j = new JsonObject().put("state", fallback == null ? "enabled" : "fallback");
     if (fallback != null) j.put("reason", fallback);
     return j.put("open_streams", open).put("started", started).put("appends", appended).put("stopped", stopped)
-        .put("rollovers", rollovers).put("repairs", repairs).put("retries", retries)
+        .put("rollovers", rollovers).put("repairs", repairs).put("retries", retries).put("rest_fetched", restFetched)
         .put("chars_streamed", charsStreamed).put("chars_left_out", leftOut).put("chars_held", held)
         .put("peak_chars_held", peakHeld).put("append_budget_waits", appends.waited()).put("cards_off", off);
   }

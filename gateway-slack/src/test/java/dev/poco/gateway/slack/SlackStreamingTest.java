@@ -137,6 +137,37 @@ class SlackStreamingTest {
   }
 
   @Test
+  void outputTheEndCameWithIsReadFromTheOrchestratorSoTheThreadHoldsItAll() {
+    String output = "line 0\nline 1\nline 2\nline 3\nline 4\n";
+    List<JsonObject> asked = new ArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_TASK_GET, m -> {
+      asked.add(m.body());
+      int from = m.body().getInteger("output_offset");
+      m.reply(new JsonObject().put("task_id", "t1").put("output", output.substring(from)));
+    });
+    SlackRenderer r = renderer(FAST, false);
+    await(send(r, running(1, "line 0\nline 1\n", 2800)));
+    // the last deltas and the end arrive together: the end's render carries the result, not the live tail
+    await(send(r, req(2, view("completed", "done", output.length()), true)));
+    waitFor(() -> fake.thread("C1", PROMPT_TS).stream().anyMatch(m -> m.getString("text", "").startsWith("<@U1> ✅")));
+
+    assertThat(streamedText()).isEqualTo(output);
+    assertThat(asked).singleElement().satisfies(b -> assertThat(b.getInteger("output_offset")).isEqualTo(14));
+  }
+
+  @Test
+  void aTaskThatEndedBeforeAnyRunningRenderStillStreamsItsOutput() {
+    String output = "line 0\nline 1\n";
+    vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_TASK_GET,
+        m -> m.reply(new JsonObject().put("output", output.substring(m.body().getInteger("output_offset")))));
+    SlackRenderer r = renderer(FAST, false);
+    await(send(r, req(1, view("completed", "done", output.length()), true)));
+    waitFor(() -> fake.thread("C1", PROMPT_TS).stream().anyMatch(m -> m.getString("text", "").startsWith("<@U1> ✅")));
+
+    assertThat(streamedText()).isEqualTo(output);
+  }
+
+  @Test
   void rateLimitsOnAppendAndUpdateAreWaitedOutAndTheFinalStateArrives() {
     SlackRenderer r = renderer(FAST, false);
     fake.fault("chat.appendStream", "429:1", "error:ratelimited");
