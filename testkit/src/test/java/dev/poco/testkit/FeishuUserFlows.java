@@ -321,6 +321,9 @@ abstract class FeishuUserFlows {
         .filter(m -> m.visibleText().contains("Done") && m.visibleText().contains("line 29")).findFirst()
         .orElse(null));
     assertThat(doneCard.messageId).as("the same card").isEqualTo(first.messageId);
+    assertThat(fake.requests().stream().filter(r -> r.getString("path").startsWith(CARDS + first.cardId()))
+        .map(r -> r.getInteger("code"))).as("the platform had closed its streaming (200850): it ran past the limit")
+        .contains(200850);
     assertThat(doneCard.visibleText()).contains("line 0", "line 29");
     assertThat(single(slow).result()).contains("line 0", "line 29");
     assertThat(taskCards(group, slow)).hasSize(1);
