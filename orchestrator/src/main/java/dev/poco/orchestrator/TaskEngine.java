@@ -134,13 +134,16 @@ final class TaskEngine {
     // Durable before the reply. When the task started at once, its one write is the running state.
     Future<Void> saved = saves.takeFirst(t.taskId());
     if (saved == null) saved = saves.saveFirst(active.get(t.taskId()));
-    return saved.map(v -> {
+    return saved.compose(v -> {
       saves.firstDone(t.taskId());
       summarizePrompt(t.taskId());
-      Task cur = active.getOrDefault(t.taskId(), t);
+      Task cur = active.get(t.taskId());
+      // Ended already (its start failed at once) and forgotten once its end was stored: its card shows the end, and
+      // a Queued card now would cover it; the caller gets the stored end.
+      if (cur == null) return store.task(t.taskId()).otherwise(t);
       // A task that waits in the queue shows its card now (Queued, Stop, Steer): a started one already did.
       if (cur.status() == QUEUED) listener.taskChanged(cur, ahead(cur));
-      return cur;
+      return Future.succeededFuture(cur);
     }).recover(err -> {
       saves.firstDone(t.taskId());
       Task cur = active.get(t.taskId());

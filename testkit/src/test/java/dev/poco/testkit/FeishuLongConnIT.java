@@ -1,12 +1,8 @@
 package dev.poco.testkit;
 
 import static dev.poco.testkit.FeishuWebhookIT.ALICE;
-import static dev.poco.testkit.FeishuWebhookIT.APP;
-import static dev.poco.testkit.FeishuWebhookIT.GATEWAY;
 import static dev.poco.testkit.FeishuWebhookIT.SECRET;
-import static dev.poco.testkit.FeishuWebhookIT.VT;
 import static dev.poco.testkit.FeishuWebhookIT.await;
-import static dev.poco.testkit.FeishuWebhookIT.button;
 import static dev.poco.testkit.FeishuWebhookIT.card;
 import static dev.poco.testkit.FeishuWebhookIT.cards;
 import static dev.poco.testkit.FeishuWebhookIT.settle;
@@ -21,21 +17,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.poco.contract.Addresses;
-import dev.poco.contract.Bus;
 import dev.poco.contract.ConfigKeys;
 import dev.poco.testkit.fakes.FakeFeishu;
 import dev.poco.testkit.fakes.FeishuCards;
 import dev.poco.testkit.fakes.FeishuChat;
 import dev.poco.testkit.fakes.FeishuLongConnection;
 import dev.poco.testkit.fakes.FeishuMessage;
-import dev.poco.testkit.fakes.FeishuPusher;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,81 +40,26 @@ import org.slf4j.LoggerFactory;
  * The whole system with the Feishu gateway on the long connection (the default delivery mode) against the fake
  * Feishu: events and card callbacks come as pbbp2 data frames over the fake's WebSocket, the answers go back in acks,
  * the gateway calls the fake's open API; asserted is what a Feishu user would see, and what the platform recorded.
+ * Here: the transport (frames, acks, re-pushes, reconnects); the user flows run in both modes in {@link FeishuUserFlows}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("Feishu over the long connection, end to end through the fake Feishu")
 class FeishuLongConnIT {
   @TempDir Path home;
 
-  /** A fake Feishu and PoCo with the gateway dialled into its long connection. */
-  private record Rig(Vertx platform, FakeFeishu fake, EmbeddedPoco system, FeishuPusher events,
-      FeishuLongConnection socket) implements AutoCloseable {
-    static Rig start(Path home, Map<String, String> extra, int fragments) {
-      Vertx platform = Vertx.vertx();
-      FakeFeishu fake = FakeFeishu.start(platform, APP, SECRET);
-      fake.longConn().fragments(fragments);
-      Map<String, String> config = new HashMap<>(Map.of(ConfigKeys.FEISHU_APP_ID, APP,
-          ConfigKeys.FEISHU_APP_SECRET, SECRET, ConfigKeys.FEISHU_DELIVERY_MODE, "longconn",
-          ConfigKeys.FEISHU_API_BASE_URL, fake.baseUrl(), ConfigKeys.ALLOWED_USERS, "feishu:" + ALICE));
-      config.putAll(extra);
-      EmbeddedPoco system = EmbeddedPoco.start(home, config);
-      system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
-      // the pusher only builds envelopes (and posts the users' messages in the fake); nothing goes over HTTP
-      FeishuPusher events = new FeishuPusher(platform, fake, "http://127.0.0.1:1", VT, null);
-      Rig rig = new Rig(platform, fake, system, events, fake.longConn());
-      await(fake, "the gateway's long connection", () -> rig.socket.connected() > 0 ? true : null);
-      await(fake, "health listener_ready", () -> rig.health().getBoolean("listener_ready") ? true : null);
-      return rig;
-    }
+  static FeishuRig start(Path home, Map<String, String> extra, int fragments) {
+    return FeishuRig.longConnection(home, extra, fragments);
+  }
 
-    JsonObject health() {
-      return Bus.request(system.vertx.eventBus(), Addresses.gatewayHealth("feishu"), new JsonObject(), 5_000).await();
-    }
-
-    void say(FeishuChat chat, String text, boolean mention) {
-      socket.push(events.message(chat, ALICE, text, mention).envelope());
-    }
-
-    JsonObject click(FeishuMessage on, String label, JsonObject form) {
-      JsonObject answer = socket.callback(events.click(ALICE, on, button(on, label), form).envelope());
-      assertThat(answer).as("the callback on " + label + " was answered in its ack within 3 s").isNotNull();
-      return answer;
-    }
-
-    FeishuChat project(String name) {
-      FeishuChat dm = fake.p2pChat(ALICE);
-      say(dm, "hi", false);
-      FeishuMessage home = await(fake, "a home card", () -> card(dm, "New"));
-      click(home, "New", null);
-      FeishuMessage form = await(fake, "the new-project form", () -> card(dm, "Create Project + Group"));
-      click(form, "Create Project + Group", FeishuCards.formValue(form.json(), "name",
-          new JsonObject().put("name", name)));
-      FeishuChat group = await(fake, "the group", () -> fake.groupsNamed(name).stream().findFirst().orElse(null));
-      await(fake, "the workspace card", () -> card(group, "Run"));
-      return group;
-    }
-
-    /** Every push was acked (by message_id), with code 200. */
-    void everyPushAcked() {
-      Map<String, List<FeishuLongConnection.Ack>> byMessage = socket.acks().stream()
-          .collect(Collectors.groupingBy(FeishuLongConnection.Ack::messageId));
-      for (FeishuLongConnection.Push p : socket.pushes()) {
-        if (!"event".equals(p.frameType())) continue;
-        assertThat(byMessage.get(p.messageId())).as("an ack for " + p).isNotNull();
-        assertThat(byMessage.get(p.messageId()).get(0).code()).isEqualTo(200);
-        assertThat(byMessage.get(p.messageId()).get(0).bizRt()).as("biz_rt").isNotNull();
-      }
-    }
-
-    @Override
-    public void close() {
-      System.out.println("what Feishu shows at the end:\n" + fake.dump());
-      System.out.println("pushes " + socket.pushes().size() + ", acks " + socket.acks().size() + ", pings "
-          + socket.pings() + ", sockets opened " + socket.opened());
-      events.close();
-      system.close();
-      fake.close();
-      platform.close().await();
+  /** Every push was acked (by message_id), with code 200. */
+  static void everyPushAcked(FeishuRig rig) {
+    Map<String, List<FeishuLongConnection.Ack>> byMessage = rig.socket.acks().stream()
+        .collect(Collectors.groupingBy(FeishuLongConnection.Ack::messageId));
+    for (FeishuLongConnection.Push p : rig.socket.pushes()) {
+      if (!"event".equals(p.frameType())) continue;
+      assertThat(byMessage.get(p.messageId())).as("an ack for " + p).isNotNull();
+      assertThat(byMessage.get(p.messageId()).get(0).code()).isEqualTo(200);
+      assertThat(byMessage.get(p.messageId()).get(0).bizRt()).as("biz_rt").isNotNull();
     }
   }
 
@@ -158,9 +93,9 @@ class FeishuLongConnIT {
   }
 
   private void endToEnd(List<String> secrets) {
-    try (Rig rig = Rig.start(home, Map.of(), 3)) {
+    try (FeishuRig rig = start(home, Map.of(), 3)) {
       FeishuChat dm = rig.fake.p2pChat(ALICE);
-      rig.say(dm, "hi", false);
+      rig.hands.say(ALICE, dm, "hi");
       FeishuMessage homeCard = await(rig.fake, "a home card with New in the DM", () -> card(dm, "New"));
       FeishuLongConnection.Ack hiAck = rig.socket.acks().get(0);
       assertThat(hiAck.eventType()).isEqualTo("im.message.receive_v1");
@@ -169,9 +104,9 @@ class FeishuLongConnIT {
       assertThat(hiAck.atMs()).as("ack first, then the work").isLessThanOrEqualTo(homeCard.createTimeMs);
 
       // the callbacks come over the socket and their answers in the acks
-      rig.click(homeCard, "New", null);
+      rig.hands.click(ALICE, homeCard, "New", null);
       FeishuMessage form = await(rig.fake, "the new-project form", () -> card(dm, "Create Project + Group"));
-      rig.click(form, "Create Project + Group", FeishuCards.formValue(form.json(), "name",
+      rig.hands.click(ALICE, form, "Create Project + Group", FeishuCards.formValue(form.json(), "name",
           new JsonObject().put("name", "lc-proj")));
       FeishuChat group = await(rig.fake, "the project group", () -> rig.fake.groupsNamed("lc-proj").stream()
           .findFirst().orElse(null));
@@ -181,12 +116,12 @@ class FeishuLongConnIT {
       assertThat(cards(group, "Run")).as("one workspace card\n" + rig.fake.dump()).hasSize(1);
 
       String prompt = "Reply with exactly: LC-ANSWER-1";
-      rig.say(group, prompt, true);
+      rig.hands.say(ALICE, group, prompt);
       await(rig.fake, "the task card Done", () -> taskCard(group, prompt, "LC-ANSWER-1"));
       assertThat(tasks(rig.system, prompt)).hasSize(1);
       assertThat(taskCards(group, prompt)).hasSize(1);
       assertThat(rig.socket.pushes()).allMatch(p -> p.fragments() == 3);
-      rig.everyPushAcked();
+      everyPushAcked(rig);
       assertThat(rig.socket.acks()).as("no ack late").noneMatch(FeishuLongConnection.Ack::late);
       assertThat(rig.socket.acks().stream().filter(a -> "card.action.trigger".equals(a.eventType())))
           .as("callback acks carry the answer").allMatch(a -> a.data() != null);
@@ -200,7 +135,7 @@ class FeishuLongConnIT {
 
       // a type=card frame is ignored and never acked, as every SDK does (feishu.md §7.5, §12)
       String ignored = "Reply with exactly: LC-CARD-FRAME";
-      rig.socket.pushCardTypeFrame(rig.events.message(group, ALICE, ignored, true).envelope());
+      rig.socket.pushCardTypeFrame(rig.push.message(group, ALICE, ignored, true).envelope());
       settle();
       assertThat(tasks(rig.system, ignored)).isEmpty();
       FeishuLongConnection.Push cardFrame = rig.socket.pushes().get(rig.socket.pushes().size() - 1);
@@ -214,12 +149,12 @@ class FeishuLongConnIT {
   @Test
   @DisplayName("an event whose ack is late is re-pushed (same event_id): it runs once, one task card")
   void lateAckRedeliveryRunsOnce() {
-    try (Rig rig = Rig.start(home, Map.of(), 1)) {
+    try (FeishuRig rig = start(home, Map.of(), 1)) {
       FeishuChat group = rig.project("lc-redeliver");
       rig.socket.ackDeadlineMs(1); // every ack is late now: the platform pushes each event again
       rig.socket.maxRedeliveries(1);
       String prompt = "Reply with exactly: LC-ONCE";
-      rig.say(group, prompt, true);
+      rig.hands.say(ALICE, group, prompt);
       await(rig.fake, "the task card Done", () -> taskCard(group, prompt, "LC-ONCE"));
       String eventId = await(rig.fake, "the re-push", () -> rig.socket.pushes().stream()
           .collect(Collectors.groupingBy(FeishuLongConnection.Push::eventId, Collectors.counting())).entrySet()
@@ -230,7 +165,7 @@ class FeishuLongConnIT {
           .hasSize(2).allMatch(FeishuLongConnection.Ack::late);
       assertThat(tasks(rig.system, prompt)).as("a re-pushed event is not a second task").hasSize(1);
       assertThat(taskCards(group, prompt)).as("one task card\n" + rig.fake.dump()).hasSize(1);
-      rig.everyPushAcked();
+      everyPushAcked(rig);
     }
   }
 
@@ -238,10 +173,10 @@ class FeishuLongConnIT {
   @DisplayName("the socket dropped mid-task and then a silent (half-open) socket are replaced; the task cards still"
       + " end Done")
   void droppedAndSilentSocketsAreReplaced() {
-    try (Rig rig = Rig.start(home, Map.of(ConfigKeys.STUB_SLOW_SECONDS, "4"), 1)) {
+    try (FeishuRig rig = start(home, Map.of(ConfigKeys.STUB_SLOW_SECONDS, "4"), 1)) {
       FeishuChat group = rig.project("lc-faults");
       String slow = "SLOW Reply with exactly: LC-DROPPED";
-      rig.say(group, slow, true);
+      rig.hands.say(ALICE, group, slow);
       await(rig.fake, "the running task card", () -> taskCards(group, slow).stream().findFirst().orElse(null));
       int before = rig.socket.opened();
       rig.socket.dropSockets();
@@ -252,7 +187,7 @@ class FeishuLongConnIT {
       int beforeSilence = rig.socket.opened();
       rig.socket.goSilent();
       String afterSilence = "Reply with exactly: LC-SILENT";
-      rig.say(group, afterSilence, true); // held by the platform: no live connection takes it until the new one
+      rig.hands.say(ALICE, group, afterSilence); // held by the platform: no live connection takes it until the new one
       await(rig.fake, "a new socket after the silence", () -> rig.socket.opened() > beforeSilence ? true : null);
       await(rig.fake, "the task card Done after the silence", () -> taskCard(group, afterSilence, "LC-SILENT"));
       assertThat(tasks(rig.system, slow)).hasSize(1);
@@ -260,7 +195,7 @@ class FeishuLongConnIT {
       JsonObject h = rig.health();
       assertThat(h.getBoolean("listener_ready")).isTrue();
       assertThat(h.getInteger("reconnects")).isGreaterThanOrEqualTo(2);
-      rig.everyPushAcked();
+      everyPushAcked(rig);
     }
   }
 
@@ -268,7 +203,7 @@ class FeishuLongConnIT {
   @DisplayName("the server's ClientConfig ReconnectCount (2): after a drop the gateway tries twice against a busy"
       + " endpoint, then stops and says so in health")
   void reconnectCountIsHonoured() {
-    try (Rig rig = Rig.start(home, Map.of(), 1)) {
+    try (FeishuRig rig = start(home, Map.of(), 1)) {
       rig.socket.clientConfig(new JsonObject().put("ReconnectCount", 2).put("ReconnectInterval", 1)
           .put("ReconnectNonce", 0).put("PingInterval", 120));
       int before = rig.socket.opened();

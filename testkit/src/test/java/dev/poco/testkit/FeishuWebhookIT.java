@@ -19,7 +19,6 @@ import dev.poco.testkit.fakes.FeishuChat;
 import dev.poco.testkit.fakes.FeishuMessage;
 import dev.poco.testkit.fakes.FeishuPusher;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole system in webhook mode against the fake Feishu: the fake's pusher plays the platform (encrypted, signed
  * events and card callbacks to the HTTP edge), the gateway calls the fake's open API, and the test asserts what a
- * Feishu user would see: which cards, in which chats, ending in which state.
+ * Feishu user would see: which cards, in which chats, ending in which state. Here: what only webhooks have (URL check,
+ * signatures, redelivery over HTTP), faults, budgets and guards; the user flows run in both modes in
+ * {@link FeishuUserFlows}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("Feishu in webhook mode, end to end through the fake Feishu")
@@ -51,9 +52,9 @@ class FeishuWebhookIT {
   @TempDir Path home;
 
   @Test
-  @DisplayName("DM hi → home card; New → name → a group with the user and one workspace card; a prompt → one task card"
-      + " updated to Done with the answer; confirm → Approve → Done; a redelivered event runs nothing twice; a forged"
-      + " signature is refused and runs nothing; no secret in any log line")
+  @DisplayName("webhook specifics: the URL check answered; a redelivered event (same event_id, fresh IV and signature)"
+      + " runs nothing twice; a forged signature or a stale timestamp is refused and runs nothing; no secret in any log"
+      + " line. The user flows themselves: FeishuWebhookFlowsIT")
   void webhookEndToEnd() {
     LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger poco = logs.getLogger("dev.poco");
@@ -65,8 +66,8 @@ class FeishuWebhookIT {
     poco.addAppender(seen);
     root.addAppender(seen);
     List<String> secrets = new ArrayList<>(List.of(SECRET, VT, EK));
-    try (Rig rig = Rig.start(home, EK)) {
-      scenario(rig.system, rig.fake, rig.push);
+    try (FeishuRig rig = FeishuRig.webhook(home, EK, Map.of())) {
+      scenario(rig);
       secrets.addAll(rig.fake.issuedTokens());
     } finally {
       poco.detachAppender(seen);
@@ -81,44 +82,21 @@ class FeishuWebhookIT {
     }
   }
 
-  private void scenario(EmbeddedPoco system, FakeFeishu fake, FeishuPusher push) {
+  private void scenario(FeishuRig rig) {
+    FakeFeishu fake = rig.fake;
+    FeishuPusher push = rig.push;
+    EmbeddedPoco system = rig.system;
     // the URL check Feishu makes when the callback address is configured (encrypted mode: plaintext answer)
     FeishuPusher.Delivery challenge = push.deliver(push.urlVerification("ch-it-1"));
     assertThat(challenge.status()).as(challenge.body()).isEqualTo(200);
     assertThat(challenge.json()).isEqualTo(new JsonObject().put("challenge", "ch-it-1"));
 
-    // DM "hi" → the home card in the DM
-    FeishuChat dm = fake.p2pChat(ALICE);
-    FeishuPusher.Delivery hi = push.deliver(push.message(dm, ALICE, "hi", false));
-    assertThat(hi.status()).as(hi.body()).isEqualTo(200);
-    FeishuMessage homeCard = await(fake, "a home card with New in the DM", () -> card(dm, "New"));
-
-    // New → the new-project form (in place or as a new card), then submit a name
-    FeishuPusher.Delivery clickNew = push.deliver(push.click(ALICE, homeCard, button(homeCard, "New"), null));
-    assertThat(clickNew.status()).as(clickNew.body()).isEqualTo(200);
-    FeishuMessage form = await(fake, "the new-project form", () -> card(dm, "Create Project + Group"));
-    JsonObject typed = FeishuCards.formValue(form.json(), "name", new JsonObject().put("name", "fs-proj"));
-    FeishuPusher.Delivery create = push.deliver(push.click(ALICE, form, button(form, "Create Project + Group"), typed));
-    assertThat(create.status()).as(create.body()).isEqualTo(200);
-    FeishuChat group = await(fake, "the project group", () -> fake.groupsNamed("fs-proj").stream().findFirst().orElse(null));
-    assertThat(group.members()).as("the bot and the user are members").contains(APP, ALICE);
-    FeishuMessage workspace = await(fake, "the workspace card in the group", () -> card(group, "Run"));
-    settle();
-    assertThat(fake.groupsNamed("fs-proj")).as(fake.dump()).hasSize(1);
-    assertThat(cards(group, "Run")).as("exactly one workspace card\n" + fake.dump()).hasSize(1);
-    assertThat(workspace.senderId).isEqualTo(APP);
-
-    // a prompt in the group (@bot) → one task card (a CardKit entity), updated until it shows Done and the answer
+    FeishuChat group = rig.project("fs-proj");
     String prompt = "Reply with exactly: FS-ANSWER-1";
     FeishuPusher.Event promptEvent = push.message(group, ALICE, prompt, true);
     assertThat(push.deliver(promptEvent).status()).isEqualTo(200);
-    FeishuMessage task = await(fake, "the task card Done with its answer", () -> taskCard(group, prompt, "FS-ANSWER-1"));
-    assertThat(task.history().size()).as("the task card was updated in place").isGreaterThan(1);
-    // task cards go by CardKit (feishu.md §11): the entity sent by card_id, then updated, never PATCHed
-    assertThat(task.cardId()).as("the task card is a card entity").isNotNull();
-    assertThat(fake.calls(FakeFeishu.CARDKIT_UPDATE) + fake.calls(FakeFeishu.CARDKIT_CONTENT)).isPositive();
+    await(fake, "the task card Done with its answer", () -> taskCard(group, prompt, "FS-ANSWER-1"));
     assertThat(tasks(system, prompt)).hasSize(1);
-    assertThat(tasks(system, prompt).get(0).result()).isEqualTo("FS-ANSWER-1");
 
     // a redelivery of the same event (same event_id, fresh IV and signature) → acked, runs nothing twice
     FeishuPusher.Delivery again = push.deliver(promptEvent);
@@ -126,17 +104,6 @@ class FeishuWebhookIT {
     settle();
     assertThat(tasks(system, prompt)).as("a redelivered event is not a second task").hasSize(1);
     assertThat(taskCards(group, prompt)).as("one task card\n" + fake.dump()).hasSize(1);
-
-    // confirm: → a card with Approve; the click approves and the task completes
-    String confirm = "confirm: Reply with exactly: FS-APPROVED";
-    assertThat(push.deliver(push.message(group, ALICE, confirm, true)).status()).isEqualTo(200);
-    FeishuMessage waiting = await(fake, "the confirm card with Approve", () -> taskCards(group, confirm).stream()
-        .filter(m -> FeishuCards.button(m.json(), "Approve") != null).findFirst().orElse(null));
-    FeishuPusher.Delivery approve = push.deliver(push.click(ALICE, waiting, button(waiting, "Approve"), null));
-    assertThat(approve.status()).as(approve.body()).isEqualTo(200);
-    await(fake, "the approved task Done", () -> taskCard(group, confirm, "FS-APPROVED"));
-    assertThat(tasks(system, confirm)).hasSize(1);
-    assertThat(tasks(system, confirm).get(0).status().name()).isEqualTo("COMPLETED");
 
     // a forged signature (signed without the encrypt key) and a stale timestamp: refused, nothing runs
     String forged = "Reply with exactly: FS-FORGED";
@@ -156,7 +123,7 @@ class FeishuWebhookIT {
   @DisplayName("platform faults on the way still end in the right cards: a 429 burst and 230020 on PATCH, expired tenant"
       + " tokens (99991663), a task card recalled while running (a fresh card ends Done), cards older than 14 days")
   void faultsStillReachTheFinalState() {
-    try (Rig rig = Rig.start(home, EK, Map.of(ConfigKeys.STUB_SLOW_SECONDS, "4"))) {
+    try (FeishuRig rig = FeishuRig.webhook(home, EK, Map.of(ConfigKeys.STUB_SLOW_SECONDS, "4"))) {
       FakeFeishu fake = rig.fake;
       FeishuPusher push = rig.push;
       FeishuChat group = rig.project("fs-faults");
@@ -207,7 +174,7 @@ class FeishuWebhookIT {
       + " has exactly one card that ends Done, one project has one group and one workspace card, and a redelivery"
       + " landing on the other instance runs nothing twice")
   void twoGatewayInstances() {
-    try (Rig rig = Rig.start(home, EK)) {
+    try (FeishuRig rig = FeishuRig.webhook(home, EK, Map.of())) {
       rig.system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(rig.system.config)).await();
       FakeFeishu fake = rig.fake;
       FeishuChat group = rig.project("fs-two");
@@ -236,204 +203,11 @@ class FeishuWebhookIT {
   }
 
   @Test
-  @DisplayName("the workspace controls through Feishu cards: Working Dir browsed and chosen, a typed path, the agent"
-      + " applied, Stop on a queued card, Continue after a failure, and Manage → Delete in the DM")
-  void workspaceControls() throws Exception {
-    java.nio.file.Path api = java.nio.file.Files.createDirectories(home.resolve("repos/api"));
-    java.nio.file.Path web = java.nio.file.Files.createDirectories(home.resolve("repos/web"));
-    try (Rig rig = Rig.start(home, EK, Map.of(ConfigKeys.STUB_SLOW_SECONDS, "3"))) {
-      FakeFeishu fake = rig.fake;
-      FeishuPusher push = rig.push;
-      FeishuChat group = rig.project("fs-ctl");
-      FeishuMessage ws = card(group, "Run");
-
-      // Working Dir from the workspace card: a new chooser card; browse repos/ → api/ → Use this folder
-      push.deliver(push.click(ALICE, ws, button(ws, "Working Dir"), null));
-      FeishuMessage chooser = await(fake, "the working-dir chooser", () -> card(group, "Use this folder"));
-      assertThat(chooser.messageId).as("a new card, never over the workspace card").isNotEqualTo(ws.messageId);
-      push.deliver(push.click(ALICE, chooser, button(chooser, "repos/"), null));
-      await(fake, "the chooser inside repos/", () -> FeishuCards.button(fake.message(chooser.messageId).json(), "api/"));
-      FeishuMessage inRepos = fake.message(chooser.messageId);
-      push.deliver(push.click(ALICE, inRepos, button(inRepos, "api/"), null));
-      await(fake, "the chooser inside api/", () -> fake.message(chooser.messageId).visibleText().contains("repos/api")
-          && FeishuCards.button(fake.message(chooser.messageId).json(), "api/") == null ? Boolean.TRUE : null);
-      FeishuMessage inApi = fake.message(chooser.messageId);
-      push.deliver(push.click(ALICE, inApi, button(inApi, "Use this folder"), null));
-      await(fake, "the workspace card showing repos/api", () ->
-          fake.message(ws.messageId).visibleText().contains(api.toString()) ? Boolean.TRUE : null);
-
-      // a typed path on the chooser
-      FeishuMessage again = fake.message(chooser.messageId);
-      push.deliver(push.click(ALICE, again, button(again, "Use typed path"),
-          FeishuCards.formValue(again.json(), "path", new JsonObject().put("path", web.toString()))));
-      await(fake, "the workspace card showing repos/web", () ->
-          fake.message(ws.messageId).visibleText().contains(web.toString()) ? Boolean.TRUE : null);
-      String inWeb = "Reply with exactly: FS-IN-WEB";
-      push.deliver(push.message(group, ALICE, inWeb, true));
-      await(fake, "a task Done in repos/web", () -> taskCard(group, inWeb, "FS-IN-WEB"));
-      assertThat(tasks(rig.system, inWeb).get(0).workdir()).isEqualTo(web.toString());
-
-      // Agent from the workspace card: a new card; Apply keeps the stub and says so on the workspace card
-      push.deliver(push.click(ALICE, fake.message(ws.messageId), button(fake.message(ws.messageId), "Agent"), null));
-      FeishuMessage agent = await(fake, "the agent card", () -> card(group, "Apply"));
-      assertThat(agent.messageId).isNotEqualTo(ws.messageId);
-      push.deliver(push.click(ALICE, agent, button(agent, "Apply"),
-          FeishuCards.formValue(agent.json(), "backend", new JsonObject().put("backend", "stub"))));
-      await(fake, "the workspace card naming the stub", () ->
-          fake.message(ws.messageId).visibleText().contains("stub") ? Boolean.TRUE : null);
-
-      // Stop on a queued card: A runs (SLOW), B waits; Stop on B's card cancels B, A goes on to Done
-      String a = "SLOW Reply with exactly: FS-A";
-      String b = "Reply with exactly: FS-B";
-      push.deliver(push.message(group, ALICE, a, true));
-      await(fake, "A's card running", () -> taskCards(group, a).stream().findFirst().orElse(null));
-      push.deliver(push.message(group, ALICE, b, true));
-      FeishuMessage queued = await(fake, "B's queued card with Stop", () -> taskCards(group, b).stream()
-          .filter(m -> FeishuCards.button(m.json(), "Stop") != null).findFirst().orElse(null));
-      push.deliver(push.click(ALICE, queued, button(queued, "Stop"), null));
-      await(fake, "B cancelled", () -> taskCards(group, b).stream()
-          .filter(m -> m.visibleText().contains("Cancelled")).findFirst().orElse(null));
-      await(fake, "A Done", () -> taskCard(group, a, "FS-A"));
-      assertThat(tasks(rig.system, b).get(0).status().name()).isEqualTo("CANCELLED");
-
-      // a failed task offers Continue: a new task in the same session
-      String failing = "FAIL this one";
-      push.deliver(push.message(group, ALICE, failing, true));
-      FeishuMessage failed = await(fake, "the failed card with Continue", () -> taskCards(group, failing).stream()
-          .filter(m -> FeishuCards.button(m.json(), "Continue") != null).findFirst().orElse(null));
-      int before = tasks(rig.system, failing).size();
-      push.deliver(push.click(ALICE, failed, button(failed, "Continue"), null));
-      await(fake, "a continuing task", () -> new StoreClient(rig.system.vertx.eventBus())
-          .tasks(new TaskQuery(null, List.of(), 1000)).await().stream()
-          .filter(t -> t.prompt().startsWith("Continue the previous task")).findFirst().orElse(null));
-      assertThat(tasks(rig.system, failing)).hasSize(before);
-
-      // the agent asks permission mid-turn (stub ASK_APPROVAL): Approve for session on the card, then Done
-      String asking = "ASK_APPROVAL Reply with exactly: FS-ASKED";
-      push.deliver(push.message(group, ALICE, asking, true));
-      FeishuMessage ask = await(fake, "the card asking for approval", () -> taskCards(group, asking).stream()
-          .filter(m -> FeishuCards.button(m.json(), "Approve for session") != null).findFirst().orElse(null));
-      push.deliver(push.click(ALICE, ask, button(ask, "Approve for session"), null));
-      await(fake, "the asking task Done", () -> taskCards(group, asking).stream()
-          .filter(m -> m.visibleText().contains("[Done]")).findFirst().orElse(null));
-      assertThat(tasks(rig.system, asking).get(0).status().name()).isEqualTo("COMPLETED");
-
-      // the DM control plane: Manage → Open → Delete → Delete: the project and its tasks are gone
-      FeishuChat dm = fake.p2pChat(ALICE);
-      push.deliver(push.message(dm, ALICE, "hi", false));
-      FeishuMessage home2 = await(fake, "a home card with Manage", () -> card(dm, "Manage"));
-      push.deliver(push.click(ALICE, home2, button(home2, "Manage"), null));
-      await(fake, "the project list", () -> FeishuCards.button(fake.message(home2.messageId).json(), "Open fs-ctl"));
-      FeishuMessage list = fake.message(home2.messageId);
-      push.deliver(push.click(ALICE, list, button(list, "Open fs-ctl"), null));
-      await(fake, "the project config", () -> FeishuCards.button(fake.message(home2.messageId).json(), "Delete"));
-      FeishuMessage config = fake.message(home2.messageId);
-      push.deliver(push.click(ALICE, config, button(config, "Delete"), null));
-      await(fake, "the delete confirmation", () -> FeishuCards.button(fake.message(home2.messageId).json(), "Cancel"));
-      FeishuMessage confirm = fake.message(home2.messageId);
-      push.deliver(push.click(ALICE, confirm, button(confirm, "Delete"), null));
-      await(fake, "no project left", () -> new StoreClient(rig.system.vertx.eventBus())
-          .tasks(new TaskQuery(null, List.of(), 1000)).await().isEmpty() ? Boolean.TRUE : null);
-    }
-  }
-
-  @Test
-  @DisplayName("Working Dir by preset and back to the default through Feishu cards: a typed path saved as a named"
-      + " preset, the preset's button chosen (a task runs there), then Use Default (the workspace card says so)")
-  void workingDirByPresetAndDefault() throws Exception {
-    java.nio.file.Path api = java.nio.file.Files.createDirectories(home.resolve("repos/api"));
-    try (Rig rig = Rig.start(home, EK)) {
-      FakeFeishu fake = rig.fake;
-      FeishuPusher push = rig.push;
-      FeishuChat group = rig.project("fs-preset");
-      FeishuMessage ws = card(group, "Run");
-
-      // Save as preset: the path and a name typed on the chooser; the chooser now offers the preset
-      push.deliver(push.click(ALICE, ws, button(ws, "Working Dir"), null));
-      FeishuMessage chooser = await(fake, "the working-dir chooser", () -> card(group, "Save as preset"));
-      push.deliver(push.click(ALICE, chooser, button(chooser, "Save as preset"), FeishuCards.formValue(chooser.json(),
-          "path", new JsonObject().put("path", api.toString()).put("label", "apirepo"))));
-      FeishuMessage withPreset = await(fake, "a chooser offering the preset", () -> card(group, "Preset: apirepo"));
-      assertThat(new StoreClient(rig.system.vertx.eventBus()).projects().await().stream()
-          .filter(p -> p.name().equals("fs-preset")).findFirst().orElseThrow().presets())
-          .as("the preset is saved").anySatisfy(d -> {
-            assertThat(d.label()).isEqualTo("apirepo");
-            assertThat(d.path()).isEqualTo(api.toString());
-          });
-
-      // the preset's button: the workspace card shows the path, and a task runs there
-      push.deliver(push.click(ALICE, withPreset, button(withPreset, "Preset: apirepo"), null));
-      await(fake, "the workspace card showing the preset's path", () ->
-          fake.message(ws.messageId).visibleText().contains(api.toString()) ? Boolean.TRUE : null);
-      String inApi = "Reply with exactly: FS-IN-PRESET";
-      push.deliver(push.message(group, ALICE, inApi, true));
-      await(fake, "a task Done in the preset's dir", () -> taskCard(group, inApi, "FS-IN-PRESET"));
-      assertThat(tasks(rig.system, inApi).get(0).workdir()).isEqualTo(api.toString());
-
-      // Use Default: the workspace card says "default dir" again, and a task no longer runs in the preset's dir
-      FeishuMessage wsNow = fake.message(ws.messageId);
-      push.deliver(push.click(ALICE, wsNow, button(wsNow, "Working Dir"), null));
-      FeishuMessage chooser2 = await(fake, "the chooser with Use Default", () -> card(group, "Use Default"));
-      push.deliver(push.click(ALICE, chooser2, button(chooser2, "Use Default"), null));
-      await(fake, "the workspace card on the default dir", () ->
-          fake.message(ws.messageId).visibleText().contains("default dir") ? Boolean.TRUE : null);
-      String inDefault = "Reply with exactly: FS-IN-DEFAULT";
-      push.deliver(push.message(group, ALICE, inDefault, true));
-      await(fake, "a task Done in the default dir", () -> taskCard(group, inDefault, "FS-IN-DEFAULT"));
-      assertThat(tasks(rig.system, inDefault).get(0).workdir()).isNotEqualTo(api.toString());
-    }
-  }
-
-  /** A fake Feishu, PoCo with the gateway on it in webhook mode, and the pusher; {@code encryptKey} null: plaintext. */
-  private record Rig(Vertx platform, FakeFeishu fake, EmbeddedPoco system, FeishuPusher push) implements AutoCloseable {
-    static Rig start(Path home, String encryptKey) { return start(home, encryptKey, Map.of()); }
-
-    static Rig start(Path home, String encryptKey, Map<String, String> extra) {
-      Vertx platform = Vertx.vertx();
-      FakeFeishu fake = FakeFeishu.start(platform, APP, SECRET);
-      Map<String, String> config = new java.util.HashMap<>(Map.of(ConfigKeys.FEISHU_APP_ID, APP,
-          ConfigKeys.FEISHU_APP_SECRET, SECRET, ConfigKeys.FEISHU_DELIVERY_MODE, "webhook",
-          ConfigKeys.FEISHU_VERIFICATION_TOKEN, VT, ConfigKeys.FEISHU_API_BASE_URL, fake.baseUrl(),
-          ConfigKeys.ALLOWED_USERS, "feishu:" + ALICE));
-      if (encryptKey != null) config.put(ConfigKeys.FEISHU_ENCRYPT_KEY, encryptKey);
-      config.putAll(extra);
-      EmbeddedPoco system = EmbeddedPoco.start(home, config);
-      system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
-      FeishuPusher push = new FeishuPusher(platform, fake, "http://127.0.0.1:"
-          + system.config.getString(ConfigKeys.HTTP_PORT), VT, encryptKey);
-      return new Rig(platform, fake, system, push);
-    }
-
-    /** DM hi, New, a name: the project group. */
-    FeishuChat project(String name) {
-      FeishuChat dm = fake.p2pChat(ALICE);
-      push.deliver(push.message(dm, ALICE, "hi", false));
-      FeishuMessage homeCard = await(fake, "a home card", () -> card(dm, "New"));
-      push.deliver(push.click(ALICE, homeCard, button(homeCard, "New"), null));
-      FeishuMessage form = await(fake, "the new-project form", () -> card(dm, "Create Project + Group"));
-      push.deliver(push.click(ALICE, form, button(form, "Create Project + Group"),
-          FeishuCards.formValue(form.json(), "name", new JsonObject().put("name", name))));
-      FeishuChat group = await(fake, "the group", () -> fake.groupsNamed(name).stream().findFirst().orElse(null));
-      await(fake, "the workspace card", () -> card(group, "Run"));
-      return group;
-    }
-
-    @Override
-    public void close() {
-      System.out.println("what Feishu shows at the end:\n" + fake.dump());
-      push.close();
-      system.close();
-      fake.close();
-      platform.close().await();
-    }
-  }
-
-  @Test
   @DisplayName("only allowed users act: a stranger's prompt runs nothing and a stranger's Approve click approves"
       + " nothing (buttons are authorised by who clicked); garbled bodies are refused")
   void strangersAndGarbage() {
     String mallory = "ou_mallory_it";
-    try (Rig rig = Rig.start(home, EK)) {
+    try (FeishuRig rig = FeishuRig.webhook(home, EK, Map.of())) {
       FeishuChat group = rig.project("fs-guard");
       rig.fake.join(group.chatId, mallory); // in the group, but not an allowed user
       String theirs = "Reply with exactly: FS-STRANGER";
@@ -476,7 +250,7 @@ class FeishuWebhookIT {
   @DisplayName("a streaming answer (200 deltas over ~4 s) ends on the card in full, within Feishu's budgets: no 429 and"
       + " no 230020 from the platform, at most 5 PATCH per second per card")
   void streamingStaysWithinBudgets() {
-    try (Rig rig = Rig.start(home, EK, Map.of(ConfigKeys.STUB_DELTA_MS, "20"))) {
+    try (FeishuRig rig = FeishuRig.webhook(home, EK, Map.of(ConfigKeys.STUB_DELTA_MS, "20"))) {
       FeishuChat group = rig.project("fs-stream");
       String prompt = "STREAM:200";
       rig.push.deliver(rig.push.message(group, ALICE, prompt, true));
@@ -506,7 +280,7 @@ class FeishuWebhookIT {
   @DisplayName("Feishu refuses the group create once (230027): no project and no group; the user is told; the next"
       + " submit makes exactly one group")
   void groupCreateRefusedOnce() {
-    try (Rig rig = Rig.start(home, EK)) {
+    try (FeishuRig rig = FeishuRig.webhook(home, EK, Map.of())) {
       FeishuChat dm = rig.fake.p2pChat(ALICE);
       rig.push.deliver(rig.push.message(dm, ALICE, "hi", false));
       FeishuMessage homeCard = await(rig.fake, "a home card", () -> card(dm, "New"));
@@ -536,7 +310,7 @@ class FeishuWebhookIT {
   @Test
   @DisplayName("plaintext mode (no Encrypt Key): header.token is compared on every event; a wrong one runs nothing")
   void plaintextModeChecksTheToken() {
-    try (Rig rig = Rig.start(home, null)) {
+    try (FeishuRig rig = FeishuRig.webhook(home, null, Map.of())) {
       FeishuChat group = rig.project("fs-plain");
       String forged = "Reply with exactly: FS-WRONG-TOKEN";
       FeishuPusher.Event e = rig.push.message(group, ALICE, forged, true);
