@@ -142,7 +142,11 @@ final class SlackStreamer {
       }
     } else {
       if (s.live.seen() >= 0 && total > s.live.seen() && !"waiting_confirmation".equals(v.status())) {
-        add(s, String.format(NOT_SEEN, total - s.live.seen()));
+        long unseen = total - s.live.seen();
+        // the last output often comes only with the end (renders coalesced upstream): when the result is the whole
+        // output (as long as it), its end is that output; else the thread says the task message has it
+        String body = v.body() == null ? "" : v.body();
+        add(s, body.length() == total ? body.substring((int) (total - unseen)) : String.format(NOT_SEEN, unseen));
       }
       s.closing = true;
       s.ended |= !"waiting_confirmation".equals(v.status());
