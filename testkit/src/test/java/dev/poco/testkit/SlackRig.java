@@ -84,7 +84,11 @@ final class SlackRig implements AutoCloseable {
     FakeSlack fake = fake(platform);
     Map<String, String> config = config(fake, mode);
     config.putAll(extra);
-    EmbeddedPoco system = EmbeddedPoco.start(home, config);
+    return on(platform, fake, EmbeddedPoco.start(home, config), mode);
+  }
+
+  /** A rig on a system already started with {@link #config} (and perhaps another platform), the gateway deployed. */
+  static SlackRig on(Vertx platform, FakeSlack fake, EmbeddedPoco system, Mode mode) {
     system.vertx.deployVerticle(GATEWAY, new DeploymentOptions().setConfig(system.config)).await();
     SlackPusher pusher = mode == Mode.WEBHOOK ? new SlackPusher(platform, fake, "http://127.0.0.1:"
         + system.config.getString(ConfigKeys.HTTP_PORT), SIGNING) : null;
