@@ -113,9 +113,8 @@ final class PlatformHealth {
   private List<String> feishuUnset() { return unset(List.of(FEISHU_APP_ID, FEISHU_APP_SECRET)); }
 
   private List<String> slackUnset() {
-    List<String> required = new ArrayList<>(List.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET));
-    if (slackMode().equals("socket")) required.add(SLACK_APP_TOKEN);
-    return unset(required);
+    // as the gateway's SlackConfig.configured(): the socket needs the app token, HTTP intake the signing secret
+    return unset(List.of(SLACK_BOT_TOKEN, slackMode().equalsIgnoreCase("webhook") ? SLACK_SIGNING_SECRET : SLACK_APP_TOKEN));
   }
 
   /** "A", "A and B", "A, B and C". */

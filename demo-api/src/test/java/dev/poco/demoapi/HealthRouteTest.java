@@ -122,6 +122,28 @@ class HealthRouteTest {
   }
 
   @Test
+  @DisplayName("Slack in socket mode needs no signing secret; in webhook mode it needs one and no app token")
+  void slackNeedsWhatItsDeliveryModeUses(Vertx vertx, VertxTestContext ctx) {
+    JsonObject socket = new JsonObject().put(ConfigKeys.SLACK_BOT_TOKEN, "xoxb-slack-bot-token")
+        .put(ConfigKeys.SLACK_APP_TOKEN, "xapp-slack-app-token");
+    JsonObject webhook = new JsonObject().put(ConfigKeys.SLACK_BOT_TOKEN, "xoxb-slack-bot-token")
+        .put(ConfigKeys.SLACK_DELIVERY_MODE, "webhook");
+    Edge.deploy(vertx, socket).compose(edge -> edge.get("/health")).compose(resp -> {
+      ctx.verify(() -> {
+        JsonObject h = resp.bodyAsJsonObject();
+        assertThat(h.getString("mode")).isEqualTo("slack");
+        assertThat(strings(h, "missing")).noneMatch(m -> m.contains(ConfigKeys.SLACK_SIGNING_SECRET));
+      });
+      return Edge.deploy(vertx, webhook).compose(edge -> edge.get("/health"));
+    }).onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+      JsonObject h = resp.bodyAsJsonObject();
+      assertThat(h.getJsonObject("slack").getBoolean("configured")).isFalse();
+      assertThat(strings(h, "missing")).contains("Slack is off: set " + ConfigKeys.SLACK_SIGNING_SECRET);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("still answers 200, degraded, naming the missing orchestrator, when nothing serves the health address")
   void noOrchestrator(Vertx vertx, VertxTestContext ctx) {
     Edge.deploy(vertx).compose(edge -> edge.get("/health")).onComplete(ctx.succeeding(resp -> ctx.verify(() -> {

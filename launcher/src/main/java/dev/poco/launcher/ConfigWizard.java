@@ -26,9 +26,13 @@ final class ConfigWizard {
       new Field(ConfigKeys.FEISHU_ENCRYPT_KEY, "Feishu encrypt key (optional: signed, encrypted pushes)", true));
   static final List<Field> SLACK = List.of(
       new Field(ConfigKeys.SLACK_BOT_TOKEN, "Slack bot token (xoxb-...)", true),
-      new Field(ConfigKeys.SLACK_APP_TOKEN, "Slack app token (xapp-...)", true),
-      new Field(ConfigKeys.SLACK_SIGNING_SECRET, "Slack signing secret", true),
-      new Field(ConfigKeys.SLACK_DELIVERY_MODE, "Slack delivery: socket or webhook", false));
+      new Field(ConfigKeys.SLACK_DELIVERY_MODE, "Slack delivery: socket (no public URL) or webhook", false));
+  /** Asked only in Socket Mode (the default): what opens the socket. */
+  static final List<Field> SLACK_SOCKET = List.of(
+      new Field(ConfigKeys.SLACK_APP_TOKEN, "Slack app-level token (xapp-..., scope connections:write)", true));
+  /** Asked only when Slack delivers by HTTP: what verifies its requests. */
+  static final List<Field> SLACK_WEBHOOK = List.of(
+      new Field(ConfigKeys.SLACK_SIGNING_SECRET, "Slack signing secret", true));
   static final String CLEAR = "-";
   /** The values a delivery mode may take (the first is the default). */
   static final Map<String, List<String>> MODES = Map.of(ConfigKeys.FEISHU_DELIVERY_MODE, List.of("longconn", "webhook"),
@@ -55,6 +59,9 @@ final class ConfigWizard {
     if ("webhook".equalsIgnoreCase(feishuMode.trim())) FEISHU_WEBHOOK.forEach(f -> ask(f, doc, current));
     out.println("Slack (optional, Enter skips):");
     SLACK.forEach(f -> ask(f, doc, current));
+    String slackMode = doc.getString(ConfigKeys.SLACK_DELIVERY_MODE, current.str(ConfigKeys.SLACK_DELIVERY_MODE, ""));
+    boolean slackWebhook = "webhook".equalsIgnoreCase(slackMode.trim());
+    (slackWebhook ? SLACK_WEBHOOK : SLACK_SOCKET).forEach(f -> ask(f, doc, current));
     if (!current.has(ConfigKeys.HTTP_TOKEN) && !cli.env().containsKey(ConfigKeys.HTTP_TOKEN)) {
       doc.put(ConfigKeys.HTTP_TOKEN, newToken());
       out.println("Generated " + ConfigKeys.HTTP_TOKEN + ", the HTTP edge's bearer token off loopback (in the file).");
@@ -107,6 +114,6 @@ final class ConfigWizard {
   }
 
   private static List<Field> allFields() {
-    return java.util.stream.Stream.of(FEISHU, FEISHU_WEBHOOK, SLACK).flatMap(List::stream).toList();
+    return java.util.stream.Stream.of(FEISHU, FEISHU_WEBHOOK, SLACK, SLACK_SOCKET, SLACK_WEBHOOK).flatMap(List::stream).toList();
   }
 }

@@ -26,7 +26,7 @@ class ConfigCommandTest {
   @Test
   @DisplayName("piped answers are saved owner-only, and the secret is never echoed")
   void writesOwnerOnly() throws Exception {
-    Clis.Result r = Clis.poco(env(), "cli_a1\ns3cr3t-feishu\n\nxoxb-bot-token\n\nslack-signing-1\n", "config");
+    Clis.Result r = Clis.poco(env(), "cli_a1\ns3cr3t-feishu\n\nxoxb-bot-token\nwebhook\nslack-signing-1\n", "config");
 
     assertThat(r.code()).isZero();
     JsonObject saved = saved();
@@ -42,10 +42,23 @@ class ConfigCommandTest {
   }
 
   @Test
+  @DisplayName("Slack in Socket Mode (the default): the app-level token is asked, the signing secret is not")
+  void slackSocketAsksForTheAppToken() throws Exception {
+    Clis.Result r = Clis.poco(env(), "\n\n\nxoxb-bot-2\n\nxapp-app-2\n", "config");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    JsonObject saved = saved();
+    assertThat(saved.getString(ConfigKeys.SLACK_BOT_TOKEN)).isEqualTo("xoxb-bot-2");
+    assertThat(saved.getString(ConfigKeys.SLACK_APP_TOKEN)).isEqualTo("xapp-app-2");
+    assertThat(r.out()).contains("Slack app-level token").doesNotContain("Slack signing secret");
+    assertThat(r.all()).doesNotContain("xoxb-bot-2", "xapp-app-2");
+  }
+
+  @Test
   @DisplayName("Feishu by webhook: the verification token and encrypt key are asked too; a delivery mode outside the"
       + " known ones is refused")
   void webhookAsksForItsSecrets() throws Exception {
-    Clis.Result r = Clis.poco(env(), "cli_a1\ns3cr3t-feishu\nWebhook\nverify-tok-1\nenc-key-1\n\n\n\npigeon\n",
+    Clis.Result r = Clis.poco(env(), "cli_a1\ns3cr3t-feishu\nWebhook\nverify-tok-1\nenc-key-1\n\npigeon\n\n",
         "config");
 
     assertThat(r.code()).as(r.all()).isZero();

@@ -88,7 +88,7 @@ public class SlackGatewayVerticle extends VerticleBase {
     SlackSignature signature = config.signingSecret() == null ? null
         : new SlackSignature(config.signingSecret(), System::currentTimeMillis);
     SlackIntake intake = new SlackIntake(vertx, api, signature, buttonValues, debug,
-        () -> lastEventAt = Instant.now().toString(), () -> botUserId, SlackIntake.COMMAND_ANSWER_MS);
+        () -> lastEventAt = Instant.now().toString(), () -> botUserId, SlackIntake.COMMAND_ANSWER_MS, renderer.sessions());
     if (config.webhook()) {
       consumers.add(bus.consumer(Addresses.gatewayWebhook(Platforms.SLACK), intake::onWebhook));
     } else {

@@ -2,6 +2,7 @@ package dev.poco.gateway.slack;
 
 import dev.poco.contract.Addresses;
 import dev.poco.contract.Bus;
+import dev.poco.contract.CardIntent;
 import dev.poco.contract.InboundMessage;
 import dev.poco.contract.Placement;
 import dev.poco.contract.RawHttpRequest;
@@ -49,9 +50,16 @@ final class SlackIntake {
   private final Supplier<String> botUserId;
   private final long commandAnswerMs;
   private final SlackModals modals;
+  private final SlackSessions sessions;
 
   SlackIntake(Vertx vertx, SlackApi api, SlackSignature signature, ButtonValues buttonValues, DebugRing debug,
       Runnable onEvent, Supplier<String> botUserId, long commandAnswerMs) {
+    this(vertx, api, signature, buttonValues, debug, onEvent, botUserId, commandAnswerMs, null);
+  }
+
+  /** @param sessions the task threads shown (Slack's own Stop names a thread); null: agent_session_stopped ignored */
+  SlackIntake(Vertx vertx, SlackApi api, SlackSignature signature, ButtonValues buttonValues, DebugRing debug,
+      Runnable onEvent, Supplier<String> botUserId, long commandAnswerMs, SlackSessions sessions) {
     this.vertx = vertx;
     this.api = api;
     this.signature = signature;
@@ -61,6 +69,7 @@ final class SlackIntake {
     this.botUserId = botUserId;
     this.commandAnswerMs = commandAnswerMs;
     this.modals = new SlackModals(vertx, api, buttonValues, debug, this::applyToInteraction, commandAnswerMs);
+    this.sessions = sessions;
   }
 
   void onWebhook(Message<JsonObject> msg) {
@@ -122,6 +131,7 @@ final class SlackIntake {
     String type = envelope.getString("type");
     debug.add(DebugRing.INBOUND, delivery.copy().put("type", type).put("event_id", envelope.getString("event_id")));
     if (!"event_callback".equals(type)) return;
+    if (sessionStopped(envelope)) return;
     SlackEvents.Parsed<InboundMessage> parsed = SlackEvents.message(envelope, botUserId.get());
     if (parsed.value() == null) {
       debug.add(DebugRing.INBOUND, new JsonObject().put("event_id", envelope.getString("event_id"))
@@ -137,6 +147,27 @@ final class SlackIntake {
           debug.add(DebugRing.ERROR, new JsonObject().put("event_id", in.eventId()).put("message_id", in.messageId())
               .put("error", "orchestrator: " + err.getMessage()));
         });
+  }
+
+  /**
+   * Slack's own Stop of an agent session (slack.md §10.3): the thread's task is stopped like its Stop button, and the
+   * reply replaces the task message. True when the event was {@code agent_session_stopped} (handled or ignored).
+   */
+  private boolean sessionStopped(JsonObject envelope) {
+    JsonObject e = envelope.getJsonObject("event");
+    if (e == null || !AgentSessionStop.EVENT_TYPE.equals(e.getString("type"))) return false;
+    CardIntent intent = sessions == null ? null : AgentSessionStop.intent(envelope, sessions);
+    if (intent == null) {
+      debug.add(DebugRing.INBOUND, new JsonObject().put("event_id", envelope.getString("event_id"))
+          .put("ignored", "agent_session_stopped in a thread with no known task"));
+      return true;
+    }
+    SlackEvents.Interaction stop = new SlackEvents.Interaction(intent, intent.chatId(), intent.messageId(), false,
+        null, e.getString("thread_ts"));
+    debug.add(DebugRing.INBOUND, new JsonObject().put("event_id", envelope.getString("event_id"))
+        .put("intent_key", intent.intentKey()).put("request_id", intent.requestId()));
+    sendIntent(stop, System.currentTimeMillis());
+    return true;
   }
 
   /** A message's reply by placement: NEW in the channel (under the prompt's thread), EPHEMERAL to the user. */
@@ -210,6 +241,12 @@ final class SlackIntake {
     SlackEvents.Interaction action = parsed.value();
     debug.add(DebugRing.INBOUND, delivery.copy().put("intent_key", action.intent().intentKey())
         .put("request_id", action.intent().requestId()));
+    sendIntent(action, clickedAt);
+    return Future.succeededFuture(null);
+  }
+
+  /** An intent to the orchestrator; its reply applied as a click's (a form opens as a modal while the trigger lasts). */
+  private void sendIntent(SlackEvents.Interaction action, long clickedAt) {
     Bus.request(vertx.eventBus(), Addresses.ORCHESTRATOR_INTENT, action.intent().toJson(), Bus.EDGE_TIMEOUT_MS)
         .map(Reply::fromJson)
         .onSuccess(reply -> modals.open(action, reply, clickedAt)
@@ -218,7 +255,6 @@ final class SlackIntake {
             }))
         .onFailure(err -> debug.add(DebugRing.ERROR, new JsonObject().put("request_id", action.intent().requestId())
             .put("error", "orchestrator: " + err.getMessage())));
-    return Future.succeededFuture(null);
   }
 
   /**

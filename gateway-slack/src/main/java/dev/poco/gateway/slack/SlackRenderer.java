@@ -221,6 +221,9 @@ final class SlackRenderer {
   private void announce(String key, RenderRequest r) {
     String line = outcomeLine(r.view());
     String status = r.view().status();
+    // only a task's own message: the workspace message shows the latest task's status too, and would post a stray
+    // top-level "completed" line in the channel after every task
+    if (!key.startsWith("task:")) return;
     String before = announced.get(key);
     // once per status, and never a pause after the end (a late write of the waiting state must not follow "completed")
     if (line == null || status.equals(before) || (before != null && !"waiting_confirmation".equals(before))) return;

@@ -150,9 +150,13 @@ final class SlackStreamer {
       }
     } else {
       boolean waiting = "waiting_confirmation".equals(v.status());
-      // the end usually comes with output no running render showed (the last delta and the end arrive together)
-      if (!waiting && !s.ended && total > Math.max(0, s.live.seen()) && r.taskId() != null) {
-        fetchRest(s, r.taskId(), total);
+      // the end usually comes with output no running render showed (the last delta and the end arrive together):
+      // a result as long as the whole output is that output; else the orchestrator is asked for the rest
+      if (!waiting && !s.ended && total > Math.max(0, s.live.seen())) {
+        String body = v.body() == null ? "" : v.body();
+        long seen = Math.max(0, s.live.seen());
+        if (body.length() == total) add(s, body.substring((int) seen));
+        else if (r.taskId() != null) fetchRest(s, r.taskId(), total);
       }
       s.closing = true;
       s.ended |= !waiting;

@@ -11,8 +11,11 @@ import dev.poco.contract.InboundMessage;
 import dev.poco.contract.Placement;
 import dev.poco.contract.RawHttpRequest;
 import dev.poco.contract.RawHttpResponse;
+import dev.poco.contract.RenderRequest;
+import dev.poco.contract.ReplyTarget;
 import dev.poco.contract.Reply;
 import dev.poco.contract.View;
+import dev.poco.contract.ViewKinds;
 import dev.poco.gatewaykit.DebugRing;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -126,6 +129,34 @@ class SlackIntakeTest {
     sleep(200);
     assertThat(fake.calls("chat.postMessage")).isEmpty();
     assertThat(fake.calls("chat.postEphemeral")).hasSize(1);
+  }
+
+  @Test
+  void slacksOwnStopOfAnAgentSessionStopsTheTaskOfItsThread() {
+    SlackApi api = new SlackApi(vertx, new SlackConfig(FakeSlackApi.BOT_TOKEN, null, SECRET, "webhook",
+        fake.baseUrl()), null);
+    SlackSessions sessions = new SlackSessions(api, new DebugRing(10), false);
+    View running = new View(ViewKinds.TASK, "[Running] Task: x", "running", "…", null, null, null, 1, 1,
+        new JsonObject());
+    sessions.shown(new RenderRequest(new ReplyTarget("slack", "C1", "1700000000.000100"), null, running, "t1", "p1",
+        false, 1, RenderRequest.taskKey("t1")), "1700000000.000100", "1700000001.000200");
+    SlackIntake intake = new SlackIntake(vertx, api, null, new ButtonValues(), new DebugRing(100), () -> { },
+        () -> FakeSlackApi.BOT_USER, 500, sessions);
+    JsonObject stopped = new JsonObject().put("type", "event_callback").put("event_id", "EvStop1").put("event",
+        new JsonObject().put("type", "agent_session_stopped").put("channel", "C1")
+            .put("thread_ts", "1700000000.000100").put("user", "U1").put("event_ts", "1700000100.000001"));
+    intake.event(stopped.copy().put("event_id", "EvStop0").put("event", stopped.getJsonObject("event").copy()
+        .put("thread_ts", "1700000099.000001")), new JsonObject()); // a thread with no task: nothing
+    intake.event(stopped, new JsonObject());
+    waitFor(() -> !intents.isEmpty());
+    sleep(200);
+    assertThat(intents).hasSize(1);
+    CardIntent stop = intents.get(0);
+    assertThat(stop.intentKey()).isEqualTo("task.stop");
+    assertThat(stop.param("task_id")).isEqualTo("t1");
+    assertThat(stop.userId()).isEqualTo("U1");
+    assertThat(stop.messageId()).isEqualTo("1700000001.000200");
+    assertThat(inbound).as("not a message to the orchestrator").isEmpty();
   }
 
   @Test

@@ -111,6 +111,25 @@ class SlackRendererTest {
     assertThat(OutcomeLines.waiting()).isEqualTo("⏸ waiting for your approval: X");
   }
 
+  @Test
+  void theWorkspaceMessagePostsNoOutcomeLine() {
+    SlackRenderer r = renderer(10);
+    RenderRequest task = render(null, 1, "completed", true);
+    RenderRequest ws = new RenderRequest(new ReplyTarget("slack", "C1", null), null, task.view(), null, "p1", true, 1,
+        RenderRequest.workspaceKey("slack", "C1"));
+    await(send(r, ws));
+    sleep(200);
+    assertThat(fake.calls("chat.postMessage")).as("the workspace message alone, no stray line").hasSize(1);
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The waiting line, checked without a round trip. */
   static final class OutcomeLines {
     static String waiting() {

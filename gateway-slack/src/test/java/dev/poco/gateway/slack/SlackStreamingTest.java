@@ -113,6 +113,18 @@ class SlackStreamingTest {
   JsonObject taskMessage() { return fake.messages.get(fake.order.get(0)); }
 
   @Test
+  void theEndOfTheOutputSeenOnlyInTheResultStillReachesTheThread() {
+    SlackRenderer r = renderer(FAST, false);
+    await(send(r, running(1, "", 2800)));
+    String first = "line 0\nline 1\n";
+    String all = first + "line 2\nline 3\n";
+    await(send(r, running(2, first, 2800)));
+    await(send(r, req(3, view("completed", all, all.length()), true))); // the result is the whole output
+    waitFor(() -> fake.thread("C1", PROMPT_TS).stream().anyMatch(m -> m.getString("text", "").startsWith("<@U1> ✅")));
+    assertThat(streamedText()).isEqualTo(all);
+  }
+
+  @Test
   void aStreamedTaskLeavesTheWholeOutputInTheThreadAndTheTaskMessageFinal() {
     SlackRenderer r = renderer(FAST, false);
     String output = runTask(r, 40, 400);

@@ -271,6 +271,21 @@ public final class FakeSlack {
     }
   }
 
+  /**
+   * The message {@code ts} of {@code channelId} as a user sees it, an ephemeral one included: what a click's
+   * container and its response_url name (slack.md §3: a response_url replaces or deletes an ephemeral message too).
+   */
+  public SlackMessage shown(String channelId, String ts) {
+    synchronized (LOCK) {
+      SlackMessage m = message(channelId, ts);
+      if (m != null) return m;
+      SlackChannel c = channels.get(channelId);
+      if (c == null) return null;
+      for (SlackMessage e : c.ephemerals) if (e.ts.equals(ts)) return e;
+      return null;
+    }
+  }
+
   /** A message {@code userId} posts (it lands in the channel; {@link SlackInbound} makes its event). */
   public SlackMessage post(String channelId, String userId, String text, String threadTs) {
     synchronized (LOCK) {

@@ -56,7 +56,7 @@ public final class SlackChannel {
   /** Ephemeral messages shown to {@code userId} only, in order. */
   public List<SlackMessage> ephemeralsFor(String userId) {
     synchronized (FakeSlack.LOCK) {
-      return ephemerals.stream().filter(m -> userId.equals(m.visibleTo)).toList();
+      return ephemerals.stream().filter(m -> !m.deleted && userId.equals(m.visibleTo)).toList();
     }
   }
 

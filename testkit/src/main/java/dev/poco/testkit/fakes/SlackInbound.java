@@ -72,7 +72,7 @@ public record SlackInbound(Kind kind, JsonObject payload, String channel, String
    * {@code block_actions} payload with a fresh trigger_id and response_url (slack.md §3).
    */
   public static SlackInbound click(FakeSlack fake, String userId, String channelId, String ts, String actionId) {
-    SlackMessage m = fake.message(channelId, ts);
+    SlackMessage m = fake.shown(channelId, ts);
     if (m == null) throw new IllegalArgumentException("no message " + channelId + "/" + ts);
     JsonObject[] hit = SlackBlocks.elements(m.blocks()).stream()
         .filter(e -> actionId.equals(e[1].getString("action_id"))).findFirst()

@@ -505,7 +505,7 @@ final class SlackWebApi {
     synchronized (FakeSlack.LOCK) {
       SlackChannel ch = fake.channels.get(channelId);
       if (ch == null || body == null) return;
-      SlackMessage original = originalTs == null ? null : fake.message(channelId, originalTs);
+      SlackMessage original = originalTs == null ? null : fake.shown(channelId, originalTs);
       if (Boolean.parseBoolean(String.valueOf(body.getValue("delete_original"))) && original != null) {
         original.deleted = true;
         return;

@@ -356,6 +356,20 @@ class FakeSlackTest {
     assertThat(expired.bodyAsJsonObject().getString("error")).isEqualTo("expired_url");
   }
 
+  @Test
+  void aClickOnAnEphemeralMessageCanReplaceOrDeleteItByResponseUrl() {
+    String ts = call("chat.postEphemeral", new JsonObject().put("channel", dev.id).put("user", ALICE)
+        .put("text", "pick").put("blocks", buttons("yes"))).getString("message_ts");
+    SlackInbound click = SlackInbound.click(fake, ALICE, dev.id, ts, "yes");
+    assertThat(click.payload().getJsonObject("container").getBoolean("is_ephemeral")).isTrue();
+    String url = click.payload().getString("response_url");
+    web.postAbs(url).sendJsonObject(new JsonObject().put("replace_original", true).put("text", "decided")).await();
+    assertThat(dev.ephemeralsFor(ALICE)).extracting(SlackMessage::text).containsExactly("decided");
+    assertThat(fake.message(dev.id, ts)).as("an ephemeral message is no channel message").isNull();
+    web.postAbs(url).sendJsonObject(new JsonObject().put("delete_original", true)).await();
+    assertThat(dev.ephemeralsFor(ALICE)).isEmpty();
+  }
+
   // ---- streaming ----
 
   JsonObject startStream(SlackChannel ch, String threadTs, String text) {
