@@ -163,7 +163,7 @@ final class SlackIntake {
       return true;
     }
     SlackEvents.Interaction stop = new SlackEvents.Interaction(intent, intent.chatId(), intent.messageId(), false,
-        null, e.getString("thread_ts"));
+        null, e.getString("thread_ts"), null);
     debug.add(DebugRing.INBOUND, new JsonObject().put("event_id", envelope.getString("event_id"))
         .put("intent_key", intent.intentKey()).put("request_id", intent.requestId()));
     sendIntent(stop, System.currentTimeMillis());
