@@ -80,7 +80,7 @@ class GatewayDebugRouteTest {
     assertThat(resp.statusCode()).isEqualTo(200);
     assertThat(resp.bodyAsJsonObject()).isEqualTo(new JsonObject().put("platform", "slack").put("configured", false)
         .put("deployed", false).put("note", "slack is off: set " + ConfigKeys.SLACK_BOT_TOKEN + " and "
-            + ConfigKeys.SLACK_SIGNING_SECRET + " and " + ConfigKeys.SLACK_APP_TOKEN + " to enable it"));
+            + ConfigKeys.SLACK_APP_TOKEN + " to enable it")); // socket mode, the default, needs no signing secret
   }
 
   @Test
