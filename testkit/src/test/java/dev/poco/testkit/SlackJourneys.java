@@ -48,6 +48,11 @@ abstract class SlackJourneys {
       rig.click(homeMsg, "New");
       SlackView form = rig.awaitModal(ALICE, "New project");
       assertThat(SlackRig.visible(form)).contains("Project name", "Agent", "Create Project + Group");
+      // no name: the modal stays open with the error under the name input
+      assertThat(rig.fillAndSubmit(form, Map.of("name", "", "backend", "stub"))).isEqualTo("errors");
+      assertThat(form.closed()).isFalse();
+      assertThat(form.errors().getString("in:name")).as("the error on the name").contains("name");
+      assertThat(rig.fake.channels().stream().filter(c -> !c.isIm()).toList()).as("no channel yet").isEmpty();
       assertThat(rig.fillAndSubmit(form, Map.of("name", "sl-proj", "backend", "stub"))).isEqualTo("clear");
       assertThat(form.closed()).as("the modal closed").isTrue();
       SlackChannel ch = rig.await("the project channel", () -> rig.fake.channelsNamed("sl-proj").stream()
