@@ -33,7 +33,7 @@ abstract class SlackJourneys {
   abstract SlackRig.Mode mode();
 
   @Test
-  @DisplayName("/poco → home (ephemeral); New → a name → one channel with Alice and one workspace message; a prompt →"
+  @DisplayName("/poco → home (ephemeral); New → the New project modal (no name: the error under it; a name: closed) → one channel with Alice and one workspace message; a prompt →"
       + " one task message updated to Done, its output streamed in full in the thread; confirm → Approve → Done; an"
       + " agent approval → Approve for session → Done; no secret in logs, /health or /debug/slack")
   void endToEnd() {
@@ -118,7 +118,7 @@ abstract class SlackJourneys {
   }
 
   @Test
-  @DisplayName("the workspace controls: Working Dir chosen, the agent applied, Stop on a running task, Continue after"
+  @DisplayName("the workspace controls, forms as modals: Working Dir typed, then browsed and chosen inside the modal, the agent applied, Stop on a running task, Continue after"
       + " a failure and after a cancel, and Manage → Delete (the project and its tasks gone)")
   void workspaceControls() throws Exception {
     Path repo = Files.createDirectories(home.resolve("repos/api"));
@@ -140,15 +140,22 @@ abstract class SlackJourneys {
       rig.await("the task Done in the dir", () -> taskMessage(ch, rts, "[Done]"));
       assertThat(rig.tasks(inRepo).get(0).workdir()).isEqualTo(repo.toString());
 
-      // browsing inside the modal: a folder button updates the modal to that folder; a typed path still submits
+      // browsing inside the modal: a folder button updates the modal to that folder
       rig.click(rig.fake.message(ch.id, ws.ts), "Working Dir");
       SlackView browse = rig.awaitModal(ALICE, "Working Dir");
       int seen = browse.history().size();
       rig.clickInModal(browse, "src/");
       rig.updated(browse, seen, "Use this folder");
       assertThat(SlackRig.visible(browse)).as("the modal shows the folder").contains(repo.resolve("src").toString());
-      assertThat(rig.fillAndSubmit(browse, Map.of("path", repo.toString()))).isEqualTo("clear");
-      assertThat(visible(rig.fake.message(ch.id, ws.ts))).contains(repo.toString());
+      // Use this folder: the choice shows as a notice in the modal, and the workspace message shows the folder
+      int browsed = browse.history().size();
+      rig.clickInModal(browse, "Use this folder");
+      String src = repo.resolve("src").toString();
+      rig.await("the notice in the modal", () -> browse.history().size() > browsed
+          && SlackRig.visible(browse).contains(src) ? true : null);
+      assertThat(SlackRig.actionId(browse.view().getJsonArray("blocks"), "Use this folder")).isNull();
+      rig.await("the workspace message showing the chosen folder", () -> visible(rig.fake.message(ch.id, ws.ts))
+          .contains(src) ? true : null);
 
       // Agent: the agent modal; Apply keeps the stub and the workspace message says so
       rig.click(rig.fake.message(ch.id, ws.ts), "Agent");
