@@ -13,6 +13,7 @@ import dev.poco.contract.TaskStatus;
 import dev.poco.testkit.fakes.SlackChannel;
 import dev.poco.testkit.fakes.SlackInbound;
 import dev.poco.testkit.fakes.SlackMessage;
+import dev.poco.testkit.fakes.SlackView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,7 @@ abstract class SlackJourneys {
   abstract SlackRig.Mode mode();
 
   @Test
-  @DisplayName("/poco → home (ephemeral); New → a name → one channel with Alice and one workspace message; a prompt →"
+  @DisplayName("/poco → home (ephemeral); New → the New project modal (no name: the error under it; a name: closed) → one channel with Alice and one workspace message; a prompt →"
       + " one task message updated to Done, its output streamed in full in the thread; confirm → Approve → Done; an"
       + " agent approval → Approve for session → Done; no secret in logs, /health or /debug/slack")
   void endToEnd() {
@@ -45,13 +46,22 @@ abstract class SlackJourneys {
       assertThat(visible(homeMsg)).contains("Manage");
       assertThat(dm.messages()).as("/poco answers Alice only").isEmpty();
       rig.click(homeMsg, "New");
-      SlackMessage form = rig.once(homeMsg, "Create Project + Group");
-      rig.click(form, "Create Project + Group", Map.of("name", "sl-proj"));
+      SlackView form = rig.awaitModal(ALICE, "New project");
+      assertThat(SlackRig.visible(form)).contains("Project name", "Agent", "Create Project + Group");
+      // no name: the modal stays open with the error under the name input
+      assertThat(rig.fillAndSubmit(form, Map.of("name", "", "backend", "stub"))).isEqualTo("errors");
+      assertThat(form.closed()).isFalse();
+      assertThat(form.errors().getString("in:name")).as("the error on the name").contains("name");
+      assertThat(rig.fake.channels().stream().filter(c -> !c.isIm()).toList()).as("no channel yet").isEmpty();
+      assertThat(rig.fillAndSubmit(form, Map.of("name", "sl-proj", "backend", "stub"))).isEqualTo("clear");
+      assertThat(form.closed()).as("the modal closed").isTrue();
       SlackChannel ch = rig.await("the project channel", () -> rig.fake.channelsNamed("sl-proj").stream()
           .findFirst().orElse(null));
       assertThat(ch.members()).as("the bot and Alice").contains(rig.fake.botUserId, ALICE);
       SlackMessage ws = rig.await("the workspace message", () -> workspace(ch));
       assertThat(ws.fromBot()).isTrue();
+      assertThat(rig.await("the home replaced by the project", () -> visible(rig.fake.shown(dm.id, homeMsg.ts))
+          .contains("sl-proj") ? true : null)).isTrue();
 
       // a prompt: one task message in its thread, updated to Done; the output streamed in full into the thread
       String prompt = "STREAM:200";
@@ -108,19 +118,21 @@ abstract class SlackJourneys {
   }
 
   @Test
-  @DisplayName("the workspace controls: Working Dir chosen, the agent applied, Stop on a running task, Continue after"
+  @DisplayName("the workspace controls, forms as modals: Working Dir typed, then browsed and chosen inside the modal, the agent applied, Stop on a running task, Continue after"
       + " a failure and after a cancel, and Manage → Delete (the project and its tasks gone)")
   void workspaceControls() throws Exception {
     Path repo = Files.createDirectories(home.resolve("repos/api"));
+    Files.createDirectories(repo.resolve("src"));
     try (SlackRig rig = SlackRig.start(home, mode(), Map.of(ConfigKeys.STUB_SLOW_SECONDS, "6"))) {
       SlackChannel ch = rig.project("sl-ctl");
       SlackMessage ws = workspace(ch);
 
-      // Working Dir: the chooser, a typed path, and the workspace message shows it; a task runs there
+      // Working Dir: the chooser opens as a modal; a typed path submitted closes it and the workspace message
+      // shows the dir; a task runs there
       rig.click(ws, "Working Dir");
-      SlackMessage chooser = rig.await("the working-dir chooser", () -> SlackRig.withButton(ch, "Use typed path")
-          .stream().findFirst().orElse(null));
-      rig.click(chooser, "Use typed path", Map.of("path", repo.toString()));
+      SlackView chooser = rig.awaitModal(ALICE, "Working Dir");
+      assertThat(SlackRig.visible(chooser)).contains("Path", "Use typed path");
+      assertThat(rig.fillAndSubmit(chooser, Map.of("path", repo.toString()))).isEqualTo("clear");
       rig.await("the workspace message showing the dir", () -> visible(rig.fake.message(ch.id, ws.ts))
           .contains(repo.toString()) ? true : null);
       String inRepo = "Reply with exactly: SL-IN-REPO";
@@ -128,11 +140,28 @@ abstract class SlackJourneys {
       rig.await("the task Done in the dir", () -> taskMessage(ch, rts, "[Done]"));
       assertThat(rig.tasks(inRepo).get(0).workdir()).isEqualTo(repo.toString());
 
-      // Agent: the agent message; Apply keeps the stub and the workspace message says so
+      // browsing inside the modal: a folder button updates the modal to that folder
+      rig.click(rig.fake.message(ch.id, ws.ts), "Working Dir");
+      SlackView browse = rig.awaitModal(ALICE, "Working Dir");
+      int seen = browse.history().size();
+      rig.clickInModal(browse, "src/");
+      rig.updated(browse, seen, "Use this folder");
+      assertThat(SlackRig.visible(browse)).as("the modal shows the folder").contains(repo.resolve("src").toString());
+      // Use this folder: the choice shows as a notice in the modal, and the workspace message shows the folder
+      int browsed = browse.history().size();
+      rig.clickInModal(browse, "Use this folder");
+      String src = repo.resolve("src").toString();
+      rig.await("the notice in the modal", () -> browse.history().size() > browsed
+          && SlackRig.visible(browse).contains(src) ? true : null);
+      assertThat(SlackRig.actionId(browse.view().getJsonArray("blocks"), "Use this folder")).isNull();
+      rig.await("the workspace message showing the chosen folder", () -> visible(rig.fake.message(ch.id, ws.ts))
+          .contains(src) ? true : null);
+
+      // Agent: the agent modal; Apply keeps the stub and the workspace message says so
       rig.click(rig.fake.message(ch.id, ws.ts), "Agent");
-      SlackMessage agent = rig.await("the agent message", () -> SlackRig.withButton(ch, "Apply").stream()
-          .findFirst().orElse(null));
-      rig.click(agent, "Apply", Map.of("backend", "stub"));
+      SlackView agent = rig.awaitModal(ALICE, "Agent");
+      assertThat(SlackRig.visible(agent)).contains("stub", "Apply");
+      assertThat(rig.fillAndSubmit(agent, Map.of("backend", "stub"))).isEqualTo("clear");
       rig.await("the workspace message naming the stub", () -> visible(rig.fake.message(ch.id, ws.ts))
           .contains("stub") ? true : null);
 
@@ -167,6 +196,27 @@ abstract class SlackJourneys {
       rig.await("no task left", () -> rig.allTasks().isEmpty() ? true : null);
       rig.await("the project list without it", () -> visible(rig.fake.shown(dm.id, manage.ts))
           .contains("No projects") ? true : null);
+    }
+  }
+
+  @Test
+  @DisplayName("a click whose trigger expired before views.open (the fake's clock moved past 3 s): the New form goes"
+      + " into the clicked message instead, and submitting it there still creates the project")
+  void anExpiredTriggerPutsTheFormInTheMessage() {
+    try (SlackRig rig = SlackRig.start(home, mode())) {
+      SlackChannel dm = rig.fake.dm(ALICE);
+      SlackMessage homeMsg = rig.once(rig.poco(dm), "New");
+      SlackInbound click = SlackInbound.click(rig.fake, ALICE, dm.id, homeMsg.ts, SlackRig.actionId(homeMsg, "New"));
+      rig.fake.advance(java.time.Duration.ofMillis(3_100)); // the trigger is ~3 s old when the gateway gets to it
+      rig.deliver(click);
+      SlackMessage form = rig.once(homeMsg, "Create Project + Group");
+      assertThat(rig.fake.errors("views.open", "expired_trigger_id")).isEqualTo(1);
+      assertThat(rig.fake.views()).as("no modal").isEmpty();
+      rig.click(form, "Create Project + Group", Map.of("name", "sl-late"));
+      SlackChannel ch = rig.await("the project channel", () -> rig.fake.channelsNamed("sl-late").stream()
+          .findFirst().orElse(null));
+      rig.await("the workspace message", () -> workspace(ch));
+      assertThat(ch.members()).contains(ALICE);
     }
   }
 

@@ -20,6 +20,8 @@ import dev.poco.testkit.fakes.SlackChannel;
 import dev.poco.testkit.fakes.SlackInbound;
 import dev.poco.testkit.fakes.SlackMessage;
 import dev.poco.testkit.fakes.SlackPusher;
+import dev.poco.testkit.fakes.SlackSocketLink;
+import dev.poco.testkit.fakes.SlackView;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -161,17 +163,105 @@ final class SlackRig implements AutoCloseable {
         ? fake.shown(m.channel, m.ts) : null);
   }
 
-  /** DM /poco → New → a name → the project channel with its workspace message. */
+  /** DM /poco → New → the New project modal → a name → Create: the project channel with its workspace message. */
   SlackChannel project(String name) {
     SlackChannel dm = fake.dm(ALICE);
     SlackMessage home = once(poco(dm), "New");
     click(home, "New");
-    SlackMessage form = once(home, "Create Project + Group");
-    click(form, "Create Project + Group", Map.of("name", name));
+    SlackView form = awaitModal(ALICE, "New project");
+    assertThat(fillAndSubmit(form, Map.of("name", name))).as("the modal closes").isEqualTo("clear");
     SlackChannel channel = await("the channel " + name, () -> fake.channelsNamed(name).stream().findFirst()
         .orElse(null));
     await("the workspace message", () -> workspace(channel));
     return channel;
+  }
+
+  // ---- modals ----
+
+  /** The newest open modal of {@code user} whose title starts with {@code title}, once Slack shows one. */
+  SlackView awaitModal(String user, String title) {
+    return await("a modal " + title + " for " + user, () -> openModal(user, title));
+  }
+
+  /** The newest open modal of {@code user} whose title starts with {@code title}, or null. */
+  SlackView openModal(String user, String title) {
+    List<SlackView> open = fake.views().stream().filter(v -> v.userId.equals(user) && !v.closed())
+        .filter(v -> modalTitle(v).startsWith(title)).toList();
+    return open.isEmpty() ? null : open.get(open.size() - 1);
+  }
+
+  static String modalTitle(SlackView v) {
+    JsonObject title = v.view().getJsonObject("title");
+    return title == null ? "" : title.getString("text", "");
+  }
+
+  /**
+   * Alice types {@code inputs} (input name → value; a select takes the option's value) into the modal and presses its
+   * submit, delivered in this mode; answers the response_action Slack got (in the ack or the HTTP body; "clear"
+   * for an empty answer, which closes the modal too).
+   */
+  String fillAndSubmit(SlackView v, Map<String, String> inputs) {
+    SlackInbound in = SlackInbound.viewSubmission(fake, ALICE, v.id, values(v.view(), inputs));
+    JsonObject answer;
+    if (mode == Mode.SOCKET) {
+      SlackSocketLink.Ack ack = fake.socket().pushAndAwait(in);
+      assertThat(ack).as("the submission acked in time").isNotNull();
+      answer = ack.payload();
+    } else {
+      SlackPusher.Attempt a = pusher.deliver(in).last();
+      assertThat(a.status()).as("the submission answered").isEqualTo(200);
+      answer = a.body() == null || a.body().isBlank() ? null : a.json();
+    }
+    String action = answer == null ? null : answer.getString("response_action");
+    return action == null ? "clear" : action;
+  }
+
+  /** Alice clicks the button labelled {@code label} inside the open modal, with {@code inputs} typed in it. */
+  void clickInModal(SlackView v, String label, Map<String, String> inputs) {
+    JsonObject shown = v.view();
+    String actionId = actionId(shown.getJsonArray("blocks"), label);
+    assertThat(actionId).as("a button " + label + " in the modal " + shown.encodePrettily()).isNotNull();
+    deliver(SlackInbound.clickInView(fake, ALICE, v.id, actionId, values(shown, inputs)));
+  }
+
+  void clickInModal(SlackView v, String label) { clickInModal(v, label, Map.of()); }
+
+  /** The modal once Slack shows a newer version of it than the {@code seen} ones that has a button {@code label}. */
+  SlackView updated(SlackView v, int seen, String label) {
+    return await("the modal " + v.id + " updated with " + label, () -> v.history().size() > seen
+        && actionId(v.view().getJsonArray("blocks"), label) != null ? v : null);
+  }
+
+  /** Everything a modal shows: its title, blocks' texts and button labels, and its submit. */
+  static String visible(SlackView v) {
+    StringBuilder out = new StringBuilder(modalTitle(v));
+    JsonObject view = v.view();
+    texts(view.getJsonArray("blocks", new JsonArray()), out);
+    if (view.getJsonObject("submit") != null) out.append('\n').append(view.getJsonObject("submit").getString("text"));
+    return out.toString();
+  }
+
+  /** The state.values Slack sends for {@code inputs} typed into the view's input blocks ({@code in:<name>}). */
+  private static JsonObject values(JsonObject view, Map<String, String> inputs) {
+    JsonObject values = new JsonObject();
+    for (Object b : view.getJsonArray("blocks", new JsonArray())) {
+      if (!(b instanceof JsonObject block) || !"input".equals(block.getString("type"))) continue;
+      JsonObject el = block.getJsonObject("element", new JsonObject());
+      String name = el.getString("action_id");
+      if (name == null || !inputs.containsKey(name)) continue;
+      String typed = inputs.get(name);
+      JsonObject state = new JsonObject().put("type", el.getString("type"));
+      if ("static_select".equals(el.getString("type"))) {
+        state.put("selected_option", new JsonObject().put("value", typed)
+            .put("text", new JsonObject().put("type", "plain_text").put("text", typed)));
+      } else {
+        state.put("value", typed);
+      }
+      values.put(block.getString("block_id"), new JsonObject().put(name, state));
+    }
+    assertThat(values.size()).as("inputs " + inputs.keySet() + " in " + view.encodePrettily())
+        .isEqualTo(inputs.size());
+    return values;
   }
 
   // ---- what users see ----
@@ -196,8 +286,10 @@ final class SlackRig implements AutoCloseable {
   }
 
   /** The action_id of the button labelled {@code label} on {@code m}, or null. */
-  static String actionId(SlackMessage m, String label) {
-    JsonArray blocks = m.blocks();
+  static String actionId(SlackMessage m, String label) { return actionId(m.blocks(), label); }
+
+  /** The action_id of the button labelled {@code label} in {@code blocks}, or null. */
+  static String actionId(JsonArray blocks, String label) {
     if (blocks == null) return null;
     for (Object b : blocks) {
       if (!(b instanceof JsonObject block) || !"actions".equals(block.getString("type"))) continue;

@@ -96,6 +96,34 @@ public record SlackInbound(Kind kind, JsonObject payload, String channel, String
     return new SlackInbound(Kind.INTERACTIVE, payload, channelId, userId, ts, null);
   }
 
+  /**
+   * {@code userId} clicks the button {@code actionId} inside the open modal {@code viewId} (its current blocks), with
+   * {@code values} typed in its inputs: a {@code block_actions} payload with a {@code view} container, the view and a
+   * fresh trigger_id, and no channel, message or response_url (slack.md §3).
+   */
+  public static SlackInbound clickInView(FakeSlack fake, String userId, String viewId, String actionId,
+      JsonObject values) {
+    SlackView v = fake.view(viewId);
+    if (v == null || v.closed()) throw new IllegalArgumentException("no open view " + viewId);
+    JsonObject shown = v.view();
+    JsonObject[] hit = SlackBlocks.elements(shown.getJsonArray("blocks", new JsonArray())).stream()
+        .filter(e -> actionId.equals(e[1].getString("action_id"))).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no element " + actionId + " in view " + viewId));
+    JsonObject element = hit[1];
+    JsonObject action = new JsonObject().put("action_id", actionId).put("block_id", hit[0].getString("block_id", ""))
+        .put("type", element.getString("type", "button")).put("action_ts", eventTs(fake));
+    if (element.getValue("text") != null) action.put("text", element.getValue("text"));
+    if (element.getString("value") != null) action.put("value", element.getString("value"));
+    JsonObject state = new JsonObject().put("values", values == null ? new JsonObject() : values.copy());
+    JsonObject view = shown.put("id", viewId).put("type", "modal").put("state", state);
+    JsonObject payload = new JsonObject().put("type", "block_actions").put("team", team()).put("user", user(userId))
+        .put("api_app_id", fake.appId).put("token", VERIFICATION_TOKEN)
+        .put("container", new JsonObject().put("type", "view").put("view_id", viewId))
+        .put("trigger_id", fake.newTrigger(userId)).put("view", view)
+        .put("actions", new JsonArray().add(action));
+    return new SlackInbound(Kind.INTERACTIVE, payload, null, userId, null, null);
+  }
+
   /** {@code userId} submits the open modal {@code viewId} with these {@code state.values} (slack.md §3). */
   public static SlackInbound viewSubmission(FakeSlack fake, String userId, String viewId, JsonObject values) {
     SlackView v = fake.view(viewId);

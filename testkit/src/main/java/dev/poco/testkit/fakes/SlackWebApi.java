@@ -49,6 +49,7 @@ final class SlackWebApi {
       case "conversations.archive" -> () -> archive(c);
       case "conversations.open" -> () -> open(c);
       case "views.open" -> () -> viewsOpen(c);
+      case "views.update" -> () -> viewsUpdate(c);
       case "apps.connections.open" -> () -> {
         if (!fake.overTier(c, 1)) fake.socket().open(c);
       };
@@ -444,6 +445,48 @@ final class SlackWebApi {
       t.used = true;
       v = new SlackView("V" + fake.next(), t.userId, viewApi(view));
       fake.views.put(v.id, v);
+    }
+    c.ok(new JsonObject().put("view", v.view().put("id", v.id)));
+  }
+
+  /**
+   * {@code views.update} of an open modal by view_id or external_id, no trigger needed; a stale {@code hash} is a
+   * conflict; an unknown or closed view is {@code not_found} (a closed modal is gone for Slack).
+   */
+  private void viewsUpdate(FakeSlack.Call c) {
+    if (fake.overTier(c, 4)) return;
+    String viewId = c.str("view_id");
+    String externalId = c.str("external_id");
+    Object viewArg = c.params.getValue("view") == null ? null : c.jsonArg("view");
+    if (!(viewArg instanceof JsonObject view) || !"modal".equals(view.getString("type"))
+        || (viewId == null && externalId == null)) {
+      c.error("invalid_arguments");
+      return;
+    }
+    if (view.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > VIEW_MAX_BYTES) {
+      c.error("view_too_large");
+      return;
+    }
+    if (SlackBlocks.refusal(view.getValue("blocks", new JsonArray()), SlackBlocks.MAX_MODAL_BLOCKS) != null) {
+      c.error("invalid_blocks");
+      return;
+    }
+    SlackView v;
+    synchronized (FakeSlack.LOCK) {
+      v = viewId != null ? fake.views.get(viewId) : fake.views.values().stream()
+          .filter(x -> externalId.equals(x.versions.get(x.versions.size() - 1).getString("external_id")))
+          .findFirst().orElse(null);
+      if (v == null || v.closed) {
+        c.error("not_found");
+        return;
+      }
+      String hash = c.str("hash");
+      if (hash != null && !hash.equals(v.versions.get(v.versions.size() - 1).getString("hash"))) {
+        c.error("hash_conflict");
+        return;
+      }
+      v.errors = null;
+      v.versions.add(viewApi(view));
     }
     c.ok(new JsonObject().put("view", v.view().put("id", v.id)));
   }

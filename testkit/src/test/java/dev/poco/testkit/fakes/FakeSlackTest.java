@@ -1,6 +1,7 @@
 package dev.poco.testkit.fakes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -325,6 +326,82 @@ class FakeSlackTest {
         .isEqualTo("expired_trigger_id");
     assertThat(error(call("views.open", new JsonObject().put("trigger_id", "123.456.abc").put("view", modal))))
         .isEqualTo("invalid_trigger_id");
+  }
+
+  JsonObject openModal(JsonArray blocks) {
+    fake.advance(Duration.ofSeconds(1)); // the next post in this channel is within 1/s
+    String ts = call("chat.postMessage", new JsonObject().put("channel", dev.id).put("text", "pick")
+        .put("blocks", buttons("open"))).getString("ts");
+    String trigger = SlackInbound.click(fake, ALICE, dev.id, ts, "open").payload().getString("trigger_id");
+    JsonObject modal = new JsonObject().put("type", "modal").put("callback_id", "ask").put("private_metadata", "m1")
+        .put("external_id", "ext-1").put("title", new JsonObject().put("type", "plain_text").put("text", "Ask"))
+        .put("blocks", blocks);
+    JsonObject opened = call("views.open", new JsonObject().put("trigger_id", trigger).put("view", modal));
+    assertThat(opened.getBoolean("ok")).as(opened.encode()).isTrue();
+    return opened.getJsonObject("view");
+  }
+
+  @Test
+  void viewsUpdateReplacesAnOpenModalByIdOrExternalIdAndRefusesUnknownClosedOrStale() {
+    JsonObject opened = openModal(new JsonArray().add(section("first")));
+    String viewId = opened.getString("id");
+    JsonObject next = new JsonObject().put("type", "modal").put("callback_id", "ask")
+        .put("title", new JsonObject().put("type", "plain_text").put("text", "Ask"))
+        .put("blocks", new JsonArray().add(section("second")));
+    JsonObject updated = call("views.update", new JsonObject().put("view_id", viewId).put("view", next)
+        .put("hash", opened.getString("hash")));
+    assertThat(updated.getBoolean("ok")).as(updated.encode()).isTrue();
+    assertThat(fake.view(viewId).history()).hasSize(2);
+    assertThat(fake.view(viewId).view().encode()).contains("second");
+    assertThat(error(call("views.update", new JsonObject().put("view_id", viewId).put("view", next)
+        .put("hash", opened.getString("hash"))))).as("a stale hash").isEqualTo("hash_conflict");
+    assertThat(error(call("views.update", new JsonObject().put("view_id", "VNOPE").put("view", next))))
+        .isEqualTo("not_found");
+    assertThat(error(call("views.update", new JsonObject().put("view", next)))).isEqualTo("invalid_arguments");
+
+    JsonObject byExternal = openModal(new JsonArray().add(section("third")));
+    assertThat(call("views.update", new JsonObject().put("external_id", "ext-1").put("view",
+        next.copy().put("external_id", "ext-1"))).getBoolean("ok")).isTrue();
+    assertThat(fake.view(byExternal.getString("id")).history().size() + fake.view(viewId).history().size())
+        .isEqualTo(4);
+
+    // submitted and cleared: the modal is gone
+    fake.web().applyViewResponse(viewId, new JsonObject().put("response_action", "clear"));
+    assertThat(fake.view(viewId).closed()).isTrue();
+    assertThat(error(call("views.update", new JsonObject().put("view_id", viewId).put("view", next))))
+        .isEqualTo("not_found");
+  }
+
+  @Test
+  void aClickInsideAModalCarriesTheViewAndAFreshTrigger() {
+    JsonArray blocks = buttons("browse", "go");
+    blocks.add(0, new JsonObject().put("type", "input").put("block_id", "in:path").put("element",
+        new JsonObject().put("type", "plain_text_input").put("action_id", "path")));
+    String viewId = openModal(blocks).getString("id");
+    JsonObject values = new JsonObject().put("in:path", new JsonObject().put("path",
+        new JsonObject().put("type", "plain_text_input").put("value", "/tmp")));
+    SlackInbound in = SlackInbound.clickInView(fake, ALICE, viewId, "browse", values);
+    JsonObject p = in.payload();
+    assertThat(p.getString("type")).isEqualTo("block_actions");
+    assertThat(p.getJsonObject("container").getString("type")).isEqualTo("view");
+    assertThat(p.getJsonObject("container").getString("view_id")).isEqualTo(viewId);
+    assertThat(p.getJsonObject("view").getString("id")).isEqualTo(viewId);
+    assertThat(p.getJsonObject("view").getString("callback_id")).isEqualTo("ask");
+    assertThat(p.getJsonObject("view").getString("private_metadata")).isEqualTo("m1");
+    assertThat(p.getJsonObject("view").getJsonObject("state").getJsonObject("values")).isEqualTo(values);
+    assertThat(p.getJsonArray("actions").getJsonObject(0).getString("value")).isEqualTo("v-browse");
+    assertThat(p.containsKey("channel")).isFalse();
+    assertThat(p.containsKey("response_url")).isFalse();
+    // the trigger is fresh: it opens another view
+    JsonObject modal = new JsonObject().put("type", "modal").put("title", new JsonObject().put("type", "plain_text")
+        .put("text", "More")).put("blocks", new JsonArray().add(section("x")));
+    assertThat(call("views.open", new JsonObject().put("trigger_id", p.getString("trigger_id")).put("view", modal))
+        .getBoolean("ok")).isTrue();
+    assertThatThrownBy(() -> SlackInbound.clickInView(fake, ALICE, viewId, "nope", null))
+        .isInstanceOf(IllegalArgumentException.class);
+    fake.web().applyViewResponse(viewId, new JsonObject());
+    assertThatThrownBy(() -> SlackInbound.clickInView(fake, ALICE, viewId, "go", null))
+        .as("a closed modal has no buttons").isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
