@@ -170,10 +170,11 @@ class PocoConfigTest {
   @Test
   @DisplayName("a bad POCO_HTTP_PORT (-1, abc, 70000) is a sentence and exit 2, never an exception's name")
   void badPorts() {
-    for (String port : new String[] {"-1", "abc", "70000", ""}) {
+    // ("" is not tried: it means unset, and `start` would then really start a server on the default port 8000 and
+    // leave it running after the test, as one did on this machine)
+    for (String port : new String[] {"-1", "abc", "70000"}) {
       for (String command : new String[] {"start", "status"}) {
         Clis.Result r = Clis.poco(env(ConfigKeys.HTTP_PORT, port), "", command);
-        if (port.isEmpty()) continue; // unset: the default port
         assertThat(r.code()).as(port + " " + command + ": " + r.all()).isEqualTo(2);
         assertThat(r.err()).contains("POCO_HTTP_PORT must be").contains("0 to 65535")
             .doesNotContain("Exception").doesNotContain("\tat ");
