@@ -39,6 +39,8 @@ public final class SlackPusher implements AutoCloseable {
   private long deadlineMs = 3_000;
   /** Slack's retries come almost at once, after ~1 min, after ~5 min (§2); compressed for tests. */
   private long[] retryDelaysMs = {0, 200, 500};
+  /** Slack counts every answer as late (as when it came after 3 s): an event is retried all three times. */
+  private boolean answersLate;
 
   /** One HTTP answer (status -1: no answer within the deadline, or no connection). */
   public record Attempt(int status, String body, Map<String, String> headers, int retryNum, String retryReason) {
@@ -69,6 +71,12 @@ public final class SlackPusher implements AutoCloseable {
 
   /** How long Slack waits for the 2xx (3 s, slack.md §2, §3). */
   public synchronized void deadlineMs(long ms) { deadlineMs = ms; }
+
+  /**
+   * Every answer counts as late, whatever it was: the event goes out again three times, as Slack does when the bot's
+   * 2xx takes over 3 s. Deterministic, unlike a tiny deadline (a fast 200 can beat a 1 ms timer).
+   */
+  public synchronized void answersLate(boolean late) { answersLate = late; }
 
   /** The waits before retries 1, 2, 3. */
   public synchronized void retryDelaysMs(long... delays) { retryDelaysMs = delays.clone(); }
@@ -110,10 +118,14 @@ public final class SlackPusher implements AutoCloseable {
       return new Delivery(attempts);
     }
     long[] delays;
-    synchronized (this) { delays = retryDelaysMs.clone(); }
-    for (int n = 1; n <= 3 && !a.ok() && !"1".equals(a.headers().get("x-slack-no-retry")); n++) {
+    boolean late;
+    synchronized (this) {
+      delays = retryDelaysMs.clone();
+      late = answersLate;
+    }
+    for (int n = 1; n <= 3 && (late || !a.ok()) && !"1".equals(a.headers().get("x-slack-no-retry")); n++) {
       sleep(delays[Math.min(n - 1, delays.length - 1)]);
-      String reason = a.status() < 0 ? "http_timeout" : "http_error";
+      String reason = late || a.status() < 0 ? "http_timeout" : "http_error";
       a = post(path, body, type, System.currentTimeMillis() / 1000, n, reason);
       attempts.add(a);
     }
