@@ -151,7 +151,7 @@ class FeishuLongConnIT {
   void lateAckRedeliveryRunsOnce() {
     try (FeishuRig rig = start(home, Map.of(), 1)) {
       FeishuChat group = rig.project("lc-redeliver");
-      rig.socket.ackDeadlineMs(1); // every ack is late now: the platform pushes each event again
+      rig.socket.acksLate(true); // every ack is late now: the platform pushes each event again
       rig.socket.maxRedeliveries(1);
       String prompt = "Reply with exactly: LC-ONCE";
       rig.hands.say(ALICE, group, prompt);

@@ -39,7 +39,7 @@ class SlackRedeliveryIT {
     try (SlackRig rig = SlackRig.start(home, SlackRig.Mode.SOCKET, Map.of(ConfigKeys.STUB_DELTA_MS, "30"))) {
       SlackChannel ch = rig.project("sl-sock");
       SlackSocketLink socket = rig.fake.socket();
-      socket.ackDeadlineMs(1); // every ack is late now: Slack delivers each event again
+      socket.acksLate(true); // every ack is late now: Slack delivers each event again
       socket.maxRedeliveries(1);
       String prompt = "Reply with exactly: SL-ONCE";
       String ts = rig.say(ch, prompt);
@@ -52,7 +52,7 @@ class SlackRedeliveryIT {
           SlackSocketLink.Delivery::retryAttempt)).containsExactly(0, 1);
       assertThat(rig.tasks(prompt)).as("a redelivered event is not a second task").hasSize(1);
       assertThat(taskMessages(ch, ts)).as("one task message\n" + rig.fake.dump()).hasSize(1);
-      socket.ackDeadlineMs(3_000);
+      socket.acksLate(false);
 
       String streamed = "STREAM:250";
       String sts = rig.say(ch, streamed);

@@ -63,6 +63,8 @@ public final class FeishuLongConnection {
   private JsonObject clientConfig = new JsonObject().put("ReconnectCount", -1).put("ReconnectInterval", 1)
       .put("ReconnectNonce", 0).put("PingInterval", 1);
   private long ackDeadlineMs = 3_000;
+  /** Every event ack counts as late (the platform did not see it in time): the event is re-pushed. */
+  private boolean acksLate;
   private int maxRedeliveries = 3;
   private int fragments = 1;
   private int pings;
@@ -112,6 +114,12 @@ public final class FeishuLongConnection {
 
   /** How long an event's ack may take before it is re-pushed (the platform's 3 s). */
   public synchronized void ackDeadlineMs(long ms) { ackDeadlineMs = ms; }
+
+  /**
+   * Every event's ack counts as late, however fast it came: the event is pushed again (up to the redeliveries
+   * allowed). Deterministic, unlike a tiny deadline, which an ack in the same millisecond beats.
+   */
+  public synchronized void acksLate(boolean late) { acksLate = late; }
 
   /** How often an unacked event is re-pushed at most. */
   public synchronized void maxRedeliveries(int n) { maxRedeliveries = n; }
@@ -281,7 +289,8 @@ public final class FeishuLongConnection {
     synchronized (this) {
       p = byMessageId.get(messageId);
       if (p == null) return;
-      boolean late = now - p.sentAtMs > (p.answer != null ? CALLBACK_DEADLINE_MS : ackDeadlineMs);
+      boolean late = (p.answer == null && acksLate)
+          || now - p.sentAtMs > (p.answer != null ? CALLBACK_DEADLINE_MS : ackDeadlineMs);
       ack = new Ack(messageId, p.eventId, p.eventType, body.getInteger("code", 0), data, f.header("biz_rt"), now, late);
       acks.add(ack);
       if (!late) p.acked = true;

@@ -58,6 +58,8 @@ public final class SlackSocketLink {
   private final Deque<Pending> waiting = new ArrayDeque<>();
   private final List<String> userErrors = new ArrayList<>();
   private long ackDeadlineMs = 3_000;
+  /** Every events_api ack counts as late (Slack did not see it in time): the event is delivered again. */
+  private boolean acksLate;
   private int maxRedeliveries = 3;
   private long pingIntervalMs = 10_000;
   private boolean lingerOnClose;
@@ -107,6 +109,12 @@ public final class SlackSocketLink {
 
   /** How long an ack may take (the platform's ~3 s, slack.md §5.3). */
   public synchronized void ackDeadlineMs(long ms) { ackDeadlineMs = ms; }
+
+  /**
+   * Every events_api ack counts as late, however fast it came: the event is delivered again (up to the redeliveries
+   * allowed). Deterministic, unlike a tiny deadline, which an ack in the same millisecond beats.
+   */
+  public synchronized void acksLate(boolean late) { acksLate = late; }
 
   /** How often an unacked events_api envelope is redelivered at most. */
   public synchronized void maxRedeliveries(int n) { maxRedeliveries = n; }
@@ -351,7 +359,8 @@ public final class SlackSocketLink {
     synchronized (this) {
       p = pending.get(id);
       if (p == null) return;
-      boolean late = p.acked || now - p.sentAtMs > ackDeadlineMs;
+      boolean late = p.acked || now - p.sentAtMs > ackDeadlineMs
+          || (acksLate && p.inbound.kind() == SlackInbound.Kind.EVENT);
       Object payload = msg.getValue("payload");
       JsonObject body = payload instanceof JsonObject o ? o : payload instanceof String s
           ? new JsonObject().put("text", s) : null; // a string body is sent as {text} (§11)
