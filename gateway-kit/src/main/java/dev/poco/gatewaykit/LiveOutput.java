@@ -24,7 +24,7 @@ public final class LiveOutput {
 
   /**
    * Takes one running render's body and total; answers what to add, or null when nothing is new (no output yet: the
-   * body is a placeholder such as "Working…"; or the same total again).
+   * body is the status line shown before any output, such as "Working…"; or the same total again).
    */
   public Change next(String body, long total) {
     if (body == null || total <= 0) return null;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** What is new in a live tail: the new characters, a gap marked, a restart said, nothing for a placeholder. */
+/** What is new in a live tail: the new characters, a gap marked, a restart said, nothing for a status line. */
 class LiveOutputTest {
   static String tail(String out) { return out.length() > 2800 ? "…" + out.substring(out.length() - 2800) : out; }
 

@@ -306,7 +306,7 @@ final class FeishuStreamer {
 
   static boolean live(View v) { return "running".equals(v.status()) || "queued".equals(v.status()); }
 
-  /** The full text so far while output comes, else the body (a placeholder such as "Working…"). */
+  /** The full text so far while output comes, else the body (the status line shown before any output: "Working…"). */
   private static String liveText(StreamCard c, View v) {
     String text = c.transcript.apply(v.body(), v.refs().getLong("output_chars", 0L));
     if (text == null) text = v.body();

@@ -21,7 +21,7 @@ final class Transcript {
 
   /**
    * Takes a running render's tail and total; answers the full text so far, or null when there is no output yet (the
-   * body is a placeholder such as "Working…").
+   * body is the status line shown before any output, such as "Working…").
    */
   String apply(String body, long total) {
     LiveOutput.Change c = live.next(body, total);
