@@ -424,12 +424,9 @@ final class SlackWebApi {
       c.error("invalid_arguments");
       return;
     }
-    if (view.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > VIEW_MAX_BYTES) {
-      c.error("view_too_large");
-      return;
-    }
-    if (SlackBlocks.refusal(view.getValue("blocks", new JsonArray()), SlackBlocks.MAX_MODAL_BLOCKS) != null) {
-      c.error("invalid_blocks");
+    String refused = viewRefusal(view);
+    if (refused != null) {
+      c.error(refused);
       return;
     }
     SlackView v;
@@ -463,12 +460,9 @@ final class SlackWebApi {
       c.error("invalid_arguments");
       return;
     }
-    if (view.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > VIEW_MAX_BYTES) {
-      c.error("view_too_large");
-      return;
-    }
-    if (SlackBlocks.refusal(view.getValue("blocks", new JsonArray()), SlackBlocks.MAX_MODAL_BLOCKS) != null) {
-      c.error("invalid_blocks");
+    String refused = viewRefusal(view);
+    if (refused != null) {
+      c.error(refused);
       return;
     }
     SlackView v;
@@ -689,5 +683,14 @@ final class SlackWebApi {
 
   void agentSessionStoppedSubscribed(boolean on) {
     synchronized (FakeSlack.LOCK) { sessionStoppedSubscribed = on; }
+  }
+
+  /** What Slack says to a modal it will not show (views.open and views.update alike), or null. */
+  private static String viewRefusal(JsonObject view) {
+    if (view.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > VIEW_MAX_BYTES) return "view_too_large";
+    if (SlackBlocks.refusal(view.getValue("blocks", new JsonArray()), SlackBlocks.MAX_MODAL_BLOCKS) != null) {
+      return "invalid_blocks";
+    }
+    return null;
   }
 }
