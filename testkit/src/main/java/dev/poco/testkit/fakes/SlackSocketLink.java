@@ -72,6 +72,8 @@ public final class SlackSocketLink {
     final String ticket;
     volatile boolean silent;
     volatile boolean closed;
+    /** Set once hello is written: Slack says hello before any envelope, so none is sent to a link before that. */
+    volatile boolean greeted;
     long pingTimer = -1;
 
     Conn(int index, ServerWebSocket ws, String ticket) {
@@ -278,6 +280,7 @@ public final class SlackSocketLink {
           .put("connection_info", new JsonObject().put("app_id", fake.appId)));
       List<Pending> flush;
       synchronized (this) {
+        conn.greeted = true;
         flush = new ArrayList<>(waiting);
         waiting.clear();
       }
@@ -303,7 +306,7 @@ public final class SlackSocketLink {
     Conn conn = null;
     Delivery d;
     synchronized (this) {
-      List<Conn> open = conns.stream().filter(c -> !c.closed).toList();
+      List<Conn> open = conns.stream().filter(c -> !c.closed && c.greeted).toList();
       if (open.isEmpty()) {
         waiting.add(p);
         return;
