@@ -1,5 +1,6 @@
 package dev.poco.launcher;
 
+import dev.poco.contract.Roles;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,12 +20,12 @@ import org.slf4j.LoggerFactory;
 public final class Poco {
   private static final Logger log = LoggerFactory.getLogger(Poco.class);
 
-  public static final String STORE = "store";
-  public static final String AGENT_RUNNER = "agent-runner";
-  public static final String ORCHESTRATOR = "orchestrator";
-  public static final String DEMO_API = "demo-api";
-  public static final String GATEWAY_FEISHU = "gateway-feishu";
-  public static final String GATEWAY_SLACK = "gateway-slack";
+  public static final String STORE = Roles.STORE;
+  public static final String AGENT_RUNNER = Roles.AGENT_RUNNER;
+  public static final String ORCHESTRATOR = Roles.ORCHESTRATOR;
+  public static final String DEMO_API = Roles.DEMO_API;
+  public static final String GATEWAY_FEISHU = Roles.GATEWAY_FEISHU;
+  public static final String GATEWAY_SLACK = Roles.GATEWAY_SLACK;
 
   /**
    * Every role PoCo knows, in deployment order: the store before anyone asks it, runners before the
