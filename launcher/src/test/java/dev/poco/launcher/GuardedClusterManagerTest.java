@@ -1,0 +1,143 @@
+package dev.poco.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import dev.poco.contract.Addresses;
+import dev.poco.contract.Roles;
+import dev.poco.contract.StoreOp;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Five nodes in one membership: an orchestrator+store node O and runner-a R with the roles their certificates name,
+ * and three that register the store's address and runner-a's start address without the right to: X (a valid
+ * certificate for runner-x), F (a certificate from another CA) and N (no certificate, no guard). O's requests go to
+ * O's store and to R only. The membership here is open (anyone with the cluster name joins): this test is about
+ * routing; keeping strangers out of the membership and off the bus is the transport's job.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@DisplayName("In a trusted cluster the bus routes an address only to a node whose certificate allows serving it")
+class GuardedClusterManagerTest {
+  static final Instant NOW = Instant.now();
+  static final ClusterCa.KeyAndCert CA = ClusterCa.newCa("c1", NOW, Duration.ofDays(30));
+  static final ClusterCa.KeyAndCert FOREIGN = ClusterCa.newCa("c1", NOW, Duration.ofDays(30));
+  static final String STORE = StoreOp.values()[0].address();
+  static final String RUNNER_A = Addresses.runnerStart("runner-a");
+
+  final String cluster = "guard-" + UUID.randomUUID();
+  final List<Vertx> nodes = new ArrayList<>();
+  final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+  String seed;
+  Vertx o;
+
+  static ClusterCredentials creds(ClusterCa.KeyAndCert ca, String node, String... roles) {
+    ClusterCa.KeyAndCert kc = ClusterCa.issue(ca, "c1", node, Set.of(roles), NOW, Duration.ofDays(30));
+    return new ClusterCredentials(CA.cert(), kc.cert(), kc.key(), null);
+  }
+
+  ClusterManager hazelcast() throws java.io.IOException {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(cluster);
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.socket.bind.any", "false");
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(ProcessLifecycleTest.freePort()).setPortAutoIncrement(false);
+    net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    net.getJoin().getMulticastConfig().setEnabled(false);
+    net.getJoin().getAutoDetectionConfig().setEnabled(false);
+    net.getJoin().getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
+    if (seed != null) net.getJoin().getTcpIpConfig().addMember(seed);
+    else seed = "127.0.0.1:" + net.getPort();
+    return new HazelcastClusterManager(hz);
+  }
+
+  /** A node; with credentials its manager is guarded, as the launcher builds it in a trusted cluster. */
+  Vertx node(String name, ClusterCredentials c, String... addresses) throws java.io.IOException {
+    ClusterManager cm = hazelcast();
+    if (c != null) cm = new GuardedClusterManager(cm, c, () -> null);
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
+    Vertx v = Vertx.builder().with(options).withClusterManager(cm).buildClustered().await();
+    nodes.add(v);
+    for (String a : addresses) {
+      v.eventBus().<JsonObject>consumer(a, m -> {
+        served.computeIfAbsent(name + " " + a, k -> new AtomicInteger()).incrementAndGet();
+        m.reply(new JsonObject().put("by", name));
+      }).completion().await();
+    }
+    return v;
+  }
+
+  @BeforeAll
+  void cluster() throws java.io.IOException {
+    o = node("O", creds(CA, "o", Roles.ORCHESTRATOR, Roles.STORE), STORE);
+    node("R", creds(CA, "runner-a", Roles.AGENT_RUNNER), RUNNER_A);
+    node("X", creds(CA, "runner-x", Roles.AGENT_RUNNER), STORE, RUNNER_A);
+    node("F", creds(FOREIGN, "runner-a", Roles.AGENT_RUNNER, Roles.STORE), STORE, RUNNER_A);
+    node("N", null, STORE, RUNNER_A);
+  }
+
+  @AfterAll
+  void close() {
+    for (Vertx v : nodes) v.close().await();
+  }
+
+  String ask(String address) {
+    return o.eventBus().<JsonObject>request(address, new JsonObject(), new DeliveryOptions().setSendTimeout(5_000))
+        .await().body().getString("by");
+  }
+
+  @Test
+  @DisplayName("40 requests each: the store's go to O, runner-a's to R; X, F and N receive none")
+  void onlyAllowedNodesServe() {
+    for (int i = 0; i < 40; i++) {
+      assertThat(ask(STORE)).isEqualTo("O");
+      assertThat(ask(RUNNER_A)).isEqualTo("R");
+    }
+    assertThat(served.keySet()).containsExactlyInAnyOrder("O " + STORE, "R " + RUNNER_A);
+  }
+
+  @Test
+  @DisplayName("a publish reaches only allowed consumers too")
+  void publishIsGuarded() throws Exception {
+    AtomicInteger rogue = new AtomicInteger();
+    AtomicInteger real = new AtomicInteger();
+    nodes.get(1).eventBus().consumer(Addresses.RUNNER_DISCOVER, m -> real.incrementAndGet()).completion().await();
+    nodes.get(4).eventBus().consumer(Addresses.RUNNER_DISCOVER, m -> rogue.incrementAndGet()).completion().await();
+    nodes.get(4).eventBus().consumer(Addresses.RUNNER_HEARTBEAT, m -> rogue.incrementAndGet()).completion().await();
+    for (int i = 0; i < 10 && real.get() == 0; i++) {
+      o.eventBus().publish(Addresses.RUNNER_DISCOVER, new JsonObject());
+      Thread.sleep(300);
+    }
+    o.eventBus().publish(Addresses.RUNNER_HEARTBEAT, new JsonObject());
+    Thread.sleep(500);
+    assertThat(real.get()).isPositive();
+    assertThat(rogue.get()).isZero();
+  }
+}
