@@ -110,6 +110,12 @@ public final class Addresses {
    */
   public static final String CONFIG_CHANGED = "poco.config.changed";
 
+  /**
+   * Publish, from any node of a trusted cluster: the newest revocation list it holds. Body: {crl: PEM}, signed by the
+   * cluster's CA (whoever relays it). A node keeps the newest valid one and answers an older one with its own.
+   */
+  public static final String CLUSTER_CRL = "poco.cluster.crl";
+
   /** Prefix of every store operation; the full address is {@code STORE_PREFIX + StoreOp.name}. Request/reply, served by the store. */
   public static final String STORE_PREFIX = "poco.store.";
 }

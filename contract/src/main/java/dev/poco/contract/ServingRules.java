@@ -38,6 +38,6 @@ public final class ServingRules {
       return dot > 0 && roles.contains(Roles.gateway(rest.substring(0, dot)));
     }
     if (address.startsWith("poco.node.")) return address.equals(Addresses.nodeInfo(nodeId));
-    return address.equals(Addresses.CONFIG_CHANGED);
+    return address.equals(Addresses.CONFIG_CHANGED) || address.equals(Addresses.CLUSTER_CRL);
   }
 }

@@ -33,7 +33,8 @@ class ServingRulesTest {
     assertThat(constants).hasSizeGreaterThan(15);
     for (String a : constants) {
       assertThat(ALL.stream().anyMatch(r -> serves(a, r))).as(a).isTrue();
-      if (!a.equals(Addresses.RUNNER_DISCOVER) && !a.equals(Addresses.CONFIG_CHANGED)) {
+      if (!a.equals(Addresses.RUNNER_DISCOVER) && !a.equals(Addresses.CONFIG_CHANGED)
+          && !a.equals(Addresses.CLUSTER_CRL)) {
         assertThat(serves(a, Roles.AGENT_RUNNER)).as(a).isFalse();
       }
     }

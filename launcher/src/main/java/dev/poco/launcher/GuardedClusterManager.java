@@ -45,7 +45,11 @@ final class GuardedClusterManager implements ClusterManager {
   /** What was refused already, so a refusal is logged once, not on every lookup. */
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
   /** Per address, the last filtered update: updates are forwarded in the order they came. */
-  private final Map<String, Future<?>> updates = new ConcurrentHashMap<>();
+  private final Map<String, Future<?>> updates = new java.util.HashMap<>();
+  /** Per address, the registrations as the real manager last gave them: filtered again when a node is revoked. */
+  private final Map<String, List<RegistrationInfo>> raw = new ConcurrentHashMap<>();
+  private volatile RegistrationListener busListener;
+  private volatile NodeListener nodeListener;
 
   GuardedClusterManager(ClusterManager real, ClusterCredentials own, Supplier<X509CRL> crl) {
     this.real = real;
@@ -67,25 +71,66 @@ final class GuardedClusterManager implements ClusterManager {
   @Override public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
     Promise<List<RegistrationInfo>> all = Promise.promise();
     real.getRegistrations(address, all);
-    all.future().compose(list -> allowed(address, list)).onComplete(promise);
+    all.future().onSuccess(list -> remember(address, list)).compose(list -> allowed(address, list)).onComplete(promise);
   }
 
   @Override public void registrationListener(RegistrationListener listener) {
+    busListener = listener;
     real.registrationListener(new RegistrationListener() {
       @Override public void registrationsUpdated(RegistrationUpdateEvent event) {
-        String address = event.address();
-        updates.compute(address, (a, previous) -> {
-          Future<?> before = previous == null ? Future.succeededFuture() : previous.transform(ar -> Future.succeededFuture());
-          Future<?> next = before.compose(v -> allowed(address, event.registrations()))
-              .onSuccess(list -> listener.registrationsUpdated(new RegistrationUpdateEvent(address, list)));
-          next.onComplete(ar -> updates.remove(address, next));
-          return next;
-        });
+        remember(event.address(), event.registrations());
+        forward(event.address(), event.registrations());
       }
 
       @Override public void registrationsLost() { listener.registrationsLost(); }
 
       @Override public boolean wantsUpdatesFor(String address) { return listener.wantsUpdatesFor(address); }
+    });
+  }
+
+  private void remember(String address, List<RegistrationInfo> list) {
+    if (address.startsWith("poco.")) raw.put(address, List.copyOf(list));
+  }
+
+  /** Filters and hands an update to the bus, after the address's previous update. */
+  private void forward(String address, List<RegistrationInfo> registrations) {
+    RegistrationListener listener = busListener;
+    if (listener == null) return;
+    Promise<Void> gate = Promise.promise(); // completed outside the lock: the chain may run synchronously
+    Future<?> next;
+    synchronized (updates) {
+      Future<?> previous = updates.get(address);
+      Future<Void> start = previous == null ? gate.future()
+          : gate.future().compose(v -> previous.transform(ar -> Future.<Void>succeededFuture()));
+      next = start.compose(v -> allowed(address, registrations))
+          .onSuccess(list -> listener.registrationsUpdated(new RegistrationUpdateEvent(address, list)));
+      updates.put(address, next);
+    }
+    gate.complete();
+    next.onComplete(ar -> {
+      synchronized (updates) {
+        updates.remove(address, next);
+      }
+    });
+  }
+
+  /**
+   * A newer revocation list arrived: a node it revokes is, for this node, gone at once. Its registrations are
+   * filtered out of every address the bus routes, and the roles hear it left (the orchestrator ends its tasks
+   * {@code interrupted}), without waiting for the membership to drop it.
+   */
+  void revocationsChanged(X509CRL crl) {
+    verdicts.forEach((nodeId, v) -> {
+      if (v.cert() != null && crl.isRevoked(v.cert())) {
+        log.warn("cluster node {} ({}) is revoked: nothing more is routed to it; it counts as left", nodeId,
+            v.identity().node());
+        NodeListener l = nodeListener;
+        if (l != null) l.nodeLeft(nodeId);
+      }
+    });
+    RegistrationListener listener = busListener;
+    raw.forEach((address, list) -> {
+      if (listener != null && listener.wantsUpdatesFor(address)) forward(address, list);
     });
   }
 
@@ -145,6 +190,7 @@ final class GuardedClusterManager implements ClusterManager {
   @Override public List<String> getNodes() { return real.getNodes(); }
 
   @Override public void nodeListener(NodeListener listener) {
+    nodeListener = listener;
     real.nodeListener(new NodeListener() {
       @Override public void nodeAdded(String nodeId) { listener.nodeAdded(nodeId); }
 

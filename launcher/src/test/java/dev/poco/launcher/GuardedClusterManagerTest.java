@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.Timeout;
  * routing; keeping strangers out of the membership and off the bus is the transport's job.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("In a trusted cluster the bus routes an address only to a node whose certificate allows serving it")
 class GuardedClusterManagerTest {
@@ -53,6 +57,10 @@ class GuardedClusterManagerTest {
   final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
   String seed;
   Vertx o;
+  GuardedClusterManager oGuard;
+  ClusterCredentials r;
+  final java.util.concurrent.atomic.AtomicReference<java.security.cert.X509CRL> crl =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   static ClusterCredentials creds(ClusterCa.KeyAndCert ca, String node, String... roles) {
     ClusterCa.KeyAndCert kc = ClusterCa.issue(ca, "c1", node, Set.of(roles), NOW, Duration.ofDays(30));
@@ -80,7 +88,8 @@ class GuardedClusterManagerTest {
   /** A node; with credentials its manager is guarded, as the launcher builds it in a trusted cluster. */
   Vertx node(String name, ClusterCredentials c, String... addresses) throws java.io.IOException {
     ClusterManager cm = hazelcast();
-    if (c != null) cm = new GuardedClusterManager(cm, c, () -> null);
+    if (c != null) cm = new GuardedClusterManager(cm, c, crl::get);
+    if (name.equals("O")) oGuard = (GuardedClusterManager) cm;
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
     Vertx v = Vertx.builder().with(options).withClusterManager(cm).buildClustered().await();
@@ -97,7 +106,8 @@ class GuardedClusterManagerTest {
   @BeforeAll
   void cluster() throws java.io.IOException {
     o = node("O", creds(CA, "o", Roles.ORCHESTRATOR, Roles.STORE), STORE);
-    node("R", creds(CA, "runner-a", Roles.AGENT_RUNNER), RUNNER_A);
+    r = creds(CA, "runner-a", Roles.AGENT_RUNNER);
+    node("R", r, RUNNER_A);
     node("X", creds(CA, "runner-x", Roles.AGENT_RUNNER), STORE, RUNNER_A);
     node("F", creds(FOREIGN, "runner-a", Roles.AGENT_RUNNER, Roles.STORE), STORE, RUNNER_A);
     node("N", null, STORE, RUNNER_A);
@@ -114,6 +124,7 @@ class GuardedClusterManagerTest {
   }
 
   @Test
+  @Order(1)
   @DisplayName("40 requests each: the store's go to O, runner-a's to R; X, F and N receive none")
   void onlyAllowedNodesServe() {
     for (int i = 0; i < 40; i++) {
@@ -124,6 +135,7 @@ class GuardedClusterManagerTest {
   }
 
   @Test
+  @Order(2)
   @DisplayName("a publish reaches only allowed consumers too")
   void publishIsGuarded() throws Exception {
     AtomicInteger rogue = new AtomicInteger();
@@ -139,5 +151,41 @@ class GuardedClusterManagerTest {
     Thread.sleep(500);
     assertThat(real.get()).isPositive();
     assertThat(rogue.get()).isZero();
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("a revocation list naming runner-a: nothing more goes to R, and O's roles hear R left")
+  void revokedNodeIsShutOut() throws Exception {
+    assertThat(ask(RUNNER_A)).isEqualTo("R");
+    String rId = ((io.vertx.core.internal.VertxInternal) nodes.get(1)).clusterManager().getNodeId();
+    java.util.concurrent.BlockingQueue<String> left = new java.util.concurrent.LinkedBlockingQueue<>();
+    dev.poco.runtime.NodeEvents.onLeft(o, left::add);
+    crl.set(ClusterCa.crl(CA, Map.of(r.cert().getSerialNumber(), NOW), 2, NOW, Duration.ofDays(1)));
+    oGuard.revocationsChanged(crl.get());
+    assertThat(left.poll(10, TimeUnit.SECONDS)).isEqualTo(rId);
+    int before = served.get("R " + RUNNER_A).get();
+    Throwable err = null;
+    for (int i = 0; i < 50 && err == null; i++) {
+      try {
+        ask(RUNNER_A);
+        Thread.sleep(100);
+      } catch (Exception e) {
+        err = e;
+      }
+    }
+    assertThat(err).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+    assertThat(((io.vertx.core.eventbus.ReplyException) err).failureType())
+        .isEqualTo(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS);
+    int after = served.get("R " + RUNNER_A).get();
+    for (int i = 0; i < 10; i++) {
+      try {
+        ask(RUNNER_A);
+      } catch (Exception expected) {
+        // no handler: that is the point
+      }
+    }
+    assertThat(served.get("R " + RUNNER_A).get()).isEqualTo(after);
+    assertThat(after - before).isLessThan(50);
   }
 }
