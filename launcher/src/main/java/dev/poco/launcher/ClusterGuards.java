@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * ({@link TrustedSends}), and revocations spreading within seconds ({@link ClusterRevocations}); a node that learns
  * its own certificate was revoked stops with exit code {@value #REVOKED_EXIT}. The bus's TLS is {@link BusTls}'s.
  */
-final class ClusterTrust {
-  private static final Logger log = LoggerFactory.getLogger(ClusterTrust.class);
+final class ClusterGuards {
+  private static final Logger log = LoggerFactory.getLogger(ClusterGuards.class);
   static final int REVOKED_EXIT = 3;
 
   private final ClusterCredentials own;
@@ -24,7 +24,7 @@ final class ClusterTrust {
   private GuardedClusterManager guard;
 
   /** {@code crlFile}: where this node keeps the newest revocation list (the CA's machine writes it there too). */
-  ClusterTrust(ClusterCredentials own, Path crlFile) {
+  ClusterGuards(ClusterCredentials own, Path crlFile) {
     this.own = own;
     this.revocations = new ClusterRevocations(own, crlFile);
   }
