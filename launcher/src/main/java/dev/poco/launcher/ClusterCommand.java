@@ -73,8 +73,9 @@ final class ClusterCommand implements Callable<Integer> {
   }
 
   @Command(name = "add-node", mixinStandardHelpOptions = true,
-      description = {"On the CA machine: issue a node's certificate and write its join bundle",
-          "($POCO_HOME/cluster/bundles/<name>.join), to start that node with --join."})
+      description = {"On the CA machine: issue a node's certificate and its join bundle.",
+          "The bundle goes to $POCO_HOME/cluster/bundles/<name>.join (or --out, or --token); start the new node"
+              + " with 'poco start --cluster --join <bundle>'."})
   static final class AddNode implements Callable<Integer> {
     private final Cli cli;
     @Parameters(paramLabel = "<name>", description = "The new node's name: lower-case letters, digits and '-'.")
@@ -121,8 +122,9 @@ final class ClusterCommand implements Callable<Integer> {
   }
 
   @Command(name = "remove-node", mixinStandardHelpOptions = true,
-      description = {"On the CA machine: revoke every certificate issued to a node and write a new",
-          "revocation list ($POCO_HOME/cluster/crl.pem)."})
+      description = {"On the CA machine: revoke a node's certificates.",
+          "Marks every certificate issued to <name> revoked and writes a new, higher-numbered revocation list,"
+              + " $POCO_HOME/cluster/crl.pem."})
   static final class RemoveNode implements Callable<Integer> {
     private final Cli cli;
     @Parameters(paramLabel = "<name>", description = "The node to revoke.")
@@ -154,11 +156,12 @@ final class ClusterCommand implements Callable<Integer> {
       Instant now = Instant.now();
       cli.out().println("Cluster " + index.cluster() + " (CA in " + ca.dir() + "), " + index.entries().size()
           + " certificate" + (index.entries().size() == 1 ? "" : "s") + ":");
+      int width = index.entries().stream().mapToInt(e -> e.name().length()).max().orElse(0);
       for (ClusterIndex.Entry e : index.entries()) {
         String state = e.revoked() != null ? "revoked " + ClusterFiles.when(e.revoked())
             : now.isBefore(e.notAfter()) ? "valid until " + ClusterFiles.when(e.notAfter())
             : "expired " + ClusterFiles.when(e.notAfter());
-        cli.out().println("  " + e.name() + "  " + String.join(",", new TreeSet<>(e.roles())) + "  serial "
+        cli.out().println("  " + String.format("%-" + width + "s", e.name()) + "  " + String.join(",", new TreeSet<>(e.roles())) + "  serial "
             + e.serial().toString(16) + "  " + state);
       }
       return Daemon.OK;

@@ -146,8 +146,8 @@ final class ClusterFiles {
     Set<String> kept = new LinkedHashSet<>(roles);
     kept.retainAll(allowed);
     throw new ClusterTrustException(cannot + "this node's certificate allows roles " + sorted(allowed)
-        + "; it was asked to run " + roles + "." + (kept.isEmpty() ? "" : " Start it with --only "
-        + String.join(",", kept) + ",") + " or issue it a certificate with those roles: on the CA machine, poco"
+        + "; it was asked to run " + roles + "." + (kept.isEmpty() ? " Issue" : " Start it with --only "
+        + String.join(",", kept) + ", or issue") + " it a certificate with those roles: on the CA machine, poco"
         + " cluster add-node " + c.node() + " --roles " + String.join(",", roles) + " --force.");
   }
 

@@ -86,7 +86,7 @@ public final class Main implements Callable<Integer> {
     boolean cluster;
     @Option(names = "--only", paramLabel = "<roles>",
         description = "With --cluster: the roles of this node, comma-separated, of ${COMPLETION-CANDIDATES}"
-            + " (default all).", completionCandidates = RoleNames.class)
+            + " (default: what this node's certificate allows, else all).", completionCandidates = RoleNames.class)
     String only;
     @Option(names = "--join", paramLabel = "<bundle>",
         description = "With --cluster: install this machine's credentials first, from the bundle 'poco cluster"

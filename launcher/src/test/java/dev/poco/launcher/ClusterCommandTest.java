@@ -204,7 +204,7 @@ class ClusterCommandTest {
 
     Clis.Result list = poco("a", "", "cluster", "list");
     assertThat(list.code()).isZero();
-    assertThat(list.out()).contains("2 certificates").containsPattern("core  [a-z,-]+  serial [0-9a-f]+  valid until")
+    assertThat(list.out()).contains("2 certificates").containsPattern("core +[a-z,-]+  serial [0-9a-f]+  valid until")
         .containsPattern("runner-b  agent-runner  serial [0-9a-f]+  revoked ");
     assertThat(poco("a", "", "cluster", "add-node", "runner-b").code()).isZero();
   }
