@@ -39,8 +39,9 @@ final class ClusterJoin {
       try {
         text = Files.readString(file, StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new ConfigException("--join: cannot read the bundle " + file + " (" + e.getClass().getSimpleName()
-            .replace("NoSuchFileException", "no such file") + ")");
+        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+            : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+        throw new ConfigException("--join: cannot read the bundle " + file + " (" + why + ")");
       }
     }
     try {

@@ -54,6 +54,9 @@ final class Server {
     // new ClusterCredentials parameter, null = plain).
     ClusterCredentials credentials = cluster ? ClusterTrust.forStart(home.dir(), config, roles, Instant.now()) : null;
     if (credentials != null) log.info("cluster credentials: {}", credentials); // toString leaves the key out
+    else if (cluster) log.warn("cluster in plain mode (no authentication, no encryption): no credentials in {}, allowed"
+        + " on a loopback {} or with {}=1", ClusterFiles.dir(home.dir()), ConfigKeys.CLUSTER_HOST,
+        ConfigKeys.CLUSTER_INSECURE);
     OwnerOnly.directory(home.dir());
     PidFile pidFile = new PidFile(home.pidFile());
     long self = ProcessHandle.current().pid();

@@ -262,6 +262,10 @@ class ClusterCommandTest {
     assertThat(ClusterFiles.load(home("a"), Instant.now()).node()).isEqualTo("core");
     Clis.Result cut = poco("b", "", "start", "--cluster", "--join", foreign.substring(0, foreign.length() - 40));
     assertThat(cut.err()).contains("cut or altered");
+    Clis.Result none = poco("b", "", "start", "--cluster", "--join", tmp.resolve("nope.join").toString());
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("--join: cannot read the bundle " + tmp.resolve("nope.join") + " (no such file)");
+    assertThat(poco("b", "", "start", "--join", "-").err()).contains("--join needs --cluster");
   }
 
   @Test
