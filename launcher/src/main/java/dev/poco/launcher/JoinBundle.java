@@ -58,7 +58,8 @@ record JoinBundle(ClusterCredentials credentials, List<String> seeds) {
    */
   static JoinBundle parse(String text) {
     String t = text.strip();
-    String json = t.startsWith(TOKEN_PREFIX) ? unzip(t.substring(TOKEN_PREFIX.length())) : t;
+    // a token pasted from a mail or a chat may come wrapped over lines
+    String json = t.startsWith(TOKEN_PREFIX) ? unzip(t.substring(TOKEN_PREFIX.length()).replaceAll("\\s", "")) : t;
     JsonObject j;
     try {
       j = new JsonObject(json);

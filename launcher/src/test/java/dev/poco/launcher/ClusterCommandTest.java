@@ -146,7 +146,7 @@ class ClusterCommandTest {
     String token = fromFile.token();
     assertThat(token).startsWith("pocojoin1.").doesNotContain("\n");
     assertThat(token.length()).isLessThan(2600);
-    JoinBundle back = JoinBundle.parse(token);
+    JoinBundle back = JoinBundle.parse(token.substring(0, 100) + "\n  " + token.substring(100) + "\n");
     ClusterCredentials a = fromFile.credentials();
     ClusterCredentials b = back.credentials();
     assertThat(b.ca()).isEqualTo(a.ca());
