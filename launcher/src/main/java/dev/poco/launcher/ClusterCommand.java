@@ -161,8 +161,8 @@ final class ClusterCommand implements Callable<Integer> {
         String state = e.revoked() != null ? "revoked " + ClusterFiles.when(e.revoked())
             : now.isBefore(e.notAfter()) ? "valid until " + ClusterFiles.when(e.notAfter())
             : "expired " + ClusterFiles.when(e.notAfter());
-        cli.out().println("  " + String.format("%-" + width + "s", e.name()) + "  " + String.join(",", new TreeSet<>(e.roles())) + "  serial "
-            + e.serial().toString(16) + "  " + state);
+        cli.out().println("  " + String.format("%-" + width + "s", e.name()) + "  "
+            + String.join(",", new TreeSet<>(e.roles())) + "  serial " + e.serial().toString(16) + "  " + state);
       }
       return Daemon.OK;
     }

@@ -110,11 +110,11 @@ public final class Main implements Callable<Integer> {
       var config = PocoConfig.load(cli.env());
       Settings s = new Settings(config);
       JoinBundle bundle = ClusterJoin.read(join, cli);
-      ClusterJoin.install(cli.home().dir(), bundle,
-          s.str(ConfigKeys.CLUSTER_NAME, "poco").trim(), Instant.now());
+      ClusterJoin.install(cli.home().dir(), bundle, s.str(ConfigKeys.CLUSTER_NAME, "poco").trim(), Instant.now());
+      boolean file = !join.equals("-") && !join.startsWith(JoinBundle.TOKEN_PREFIX);
       cli.out().println("Installed the credentials of " + bundle.describe() + " in "
-          + ClusterFiles.dir(cli.home().dir()) + "; later starts need no --join"
-          + (join.equals("-") || join.startsWith(JoinBundle.TOKEN_PREFIX) ? "." : ", and " + join + " may be deleted."));
+          + ClusterFiles.dir(cli.home().dir()) + "; later starts need no --join" + (file ? ", and " + join
+          + " may be deleted." : "."));
       if (!bundle.seeds().isEmpty() && s.list(ConfigKeys.CLUSTER_MEMBERS).isEmpty()) {
         cli.out().println("The bundle names the cluster's members: set " + ConfigKeys.CLUSTER_MEMBERS
             + "=" + String.join(",", bundle.seeds()) + " (and " + ConfigKeys.CLUSTER_HOST
