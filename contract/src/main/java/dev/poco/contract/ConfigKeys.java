@@ -76,6 +76,11 @@ public final class ConfigKeys {
    * advertised through Hazelcast). Fix it when a firewall sits between machines.
    */
   public static final String CLUSTER_BUS_PORT = "POCO_CLUSTER_BUS_PORT";
+  /**
+   * Cluster mode: {@code 1} lets a node without credentials ($POCO_HOME/cluster/node.pem) cluster in plain mode on
+   * a non-loopback POCO_CLUSTER_HOST (default: refused; loopback is always allowed).
+   */
+  public static final String CLUSTER_INSECURE = "POCO_CLUSTER_INSECURE";
 
   public static final String FEISHU_APP_ID = "POCO_FEISHU_APP_ID";
   public static final String FEISHU_APP_SECRET = "POCO_FEISHU_APP_SECRET";

@@ -126,6 +126,26 @@ final class ClusterCa {
     }
   }
 
+  /** The CRL's number (0 when it has none): of two CRLs from one CA, the higher number is the newer. */
+  static long crlNumber(X509CRL crl) {
+    byte[] ext = crl.getExtensionValue(Extension.cRLNumber.getId());
+    if (ext == null) return 0;
+    return org.bouncycastle.asn1.ASN1Integer.getInstance(
+        org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets()).getValue().longValueExact();
+  }
+
+  /** SHA-256 of the certificate, its first 8 bytes as hex pairs: enough to tell two CAs apart in a message. */
+  static String fingerprint(X509Certificate cert) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < 8; i++) b.append(i == 0 ? "" : ":").append(String.format("%02x", d[i]));
+      return b.append("…").toString();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- PEM, as Vert.x's PemKeyCertOptions and PemTrustOptions read it ----
 
   static String pem(X509Certificate cert) {

@@ -54,6 +54,9 @@ final class Daemon {
     // a cluster node also waits out its join; bad cluster settings end here, before anything is spawned
     Duration timeout = clusterRoles == null ? START_TIMEOUT
         : START_TIMEOUT.plusSeconds(ClusterSettings.from(config).joinSeconds());
+    // unusable or missing cluster credentials too: the user sees why here, with its exit code (the server checks
+    // them again, for --foreground and supervisors)
+    if (clusterRoles != null) ClusterTrust.forStart(home.dir(), config, clusterRoles, java.time.Instant.now());
     Optional<ProcessHandle> running = pidFile.live();
     if (running.isPresent()) {
       // exit 0: PoCo runs, as asked (the footer's "already in the asked state"); a stale file never gets here

@@ -1,5 +1,13 @@
 package dev.poco.launcher;
 
+import dev.poco.contract.ConfigKeys;
+import dev.poco.runtime.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,10 +17,11 @@ import picocli.CommandLine.Option;
 @Command(name = "poco", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "PoCo: drive coding agents on this machine from Feishu or Slack.",
     subcommands = {Main.Config.class, Main.Start.class, Main.Status.class, Main.Shutdown.class, Main.Restart.class,
-        Main.Warm.class},
+        Main.Warm.class, ClusterCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  done (or already in the asked state)", "  1  not running, or failed to start or stop",
-        "  2  usage or configuration error", "  3  running, but /health does not answer well"})
+        "  2  usage or configuration error (cluster credentials missing or unusable too)",
+        "  3  running, but /health does not answer well; or this node's cluster certificate is revoked"})
 public final class Main implements Callable<Integer> {
   static final int USAGE = 2;
 
@@ -31,7 +40,7 @@ public final class Main implements Callable<Integer> {
     cmd.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof ConfigException) {
         cli.err().println(SecretMasking.mask(e.getMessage()));
-        return USAGE;
+        return e instanceof ClusterTrustException t ? t.exitCode() : USAGE;
       }
       cli.err().println(SecretMasking.mask("poco " + String.join(" ", parsed.originalArgs()) + " failed: "
           + readable(e)));
@@ -77,28 +86,67 @@ public final class Main implements Callable<Integer> {
     boolean cluster;
     @Option(names = "--only", paramLabel = "<roles>",
         description = "With --cluster: the roles of this node, comma-separated, of ${COMPLETION-CANDIDATES}"
-            + " (default all).", completionCandidates = RoleNames.class)
+            + " (default: what this node's certificate allows, else all).", completionCandidates = RoleNames.class)
     String only;
+    @Option(names = "--join", paramLabel = "<bundle>",
+        description = "With --cluster: install this machine's credentials first, from the bundle 'poco cluster"
+            + " add-node' made: its file, - (read it from stdin), or its pocojoin1. token.")
+    String join;
 
     Start(Cli cli) { this.cli = cli; }
 
     @Override public Integer call() throws Exception {
       if (only != null && !cluster) throw new ConfigException("--only needs --cluster: an embedded PoCo runs every role");
+      if (join != null && !cluster) throw new ConfigException("--join needs --cluster");
+      if (join != null) install();
       if (cluster) {
         return foreground ? Server.run(cli, roles(), Poco.ROLE_CLASSES, true) : new Daemon(cli).start(roles());
       }
       return foreground ? Server.run(cli, Poco.ALL_ROLES) : new Daemon(cli).start();
     }
 
-    private java.util.Set<String> roles() {
-      if (only == null) return Poco.ALL_ROLES;
+    /** Installs the --join bundle; the start that follows checks it again, with this node's roles. */
+    private void install() throws IOException {
+      var config = PocoConfig.load(cli.env());
+      Settings s = new Settings(config);
+      JoinBundle bundle = ClusterJoin.read(join, cli);
+      ClusterJoin.install(cli.home().dir(), bundle, s.str(ConfigKeys.CLUSTER_NAME, "poco").trim(), Instant.now());
+      boolean file = !join.equals("-") && !join.startsWith(JoinBundle.TOKEN_PREFIX);
+      cli.out().println("Installed the credentials of " + bundle.describe() + " in "
+          + ClusterFiles.dir(cli.home().dir()) + "; later starts need no --join" + (file ? ", and " + join
+          + " may be deleted." : "."));
+      if (!bundle.seeds().isEmpty() && s.list(ConfigKeys.CLUSTER_MEMBERS).isEmpty()) {
+        cli.out().println("The bundle names the cluster's members: set " + ConfigKeys.CLUSTER_MEMBERS
+            + "=" + String.join(",", bundle.seeds()) + " (and " + ConfigKeys.CLUSTER_HOST
+            + " to this machine's address) for this node to find them.");
+      }
+    }
+
+    /**
+     * --only, else what this node's certificate allows (so a runner's bundle starts a runner), else every role.
+     * The certificate is only read here; the start checks it.
+     */
+    private Set<String> roles() {
+      if (only == null) return certifiedRoles(cli).orElse(Poco.ALL_ROLES);
       try {
-        java.util.Set<String> roles = Poco.parseRoles(only);
+        Set<String> roles = Poco.parseRoles(only);
         if (roles.isEmpty()) throw new IllegalArgumentException("no role given");
         return roles;
       } catch (IllegalArgumentException e) {
         throw new ConfigException("--only: " + e.getMessage());
       }
+    }
+  }
+
+  private static Optional<Set<String>> certifiedRoles(Cli cli) {
+    try {
+      Set<String> allowed = ClusterIdentity.of(ClusterCa.readCert(Files.readString(
+          ClusterFiles.dir(cli.home().dir()).resolve(ClusterFiles.NODE_PEM)))).roles();
+      Set<String> roles = new LinkedHashSet<>(Poco.ALL_ROLES); // PoCo's order
+      roles.retainAll(allowed);
+      return roles.isEmpty() ? Optional.empty() : Optional.of(roles);
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty(); // none, or damaged: the start says which
     }
   }
 

@@ -59,8 +59,16 @@ final class OwnerOnly {
 
   /** Writes {@code text} to {@code file} atomically with rw------- from the first byte. */
   static void write(Path file, String text) throws IOException {
+    directory(file.toAbsolutePath().getParent());
+    writeFile(file, text);
+  }
+
+  /**
+   * Writes {@code text} to {@code file} atomically with rw------- from the first byte, leaving its directory as it
+   * is: for a file the user names (a join bundle written to /tmp must not narrow /tmp).
+   */
+  static void writeFile(Path file, String text) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    directory(dir);
     Path tmp = POSIX
         ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(FILE))
         : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");

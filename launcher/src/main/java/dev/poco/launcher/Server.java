@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +48,15 @@ final class Server {
     SecretMasking.install(config);
     Endpoint endpoint = Endpoint.of(config);
     PocoHome home = cli.home();
+    // TRUST (issue 13): this node's checked credentials, or null for plain mode (ClusterTrust says when that is
+    // allowed). Checked here, before any network activity: a node the others would refuse says why and exits
+    // (ClusterTrustException: 2, or 3 when revoked). LEAD: pass `credentials` to ClusterNode.join (bustls's
+    // new ClusterCredentials parameter, null = plain).
+    ClusterCredentials credentials = cluster ? ClusterTrust.forStart(home.dir(), config, roles, Instant.now()) : null;
+    if (credentials != null) log.info("cluster credentials: {}", credentials); // toString leaves the key out
+    else if (cluster) log.warn("cluster in plain mode (no authentication, no encryption): no credentials in {}, allowed"
+        + " on a loopback {} or with {}=1", ClusterFiles.dir(home.dir()), ConfigKeys.CLUSTER_HOST,
+        ConfigKeys.CLUSTER_INSECURE);
     OwnerOnly.directory(home.dir());
     PidFile pidFile = new PidFile(home.pidFile());
     long self = ProcessHandle.current().pid();
