@@ -63,6 +63,7 @@ class BusTlsClusterTest {
   void join() throws Exception {
     ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     logs.start();
+    ((Logger) LoggerFactory.getLogger(ClusterNode.class)).setLevel(ch.qos.logback.classic.Level.INFO);
     TestCluster.Ca ca = TestCluster.Ca.create(CLUSTER);
     TestCluster.Ca otherCa = TestCluster.Ca.create(CLUSTER); // same cluster id, another key: still refused
     ClusterCredentials revokedCreds = ca.credentials("runner-x", Set.of("runner"));
@@ -96,6 +97,21 @@ class BusTlsClusterTest {
       if (n != null) n.close();
     }
     ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    ((Logger) LoggerFactory.getLogger(ClusterNode.class)).setLevel(null);
+  }
+
+  @Test
+  @Order(0)
+  @DisplayName("each node says once how its bus runs: mutual TLS with its name, cluster and roles, or plain")
+  void saysHowTheBusRuns() {
+    List<String> said = logs.list.stream().filter(e -> e.getLoggerName().equals(ClusterNode.class.getName()))
+        .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("event bus: ")).toList();
+    assertThat(said).containsExactlyInAnyOrder(
+        "event bus: mutual TLS, node core, cluster " + CLUSTER + ", roles [orchestrator, store]",
+        "event bus: mutual TLS, node runner-a, cluster " + CLUSTER + ", roles [runner]",
+        "event bus: plain (no credentials)",
+        "event bus: mutual TLS, node runner-b, cluster " + CLUSTER + ", roles [runner]",
+        "event bus: mutual TLS, node runner-x, cluster " + CLUSTER + ", roles [runner]");
   }
 
   @Test
