@@ -118,15 +118,16 @@ public final class ClusterBench {
     for (Setting s : settings) {
       System.out.printf("stub tasks, POST /demo/command → completed, core node + N runner JVMs; %s, %d tasks:%n",
           s.label(), s.tasks());
+      Bus baseline = modes.contains(Bus.PLAIN) ? Bus.PLAIN : modes.get(0);
       for (Bus mode : modes) {
         List<Stage> stages = results.get(mode).get(s);
-        List<Stage> base = results.get(modes.get(0)).get(s);
+        List<Stage> base = results.get(baseline).get(s);
         for (int i = 0; i < stages.size(); i++) {
           Stage st = stages.get(i);
           String ceiling = s.deltaMs() == 0 ? "" : String.format(Locale.ROOT, ", ceiling %.0f",
               st.runners() * s.ceilingPerRunner());
-          String vsPlain = mode == modes.get(0) ? "" : String.format(Locale.ROOT, ", %.2f× %s",
-              st.tasksPerSecond() / base.get(i).tasksPerSecond(), modes.get(0));
+          String vsPlain = mode == baseline ? "" : String.format(Locale.ROOT, ", %.2f× %s",
+              st.tasksPerSecond() / base.get(i).tasksPerSecond(), baseline);
           System.out.printf("  %-5s %d runner JVM%s: %5.0f tasks/s (%.2f× one%s%s); per task median %.1f ms, p99 %.1f"
               + " ms%n", mode, st.runners(), st.runners() == 1 ? " " : "s", st.tasksPerSecond(),
               st.tasksPerSecond() / stages.get(0).tasksPerSecond(), ceiling, vsPlain,
