@@ -7,7 +7,7 @@
 # render coalescing (RenderBench), 200 tasks streaming through the real Feishu gateway against the fake (FeishuStreamBench),
 # and 50 tasks streaming through the real Slack gateway against the fake (SlackStreamBench).
 #   bench/run.sh                 everything
-#   bench/run.sh cluster [-D...] only the cluster bench, e.g. -Dbench.cluster.tasks.instant=1000
+#   bench/run.sh cluster [-D...] only the cluster bench (plain and TLS bus side by side), e.g. -Dbench.cluster.tasks.instant=1000
 #   bench/run.sh memory [-D...]  only the memory bench, e.g. -Dbench.memory.tasks=20
 #   bench/run.sh renders [-D...] only the render bench (1,000 streaming stub tasks, renders/s before and after
 #                                coalescing, heap after), e.g. -Dbench.render.tasks=200

@@ -36,15 +36,21 @@ final class ClusterNode {
    * edge serves: only a node that serves /metrics pays for them.
    * A node alone after the join window starts only when it is one of the configured members (a seed node, so
    * the order nodes start in does not matter); a node not listed refuses to start alone.
+   * With {@code credentials} the event bus runs over mutual TLS with the cluster's CA ({@link BusTls}); null keeps
+   * it plain.
    */
-  static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics) {
+  static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics,
+      ClusterCredentials credentials) {
     long t0 = System.nanoTime();
     ClusterAddresses addresses = ClusterAddresses.resolve(cs, ClusterAddresses.DNS, DNS_WAIT);
     // Vert.x 5 has no setClusterHost; the bus binds and advertises the same address as Hazelcast.
     options.getEventBusOptions().setHost(addresses.bind()).setPort(cs.busPort());
+    BusTls.apply(options.getEventBusOptions(), credentials);
+    log.info(BusTls.describe(credentials));
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(cs, addresses, known));
     PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     VertxBuilder builder = metrics ? Metrics.builder(options, registry) : Vertx.builder().with(options);
+    BusTls.watchRefusals(builder, credentials);
     Vertx vertx;
     try {
       vertx = builder.withClusterManager(manager).buildClustered().await();

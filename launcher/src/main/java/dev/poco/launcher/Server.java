@@ -80,7 +80,7 @@ final class Server {
     } else {
       try {
         ClusterNode.Joined joined = ClusterNode.join(cs, new KnownMembers(home.dir()), vertxOptions(config),
-            roles.contains(Poco.DEMO_API));
+            roles.contains(Poco.DEMO_API), null); // credentials: wired with the cluster CLI (issue 13)
         vertx = joined.vertx();
         where = joined.where();
       } catch (ClusterNode.JoinException e) {
