@@ -16,7 +16,8 @@ public final class ServingRules {
    * Whether a node may serve {@code address}.
    *
    * @param roles the roles its verified certificate names
-   * @param node the node name its certificate names (a runner's addresses carry the runner id, which must be it)
+   * @param node the node name its certificate names (a runner's addresses carry the runner id: that name, or the
+   *     name, a dot and more)
    * @param nodeId its cluster node id (a node answers only its own {@link Addresses#nodeInfo(String)})
    */
   public static boolean mayServe(String address, Set<String> roles, String node, String nodeId) {
@@ -30,7 +31,9 @@ public final class ServingRules {
     if (address.startsWith("poco.runner.")) {
       String rest = address.substring("poco.runner.".length());
       int dot = rest.lastIndexOf('.');
-      return dot > 0 && rest.substring(0, dot).equals(node) && roles.contains(Roles.AGENT_RUNNER);
+      String id = dot > 0 ? rest.substring(0, dot) : "";
+      // a runner id is its certificate's node name, or that name, a dot and more (replicas sharing one bundle)
+      return (id.equals(node) || id.startsWith(node + ".")) && roles.contains(Roles.AGENT_RUNNER);
     }
     if (address.startsWith("poco.gateway.")) {
       String rest = address.substring("poco.gateway.".length());

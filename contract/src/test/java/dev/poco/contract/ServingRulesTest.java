@@ -51,6 +51,8 @@ class ServingRulesTest {
     assertThat(serves(Addresses.runnerControl("runner-a"), Roles.AGENT_RUNNER)).isTrue();
     assertThat(serves(Addresses.runnerFs("runner-a"), Roles.AGENT_RUNNER)).isTrue();
     assertThat(serves(Addresses.runnerStart("runner-b"), Roles.AGENT_RUNNER)).isFalse();
+    assertThat(serves(Addresses.runnerStart("runner-a.c0ffee"), Roles.AGENT_RUNNER)).isTrue();
+    assertThat(serves(Addresses.runnerStart("runner-ab"), Roles.AGENT_RUNNER)).isFalse();
     assertThat(serves(Addresses.runnerStart("runner-a"), Roles.ORCHESTRATOR)).isFalse();
     assertThat(serves(Addresses.gatewayRender(Platforms.SLACK), Roles.GATEWAY_SLACK)).isTrue();
     assertThat(serves(Addresses.gatewayInstanceRender(Platforms.SLACK, "g1"), Roles.GATEWAY_SLACK)).isTrue();

@@ -41,6 +41,16 @@ final class ClusterNode {
    */
   static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics,
       ClusterCredentials credentials) {
+    return join(cs, known, options, metrics, credentials == null ? null : new ClusterGuards(credentials, null));
+  }
+
+  /**
+   * With {@code guards}, a trusted cluster: the bus over mutual TLS with the guards' credentials, and the bus told
+   * only of registrations the nodes' certificates allow (the caller starts the guards once joined).
+   */
+  static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics,
+      ClusterGuards guards) {
+    ClusterCredentials credentials = guards == null ? null : guards.credentials();
     long t0 = System.nanoTime();
     ClusterAddresses addresses = ClusterAddresses.resolve(cs, ClusterAddresses.DNS, DNS_WAIT);
     // Vert.x 5 has no setClusterHost; the bus binds and advertises the same address as Hazelcast.
@@ -53,7 +63,7 @@ final class ClusterNode {
     BusTls.watchRefusals(builder, credentials);
     Vertx vertx;
     try {
-      vertx = builder.withClusterManager(manager).buildClustered().await();
+      vertx = builder.withClusterManager(guards == null ? manager : guards.guard(manager)).buildClustered().await();
     } catch (Exception e) {
       throw new JoinException(cannotJoin(cs, e), e);
     }

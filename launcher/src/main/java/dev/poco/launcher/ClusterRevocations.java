@@ -36,6 +36,7 @@ final class ClusterRevocations {
   private final List<Consumer<X509CRL>> listeners = new CopyOnWriteArrayList<>();
   private volatile long fileStamp = -1;
 
+  /** {@code file}: where the list is kept and watched; null keeps it in memory only (in-JVM test nodes). */
   ClusterRevocations(ClusterCredentials own, Path file) {
     this.own = own;
     this.file = file;
@@ -65,7 +66,7 @@ final class ClusterRevocations {
 
   /** Listens on the bus, publishes what it holds, and watches the file (the CA's machine writes it). */
   Future<Void> start(Vertx vertx) {
-    vertx.setPeriodic(SCAN_MS, id -> scan(vertx));
+    if (file != null) vertx.setPeriodic(SCAN_MS, id -> scan(vertx));
     return vertx.eventBus().<JsonObject>consumer(Addresses.CLUSTER_CRL, m -> {
       X509CRL crl;
       try {
@@ -101,6 +102,7 @@ final class ClusterRevocations {
   }
 
   private void save(X509CRL crl) {
+    if (file == null) return;
     try {
       String pem = ClusterCa.pem(crl);
       if (Files.isRegularFile(file) && Files.readString(file).equals(pem)) return;

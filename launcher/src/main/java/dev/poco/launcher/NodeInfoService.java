@@ -27,6 +27,7 @@ final class NodeInfoService {
     long pid = ProcessHandle.current().pid();
     List<String> roleList = List.copyOf(roles);
     ClusterManager cm = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager() : null;
+    if (cm instanceof GuardedClusterManager guarded) cm = guarded.real(); // its membership details
     String nodeId = cm == null ? EMBEDDED_NODE_ID : cm.getNodeId();
     String host = host(cm);
     int clusterPort = clusterPort(cm);

@@ -48,10 +48,9 @@ final class Server {
     SecretMasking.install(config);
     Endpoint endpoint = Endpoint.of(config);
     PocoHome home = cli.home();
-    // TRUST (issue 13): this node's checked credentials, or null for plain mode (ClusterTrust says when that is
-    // allowed). Checked here, before any network activity: a node the others would refuse says why and exits
-    // (ClusterTrustException: 2, or 3 when revoked). LEAD: pass `credentials` to ClusterNode.join (bustls's
-    // new ClusterCredentials parameter, null = plain).
+    // This node's checked credentials, or null for plain mode (ClusterTrust says when that is allowed). Checked
+    // here, before any network activity: a node the others would refuse says why and exits (ClusterTrustException:
+    // 2, or 3 when revoked).
     ClusterCredentials credentials = cluster ? ClusterTrust.forStart(home.dir(), config, roles, Instant.now()) : null;
     if (credentials != null) log.info("cluster credentials: {}", credentials); // toString leaves the key out
     else if (cluster) log.warn("cluster in plain mode (no authentication, no encryption): no credentials in {}, allowed"
@@ -72,6 +71,9 @@ final class Server {
       Files.deleteIfExists(home.nodeFile());
     }
 
+    ClusterGuards guards = credentials == null ? null
+        : new ClusterGuards(credentials, ClusterFiles.dir(home.dir()).resolve(ClusterFiles.CRL_PEM));
+    if (credentials != null) config = RunnerIds.inTrustedCluster(config, credentials, roles, cli.env());
     long t0 = System.nanoTime();
     Vertx vertx;
     String where = null;
@@ -80,7 +82,7 @@ final class Server {
     } else {
       try {
         ClusterNode.Joined joined = ClusterNode.join(cs, new KnownMembers(home.dir()), vertxOptions(config),
-            roles.contains(Poco.DEMO_API), null); // credentials: wired with the cluster CLI (issue 13)
+            roles.contains(Poco.DEMO_API), guards);
         vertx = joined.vertx();
         where = joined.where();
       } catch (ClusterNode.JoinException e) {
@@ -96,6 +98,7 @@ final class Server {
       stopped.countDown();
     }, "poco-shutdown"));
     try {
+      if (guards != null) guards.start(vertx, System::exit).await();
       Poco.deploy(vertx, config, roles, roleClasses).await();
       NodeInfoService.register(vertx, roles).await();
       ConfigWatch.start(vertx, cli.env(), config).await();
