@@ -44,6 +44,12 @@ final class BusRefusals {
     warn(nodeId + "|" + reason, "event bus: refused to send to node {}: {}", nodeId, reason);
   }
 
+  /** This node's membership transport (JGroups over TLS) refused {@code peer}'s certificate. */
+  static void membership(String peer, String why) {
+    String host = peer.lastIndexOf(':') > 0 ? peer.substring(0, peer.lastIndexOf(':')) : peer; // not the port
+    warn("membership|" + host + "|" + why, "cluster membership: refused {}: {}", peer, why);
+  }
+
   private static void warn(String key, String format, Object... args) {
     long now = System.nanoTime();
     if (lastLine.size() > MAX_PEERS) lastLine.clear();

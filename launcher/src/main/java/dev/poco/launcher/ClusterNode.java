@@ -41,16 +41,21 @@ final class ClusterNode {
    */
   static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics,
       ClusterCredentials credentials) {
-    return join(cs, known, options, metrics, credentials == null ? null : new ClusterGuards(credentials, null));
+    return join(cs, known, options, metrics, credentials, null);
   }
 
   /**
-   * With {@code guards}, a trusted cluster: the bus over mutual TLS with the guards' credentials, and the bus told
-   * only of registrations the nodes' certificates allow (the caller starts the guards once joined).
+   * With {@code guards}, a trusted cluster as {@code poco start} runs it: the bus over mutual TLS with the guards'
+   * credentials, and told only of registrations the nodes' certificates allow (the caller starts the guards once
+   * joined). The overload with credentials alone puts only the TLS layer in place: tests and the bench measure it.
    */
   static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics,
       ClusterGuards guards) {
-    ClusterCredentials credentials = guards == null ? null : guards.credentials();
+    return join(cs, known, options, metrics, guards.credentials(), guards);
+  }
+
+  private static Joined join(ClusterSettings cs, KnownMembers known, VertxOptions options, boolean metrics,
+      ClusterCredentials credentials, ClusterGuards guards) {
     long t0 = System.nanoTime();
     ClusterAddresses addresses = ClusterAddresses.resolve(cs, ClusterAddresses.DNS, DNS_WAIT);
     // Vert.x 5 has no setClusterHost; the bus binds and advertises the same address as Hazelcast.

@@ -81,8 +81,10 @@ final class Server {
       vertx = Metrics.local(vertxOptions(config));
     } else {
       try {
-        ClusterNode.Joined joined = ClusterNode.join(cs, new KnownMembers(home.dir()), vertxOptions(config),
-            roles.contains(Poco.DEMO_API), guards);
+        KnownMembers known = new KnownMembers(home.dir());
+        ClusterNode.Joined joined = guards == null
+            ? ClusterNode.join(cs, known, vertxOptions(config), roles.contains(Poco.DEMO_API), (ClusterCredentials) null)
+            : ClusterNode.join(cs, known, vertxOptions(config), roles.contains(Poco.DEMO_API), guards);
         vertx = joined.vertx();
         where = joined.where();
       } catch (ClusterNode.JoinException e) {
