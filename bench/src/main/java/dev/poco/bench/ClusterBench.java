@@ -77,13 +77,19 @@ public final class ClusterBench {
       long t0 = System.nanoTime();
       nodes.add(ClusterNode.start(dir.resolve("core"), "store,orchestrator,demo-api", env(cluster, dir, Map.of(
           "POCO_CLUSTER_PORT", seed.split(":")[1], "POCO_HTTP_PORT", String.valueOf(httpPort)))));
-      System.out.printf("core node up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+      long coreUp = (System.nanoTime() - t0) / 1_000_000;
+      System.out.printf("core node up in %d ms%n", coreUp);
       bus = roundTrip(cluster, seed, dir, pings);
 
       Vertx vertx = Vertx.vertx();
       try {
         WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
             .setDefaultPort(httpPort).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(chats));
+        int kills = Integer.getInteger("bench.cluster.kills", 3);
+        if (kills > 0) {
+          ClusterMembership.measure(web, nodes.get(0), coreUp, kills, !Boolean.getBoolean("bench.cluster.nostop"),
+              id -> { ClusterNode r = startRunner(cluster, seed, dir, settings.get(0), id); nodes.add(r); return r; });
+        }
         for (Setting s : settings) {
           List<ClusterNode> runners = new ArrayList<>();
           List<Stage> stages = new ArrayList<>();
@@ -96,6 +102,8 @@ public final class ClusterBench {
                 n, st.tasksPerSecond());
             stages.add(st);
           }
+          System.out.printf("  RSS after load: core %.0f MB, runners %s MB%n", ClusterMembership.rssMb(nodes.get(0).pid()),
+              runners.stream().map(r -> String.format(Locale.ROOT, "%.0f", ClusterMembership.rssMb(r.pid()))).toList());
           runners.forEach(ClusterNode::stop);
           results.put(s, stages);
         }
