@@ -261,9 +261,6 @@ public final class ClusterBench {
   private static Process spawnEcho(String cluster, String seed, Path dir) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-XX:+UseSerialGC", // as PoCo's child nodes run in the tests
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), EchoNode.class.getName(), cluster, seed, REMOTE_ECHO));
     return new ProcessBuilder(cmd).redirectError(dir.resolve("echo.log").toFile()).start();
   }
