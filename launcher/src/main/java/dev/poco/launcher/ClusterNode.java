@@ -55,19 +55,9 @@ final class ClusterNode {
     ClusterAddresses addresses = ClusterAddresses.resolve(cs, ClusterAddresses.DNS, DNS_WAIT);
     // Vert.x 5 has no setClusterHost; the bus binds and advertises the same address as JGroups.
     options.getEventBusOptions().setHost(addresses.bind()).setPort(cs.busPort());
-    DefaultCacheManager caches;
-    JChannel channel = null;
-    try {
-      // a UUID as the JGroups name, which Vert.x takes as the node id: unique, and `poco status` shortens it
-      channel = stack(cs, addresses, known).channel(UUID.randomUUID().toString());
-      caches = cacheManager(cs, channel);
-    } catch (JoinException e) {
-      throw e;
-    } catch (Exception e) {
-      if (channel != null) channel.close(); // a cache manager that failed to start leaves its channel open
-      throw new JoinException(cannotJoin(cs, e), e);
-    }
-    InfinispanNode manager = new InfinispanNode(caches, channel);
+    InfinispanNode manager = manager(cs, addresses, known);
+    DefaultCacheManager caches = manager.caches();
+    JChannel channel = manager.channel();
     PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     VertxBuilder builder = metrics ? Metrics.builder(options, registry) : Vertx.builder().with(options);
     Vertx vertx;
@@ -78,8 +68,7 @@ final class ClusterNode {
       throw new JoinException(cannotJoin(cs, e), e);
     }
     String self = manager.hostPort();
-    JChannel joinedChannel = channel;
-    known.joined(a -> hostPort(joinedChannel, a), caches.getAddress(), caches.getMembers());
+    known.joined(a -> hostPort(channel, a), caches.getAddress(), caches.getMembers());
     int nodes = manager.getNodes().size();
     boolean seed = addresses.listed(self);
     if (!cs.members().isEmpty() && nodes < 2 && !seed) {
@@ -97,6 +86,24 @@ final class ClusterNode {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     log.info("joined {} as node {} in {} ms", joined.where(), manager.getNodeId(), ms);
     return joined;
+  }
+
+  /**
+   * The cluster manager for these settings, its JGroups channel connected (this blocks for the join window):
+   * what {@link #join} builds Vert.x on, and what a test that runs several nodes in one JVM can use.
+   */
+  static InfinispanNode manager(ClusterSettings cs, ClusterAddresses addresses, KnownMembers known) {
+    JChannel channel = null;
+    try {
+      // a UUID as the JGroups name, which Vert.x takes as the node id: unique, and `poco status` shortens it
+      channel = stack(cs, addresses, known).channel(UUID.randomUUID().toString());
+      return new InfinispanNode(cacheManager(cs, channel), channel);
+    } catch (JoinException e) {
+      throw e;
+    } catch (Exception e) {
+      if (channel != null) channel.close(); // a cache manager that failed to start leaves its channel open
+      throw new JoinException(cannotJoin(cs, e), e);
+    }
   }
 
   /** The clustered Vertx, and where it joined for the user: the cluster, this node's address, how many nodes. */

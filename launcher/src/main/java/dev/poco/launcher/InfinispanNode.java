@@ -110,6 +110,10 @@ final class InfinispanNode extends InfinispanClusterManager {
     }, false)).onComplete(promise);
   }
 
+  DefaultCacheManager caches() { return caches; }
+
+  JChannel channel() { return channel; }
+
   /** This node's JGroups transport address (host and cluster port), as peers and the cluster-members file see it. */
   IpAddress physicalAddress() {
     PhysicalAddress a = channel.getProtocolStack().getTransport().localPhysicalAddress();
