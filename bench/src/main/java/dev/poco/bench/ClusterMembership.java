@@ -30,6 +30,12 @@ final class ClusterMembership {
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
+  /** " (joined in N ms)" when the node's log has the launcher's INFO line (not when a WARN logback.xml wins). */
+  private static String joined(ClusterNode node) {
+    long ms = joinedMs(node);
+    return ms < 0 ? "" : " (joined in " + ms + " ms)";
+  }
+
   /** Resident set size in MB from /proc (Linux), or -1. */
   static double rssMb(long pid) {
     try {
@@ -48,8 +54,8 @@ final class ClusterMembership {
    */
   static void measure(WebClient web, ClusterNode core, long coreUpMs, int kills, boolean stop,
       Function<String, ClusterNode> start) throws Exception {
-    System.out.printf("membership: core node spawn → up %d ms (joined in %d ms), RSS %.0f MB%n", coreUpMs,
-        joinedMs(core), rssMb(core.pid()));
+    System.out.printf("membership: core node spawn → up %d ms%s, RSS %.0f MB%n", coreUpMs, joined(core),
+        rssMb(core.pid()));
     List<ClusterNode> runners = new ArrayList<>();
     List<Long> ups = new ArrayList<>();
     List<Long> joins = new ArrayList<>();
@@ -61,8 +67,8 @@ final class ClusterMembership {
       runners.add(r);
       ups.add(up);
       joins.add(joinedMs(r));
-      System.out.printf("  runner m%d: spawn → up %d ms (joined in %d ms), RSS %.0f MB, listed after %d ms%n", i, up,
-          joinedMs(r), rssMb(r.pid()), (System.nanoTime() - t0) / 1_000_000);
+      System.out.printf("  runner m%d: spawn → up %d ms%s, RSS %.0f MB, listed after %d ms%n", i, up, joined(r),
+          rssMb(r.pid()), (System.nanoTime() - t0) / 1_000_000);
     }
     List<Long> killed = new ArrayList<>();
     for (int i = 1; i <= kills; i++) {
@@ -72,7 +78,8 @@ final class ClusterMembership {
       awaitListed(web, "m" + i, false);
       killed.add((System.nanoTime() - t0) / 1_000_000);
     }
-    System.out.printf("  later nodes: spawn → up median %d ms, joined median %d ms%n", median(ups), median(joins));
+    System.out.printf("  later nodes: spawn → up median %d ms%s%n", median(ups),
+        median(joins) < 0 ? "" : ", joined median " + median(joins) + " ms");
     System.out.printf("  SIGKILLed runner gone from /health after: %s ms (median %d)%n", killed, median(killed));
     if (stop) {
       ClusterNode r = runners.get(kills);
