@@ -26,10 +26,8 @@ cp=$(mvn -q -B -Dstyle.color=never -pl bench dependency:build-classpath -Dmdep.o
 # The classpath holds two logback.xml (bench's and the launcher's): name bench's, and no status dump about it.
 quiet_log=(-Dlogback.configurationFile=bench/target/classes/logback.xml
   -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener)
-# Hazelcast needs these in the cluster bench's own JVM, which joins the cluster.
-cluster_jvm=("${quiet_log[@]}" --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
-  --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
-  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Xmx256m -XX:+UseSerialGC)
+# The cluster bench's own JVM joins the cluster (JGroups and Infinispan need no --add-opens).
+cluster_jvm=("${quiet_log[@]}" -Xmx256m -XX:+UseSerialGC)
 if [[ "${1:-}" == cluster ]]; then
   shift
   exec java "${cluster_jvm[@]}" "$@" -cp "bench/target/classes:$cp" dev.poco.bench.ClusterBench

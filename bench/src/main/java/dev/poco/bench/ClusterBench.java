@@ -330,9 +330,6 @@ public final class ClusterBench {
       throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-XX:+UseSerialGC", // as PoCo's child nodes run in the tests
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), EchoNode.class.getName(), cluster, seed, bus.remote()));
     if (credentials != null) cmd.add(credentials.toString());
     String log = "echo-" + bus.name().toLowerCase(Locale.ROOT) + ".log";

@@ -59,9 +59,9 @@ public final class ConfigKeys {
   /** Pause between the stub's deltas in ms (default 0: instant). */
   public static final String STUB_DELTA_MS = "POCO_STUB_DELTA_MS";
 
-  /** Cluster mode: the address this node binds and advertises (Hazelcast and event bus); default 127.0.0.1. */
+  /** Cluster mode: the address this node binds and advertises (JGroups and event bus); default 127.0.0.1. */
   public static final String CLUSTER_HOST = "POCO_CLUSTER_HOST";
-  /** Cluster mode: the Hazelcast port. Unset: 5701 and up to the next free one; set: exactly this port. */
+  /** Cluster mode: the JGroups (membership) port. Unset: 7800 and up to the next free one; set: exactly this port. */
   public static final String CLUSTER_PORT = "POCO_CLUSTER_PORT";
   /** Cluster mode: comma list of seed members (host:port, or host: this node's cluster port); none on a first node. */
   public static final String CLUSTER_MEMBERS = "POCO_CLUSTER_MEMBERS";
@@ -73,7 +73,7 @@ public final class ConfigKeys {
   public static final String CLUSTER_HEARTBEAT_SECONDS = "POCO_CLUSTER_HEARTBEAT_SECONDS";
   /**
    * Cluster mode: the event-bus port, where nodes send each other messages (default 0: any free port,
-   * advertised through Hazelcast). Fix it when a firewall sits between machines.
+   * advertised through the cluster manager). Fix it when a firewall sits between machines.
    */
   public static final String CLUSTER_BUS_PORT = "POCO_CLUSTER_BUS_PORT";
   /**

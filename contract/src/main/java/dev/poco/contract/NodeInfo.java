@@ -11,7 +11,7 @@ import java.util.List;
  * @param nodeId the cluster manager's id of the node ("local" embedded)
  * @param roles the roles the launcher deployed on it
  * @param host the address it binds and advertises in the cluster
- * @param clusterPort its cluster-membership (Hazelcast) port, 0 embedded
+ * @param clusterPort its cluster-membership (JGroups) port, 0 embedded
  * @param busPort its event-bus port, 0 embedded
  * @param startedAt when its launcher started, epoch ms
  * @param uptimeMs how long it has run, measured by the node itself (no clock skew)

@@ -19,13 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster settings' host names turned into addresses. Hazelcast's interface list and the event bus take
+ * The cluster settings' host names turned into addresses. JGroups and the event bus bind
  * an address, while compose (and people) name nodes: {@code POCO_CLUSTER_HOST=store}. Names are looked up for a
  * few seconds, because compose's DNS knows a container only once it runs.
  *
- * @param bind the address this node binds and advertises (Hazelcast and the event bus)
+ * @param bind the address this node binds and advertises (JGroups and the event bus)
  * @param members each configured member as written, with the {@code ip:port} forms it resolved to (empty when
- *     it did not resolve in time: Hazelcast is then given the name and looks it up again itself)
+ *     it did not resolve in time: the node tries the name once more as it joins, and joins without it if it fails)
  */
 record ClusterAddresses(String bind, Map<String, Set<String>> members) {
   private static final Logger log = LoggerFactory.getLogger(ClusterAddresses.class);
@@ -78,20 +78,20 @@ record ClusterAddresses(String bind, Map<String, Set<String>> members) {
       Set<String> forms = new LinkedHashSet<>();
       for (InetAddress a : lookupUntil(dns, name, deadline)) forms.add(hostPort(a, port));
       if (forms.isEmpty()) {
-        log.warn("cluster member '{}' does not resolve yet; Hazelcast will look it up again while joining", name);
+        log.warn("cluster member '{}' does not resolve yet; it is looked up once more as this node joins", name);
       }
       members.put(member, forms);
     }
     return new ClusterAddresses(bind.getHostAddress(), members);
   }
 
-  /** Hazelcast's form: an IPv6 address in brackets. */
+  /** host:port, an IPv6 address in brackets. */
   static String hostPort(InetAddress a, Object port) {
     return (a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress()) + ":" + port;
   }
 
   /**
-   * What Hazelcast's TCP join is given: each member's preferred address, or its name when it did not resolve.
+   * Where JGroups' discovery looks: each member's preferred address, or its name when it did not resolve.
    * A member that is this node ({@code self}, ip:port) is left out.
    */
   List<String> joinAddresses(String self) {

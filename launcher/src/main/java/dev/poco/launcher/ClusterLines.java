@@ -108,7 +108,7 @@ final class ClusterLines {
     return s / 86400 + "d " + s % 86400 / 3600 + "h";
   }
 
-  /** Hazelcast node ids are UUIDs: the first 8 characters tell them apart in a small cluster. */
+  /** Node ids are UUIDs (ClusterNode names each JGroups channel so): the first 8 characters tell them apart. */
   private static String shortId(String id) {
     if (id == null) return "?";
     return id.length() > 12 ? id.substring(0, 8) : id;

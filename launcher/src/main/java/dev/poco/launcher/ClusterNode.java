@@ -1,30 +1,44 @@
 package dev.poco.launcher;
 
-import com.hazelcast.cluster.Address;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.ListenerConfig;
-import com.hazelcast.config.NetworkConfig;
-import com.hazelcast.config.TcpIpConfig;
 import dev.poco.runtime.NodeEvents;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.configuration.global.ShutdownHookBehavior;
+import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.remoting.transport.jgroups.JGroupsAddress;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.JChannel;
+import org.jgroups.util.SocketFactory;
+import org.jgroups.PhysicalAddress;
+import org.jgroups.stack.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds a clustered Vertx that joins the cluster over TCP, or fails rather than start alone. */
+/**
+ * Builds a clustered Vertx on Vert.x's Infinispan cluster manager over a JGroups TCP stack (JGroupsStack) that
+ * joins through the listed members, or fails rather than start alone.
+ */
 final class ClusterNode {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-  private static final int PORT_COUNT = 20;
+  /** With POCO_CLUSTER_PORT unset, the default port and this many after it are tried: the first free one wins. */
+  private static final int PORT_RANGE = 19;
   /** How long names are looked up before joining: compose's DNS learns a container's name when it starts. */
   private static final Duration DNS_WAIT = Duration.ofSeconds(5);
 
@@ -58,11 +72,14 @@ final class ClusterNode {
       ClusterCredentials credentials, ClusterGuards guards) {
     long t0 = System.nanoTime();
     ClusterAddresses addresses = ClusterAddresses.resolve(cs, ClusterAddresses.DNS, DNS_WAIT);
-    // Vert.x 5 has no setClusterHost; the bus binds and advertises the same address as Hazelcast.
+    // Vert.x 5 has no setClusterHost; the bus binds and advertises the same address as JGroups.
     options.getEventBusOptions().setHost(addresses.bind()).setPort(cs.busPort());
     BusTls.apply(options.getEventBusOptions(), credentials);
     log.info(BusTls.describe(credentials));
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(cs, addresses, known));
+    InfinispanNode manager = manager(cs, addresses, known, credentials == null ? null
+        : ClusterSsl.socketFactory(credentials, guards == null ? credentials::crl : guards::crl));
+    DefaultCacheManager caches = manager.caches();
+    JChannel channel = manager.channel();
     PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     VertxBuilder builder = metrics ? Metrics.builder(options, registry) : Vertx.builder().with(options);
     BusTls.watchRefusals(builder, credentials);
@@ -70,11 +87,12 @@ final class ClusterNode {
     try {
       vertx = builder.withClusterManager(guards == null ? manager : guards.guard(manager)).buildClustered().await();
     } catch (Exception e) {
+      caches.stop();
       throw new JoinException(cannotJoin(cs, e), e);
     }
+    String self = manager.hostPort();
+    known.joined(a -> hostPort(channel, a), caches.getAddress(), caches.getMembers());
     int nodes = manager.getNodes().size();
-    Address local = manager.getHazelcastInstance().getCluster().getLocalMember().getAddress();
-    String self = hostPort(local);
     boolean seed = addresses.listed(self);
     if (!cs.members().isEmpty() && nodes < 2 && !seed) {
       closeQuietly(vertx);
@@ -82,6 +100,7 @@ final class ClusterNode {
           + " s, and this node (" + self + ") is not one of them. Not starting alone. Check that those nodes run,"
           + " and POCO_CLUSTER_MEMBERS and POCO_CLUSTER_NAME.", null);
     }
+    caches.addListener(known);
     // Takes the cluster manager's single node-listener slot now and fans it out to every role (NodeEvents).
     NodeEvents.install(vertx);
     if (registry != null) Metrics.bind(vertx, registry);
@@ -92,56 +111,102 @@ final class ClusterNode {
     return joined;
   }
 
-  private static String hostPort(Address a) {
-    return a.isIPv6() ? "[" + a.getHost() + "]:" + a.getPort() : a.getHost() + ":" + a.getPort();
+  /**
+   * The cluster manager for these settings, its JGroups channel connected (this blocks for the join window):
+   * what {@link #join} builds Vert.x on, and what a test that runs several nodes in one JVM can use.
+   */
+  static InfinispanNode manager(ClusterSettings cs, ClusterAddresses addresses, KnownMembers known) {
+    return manager(cs, addresses, known, null);
+  }
+
+  /** {@code tls}: what opens every JGroups socket in a trusted cluster (ClusterSsl), null for plain TCP. */
+  static InfinispanNode manager(ClusterSettings cs, ClusterAddresses addresses, KnownMembers known,
+      SocketFactory tls) {
+    JChannel channel = null;
+    try {
+      // a UUID as the JGroups name, which Vert.x takes as the node id: unique, and `poco status` shortens it
+      channel = stack(cs, addresses, known, tls).channel(UUID.randomUUID().toString());
+      return new InfinispanNode(cacheManager(cs, channel), channel);
+    } catch (JoinException e) {
+      throw e;
+    } catch (Exception e) {
+      if (channel != null) channel.close(); // a cache manager that failed to start leaves its channel open
+      throw new JoinException(cannotJoin(cs, e), e);
+    }
   }
 
   /** The clustered Vertx, and where it joined for the user: the cluster, this node's address, how many nodes. */
   record Joined(Vertx vertx, String where) {}
 
   /**
-   * {@code addresses}: the settings resolved (Hazelcast's interface list takes addresses, not names);
-   * {@code known}: the members this node saw last, joined through as well as the configured ones.
+   * The JGroups stack for these settings. {@code addresses}: the settings resolved; {@code known}: the members
+   * this node saw last, joined through as well as the configured ones; {@code tls}: null for plain TCP.
    */
-  static Config hazelcast(ClusterSettings cs, ClusterAddresses addresses, KnownMembers known) {
-    Config hz = ConfigUtil.loadConfig(); // keeps the __vertx.* maps of default-cluster.xml
-    hz.setClusterName(cs.name());
-    hz.setProperty("hazelcast.logging.type", "slf4j");
-    hz.setProperty("hazelcast.phone.home.enabled", "false");
-    hz.setProperty("hazelcast.shutdownhook.enabled", "false"); // our JVM hook runs vertx.close()
-    hz.setProperty("hazelcast.wait.seconds.before.join", "0"); // joins drop from ~6 s to ~1 s
-    hz.setProperty("hazelcast.socket.bind.any", "false"); // else it listens on *:port whatever the interface
-    hz.setProperty("hazelcast.max.join.seconds", String.valueOf(cs.joinSeconds()));
-    // a frozen JVM is dropped after 5 s (by default) instead of 60 s; compose, whose JVMs start together on
-    // one host, allows more, else a busy host's pauses split the cluster while it forms
-    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cs.heartbeatSeconds()));
-    // Two seed nodes started at the same moment may each form a cluster; they find each other and merge
-    // within ~10 s instead of Hazelcast's default 5 minutes (Vert.x re-registers its state on MERGED).
-    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
-    NetworkConfig net = hz.getNetworkConfig();
-    net.setPort(cs.port()).setPortAutoIncrement(!cs.exactPort()).setPortCount(PORT_COUNT);
-    net.getInterfaces().setEnabled(true).addInterface(addresses.bind());
-    net.setPublicAddress(null);
-    JoinConfig join = net.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
-    // Exact addresses only, never a port range: Hazelcast connecting to a port where something else listens
-    // (the event bus, the HTTP edge) spins an I/O thread at 100% CPU (hazelcast#26473).
+  static JGroupsStack stack(ClusterSettings cs, ClusterAddresses addresses, KnownMembers known, SocketFactory tls) {
     String self = addresses.bind() + ":" + cs.port();
     Set<String> members = new LinkedHashSet<>(addresses.joinAddresses(self));
     members.addAll(known.read());
     members.remove(self);
-    members.forEach(tcp::addMember);
-    hz.addListenerConfig(new ListenerConfig(known));
-    return hz;
+    List<InetSocketAddress> hosts = new ArrayList<>();
+    for (String m : members) {
+      InetSocketAddress a = socketAddress(m);
+      if (a != null) hosts.add(a);
+    }
+    InetAddress bind;
+    try {
+      bind = InetAddress.getByName(addresses.bind());
+    } catch (UnknownHostException e) {
+      throw new JoinException("Cannot join " + cs.describe() + ": " + addresses.bind() + " is not an address", e);
+    }
+    // a first node with nobody to ask has nothing to wait for
+    long joinMs = hosts.isEmpty() ? 100 : cs.joinSeconds() * 1000L;
+    return new JGroupsStack(bind, cs.port(), cs.exactPort() ? 0 : PORT_RANGE, List.copyOf(hosts),
+        cs.heartbeatSeconds() * 1000L, joinMs, tls);
+  }
+
+  /** "10.0.0.1:7800", "[::1]:7800" or "store:7800" as an address; null (with a warning) when it does not resolve. */
+  private static InetSocketAddress socketAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+    int port = Integer.parseInt(hostPort.substring(colon + 1));
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      log.warn("cluster member {} does not resolve; joining without it", hostPort);
+      return null;
+    }
+  }
+
+  /**
+   * A started cache manager on {@code channel}, with the caches vertx-infinispan needs (its
+   * default-infinispan.xml): the bus's subscriptions and node infos replicated to every node, shared maps
+   * distributed. Starting it connects the channel: this is the join, and it blocks for the join window.
+   */
+  static DefaultCacheManager cacheManager(ClusterSettings cs, JChannel channel) {
+    ConfigurationBuilderHolder holder = new ConfigurationBuilderHolder(ClusterNode.class.getClassLoader());
+    GlobalConfigurationBuilder global = holder.getGlobalConfigurationBuilder();
+    global.classLoader(ClusterNode.class.getClassLoader()).defaultCacheName("distributed-cache");
+    global.transport().transport(new JGroupsTransport(channel)).clusterName(cs.name()).nodeName(channel.name());
+    global.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER); // our JVM hook runs vertx.close()
+    holder.newConfigurationBuilder("distributed-cache").clustering().cacheMode(CacheMode.DIST_SYNC);
+    for (String name : List.of("__vertx.subs", "__vertx.haInfo", "__vertx.nodeInfo")) {
+      holder.newConfigurationBuilder(name).clustering().cacheMode(CacheMode.REPL_SYNC);
+    }
+    holder.newConfigurationBuilder("__vertx.distributed.cache.configuration").template(true).clustering()
+        .cacheMode(CacheMode.DIST_SYNC);
+    return new DefaultCacheManager(holder, true);
+  }
+
+  /** A member's JGroups transport address as host:port, or null before JGroups knows it. */
+  private static String hostPort(JChannel channel, Address member) {
+    if (!(member instanceof JGroupsAddress jg)) return null;
+    PhysicalAddress a = channel.getProtocolStack().getTransport().getPhysicalAddressFromCache(jg.getJGroupsAddress());
+    return a instanceof IpAddress ip ? ClusterAddresses.hostPort(ip.getIpAddress(), ip.getPort()) : null;
   }
 
   private static String cannotJoin(ClusterSettings cs, Exception e) {
     String why = rootMessage(e);
-    if (why.contains("already in use")) {
+    if (why.contains("already in use") || root(e) instanceof java.net.BindException) {
       return "Cannot join " + cs.describe() + ": port " + cs.port() + " on " + cs.host()
           + " is already in use. Choose another POCO_CLUSTER_PORT, or leave it unset to take the next free one.";
     }
@@ -149,9 +214,14 @@ final class ClusterNode {
   }
 
   private static String rootMessage(Throwable t) {
+    Throwable root = root(t);
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  private static Throwable root(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return root;
   }
 
   private static void closeQuietly(Vertx vertx) {

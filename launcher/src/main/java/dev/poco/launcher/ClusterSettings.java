@@ -8,7 +8,11 @@ import java.util.List;
 /** How this node joins the cluster, read from the merged config before the clustered Vertx exists. */
 record ClusterSettings(String host, int port, boolean exactPort, List<String> members, String name, int joinSeconds,
     int busPort, int heartbeatSeconds) {
-  static final int DEFAULT_PORT = 5701;
+  /**
+   * JGroups' own default (conf/tcp.xml and Infinispan's guides): firewall notes for Infinispan name it, and a node
+   * of the Hazelcast-based PoCo still on 5701 is never mistaken for a member (the wire protocols differ).
+   */
+  static final int DEFAULT_PORT = 7800;
 
   static ClusterSettings from(JsonObject config) {
     Settings s = new Settings(config);
@@ -18,7 +22,7 @@ record ClusterSettings(String host, int port, boolean exactPort, List<String> me
     int busPort = port(s, ConfigKeys.CLUSTER_BUS_PORT, 0, 0);
     if (exact && busPort == port) {
       throw new ConfigException(ConfigKeys.CLUSTER_BUS_PORT + " and " + ConfigKeys.CLUSTER_PORT + " are both " + port
-          + ": the event bus and Hazelcast each need a port of their own");
+          + ": the event bus and the cluster's membership (JGroups) each need a port of their own");
     }
     List<String> members = s.list(ConfigKeys.CLUSTER_MEMBERS);
     for (String m : members) checkMember(m);
@@ -41,7 +45,7 @@ record ClusterSettings(String host, int port, boolean exactPort, List<String> me
     return port;
   }
 
-  /** Hazelcast crashes on port ranges ("h:5701-5720"), so only host or host:port is accepted. */
+  /** Only host or host:port ("h:7800-7820" is refused): a node asks the members listed, it scans no port range. */
   private static void checkMember(String member) {
     int colon = member.lastIndexOf(':');
     if (colon < 0) return;
@@ -54,7 +58,7 @@ record ClusterSettings(String host, int port, boolean exactPort, List<String> me
     }
   }
 
-  /** The seed members as Hazelcast addresses: a bare host means that host on this node's cluster port. */
+  /** The seed members as host:port: a bare host means that host on this node's cluster port. */
   List<String> memberAddresses() {
     return members.stream().map(m -> m.indexOf(':') < 0 ? m + ":" + port : m).toList();
   }

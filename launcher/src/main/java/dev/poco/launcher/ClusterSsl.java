@@ -30,6 +30,12 @@ final class ClusterSsl {
 
   private ClusterSsl() {}
 
+  /** JGroups' TLS socket factory on this context: TLSv1.3, client certificates required both ways. */
+  static org.jgroups.util.SocketFactory socketFactory(ClusterCredentials own, Supplier<X509CRL> crl) {
+    return new org.jgroups.util.TLS().enabled(true).setClientAuth(org.jgroups.util.TLSClientAuth.NEED)
+        .setProtocols(new String[] {"TLSv1.3"}).createSocketFactory(context(own, crl));
+  }
+
   static SSLContext context(ClusterCredentials own, Supplier<X509CRL> crl) {
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");

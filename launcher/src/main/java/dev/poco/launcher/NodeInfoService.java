@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Set;
@@ -39,16 +38,14 @@ final class NodeInfoService {
     return consumer.completion();
   }
 
+  /** The JGroups transport's address: what peers and the cluster-members file name this node by. */
   private static String host(ClusterManager cm) {
-    if (cm instanceof HazelcastClusterManager hz) return hz.getHazelcastInstance().getCluster().getLocalMember()
-        .getAddress().getHost();
+    if (cm instanceof InfinispanNode n) return n.physicalAddress().getIpAddress().getHostAddress();
     return cm == null ? null : cm.getNodeInfo().host(); // embedded: no cluster address
   }
 
   private static int clusterPort(ClusterManager cm) {
-    if (cm instanceof HazelcastClusterManager hz) return hz.getHazelcastInstance().getCluster().getLocalMember()
-        .getAddress().getPort();
-    return 0;
+    return cm instanceof InfinispanNode n ? n.physicalAddress().getPort() : 0;
   }
 
   private static int busPort(ClusterManager cm) {

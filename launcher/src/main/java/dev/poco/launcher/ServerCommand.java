@@ -19,11 +19,6 @@ final class ServerCommand {
    */
   static final List<String> JVM_OPTS = List.of("-Xms16m", "-Xmx64m", "-Xss512k", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=32m");
-  /** What the fat jar's manifest grants; classpath launches must pass them as flags (Hazelcast needs them). */
-  static final List<String> OPENS = List.of("--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
   static final String JAVA_OPTS_ENV = "POCO_JAVA_OPTS";
 
   private ServerCommand() {}
@@ -39,7 +34,6 @@ final class ServerCommand {
       cmd.add("-jar");
       cmd.add(jar.get().toString());
     } else {
-      cmd.addAll(OPENS);
       cmd.addAll(userOpts(env));
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));

@@ -3,10 +3,10 @@ package dev.poco.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.hazelcast.config.Config;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,19 +17,25 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("Cluster settings come from POCO_CLUSTER_* and become a TCP-join Hazelcast config")
+@DisplayName("Cluster settings come from POCO_CLUSTER_* and become a JGroups TCP stack that joins through the members")
 class ClusterSettingsTest {
   @TempDir Path home;
 
   @Test
-  @DisplayName("defaults: loopback, 5701 and up, no members (the first node), cluster poco")
-  void defaults() {
+  @DisplayName("defaults: loopback, 7800 and up, no members (the first node), cluster poco")
+  void defaults() throws Exception {
     ClusterSettings cs = ClusterSettings.from(new JsonObject());
-    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 5701, false, List.of(), "poco", 5, 0, 5));
+    assertThat(cs).isEqualTo(new ClusterSettings("127.0.0.1", 7800, false, List.of(), "poco", 5, 0, 5));
+    JGroupsStack stack = ClusterNode.stack(cs, ClusterAddresses.resolve(cs, ClusterAddresses.DNS, Duration.ZERO),
+        new KnownMembers(home), null);
+    assertThat(stack.port()).isEqualTo(7800);
+    assertThat(stack.portRange()).isPositive(); // unset: the next free port when 7800 is taken
+    assertThat(stack.socketFactory()).isNull(); // plain TCP until the cluster has credentials
   }
 
   @Test
-  @DisplayName("a set port is taken exactly; members are trimmed; the Hazelcast config uses them without multicast")
+  @DisplayName("a set port is taken exactly; members are trimmed; the JGroups stack asks them, binds the host,"
+      + " and takes the heartbeat and join windows")
   void explicit() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "127.0.0.1")
         .put("POCO_CLUSTER_PORT", "5801").put("POCO_CLUSTER_MEMBERS", " 10.0.0.1:5701, node-b ")
@@ -38,20 +44,17 @@ class ClusterSettingsTest {
     assertThat(cs.exactPort()).isTrue();
     assertThat(cs.busPort()).isEqualTo(5802);
     assertThat(cs.members()).containsExactly("10.0.0.1:5701", "node-b");
-    Config hz = ClusterNode.hazelcast(cs, resolved(cs, Map.of("127.0.0.1", "127.0.0.1", "10.0.0.1", "10.0.0.1")),
-        new KnownMembers(home));
-    assertThat(hz.getClusterName()).isEqualTo("team");
-    assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
-    assertThat(hz.getNetworkConfig().isPortAutoIncrement()).isFalse();
-    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
-    assertThat(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-    // a bare host is that host on this node's cluster port: Hazelcast scans no port range; a name that does
-    // not resolve yet goes to Hazelcast as it is, which looks it up again while joining
-    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
-        .containsExactly("10.0.0.1:5701", "node-b:5801");
-    assertThat(hz.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
-    assertThat(hz.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
-    assertThat(hz.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("15");
+    assertThat(cs.memberAddresses()).containsExactly("10.0.0.1:5701", "node-b:5801"); // bare host: our port
+    JGroupsStack stack = ClusterNode.stack(cs, resolved(cs, Map.of("127.0.0.1", "127.0.0.1", "10.0.0.1",
+        "10.0.0.1", "node-b", "10.0.0.2")), new KnownMembers(home), null);
+    assertThat(stack.bind().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(stack.port()).isEqualTo(5801);
+    assertThat(stack.portRange()).isZero();
+    // exact addresses only, no port range of the peers' machines
+    assertThat(stack.initialHosts()).containsExactly(new InetSocketAddress("10.0.0.1", 5701),
+        new InetSocketAddress("10.0.0.2", 5801));
+    assertThat(stack.heartbeatMs()).isEqualTo(15_000);
+    assertThat(stack.joinMs()).isEqualTo(5_000);
   }
 
   @Test
@@ -61,18 +64,17 @@ class ClusterSettingsTest {
     ClusterSettings first = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_PORT", "5701")
         .put("POCO_CLUSTER_BUS_PORT", "5702").put("POCO_HTTP_PORT", "5703"));
     ClusterAddresses addresses = ClusterAddresses.resolve(first, ClusterAddresses.DNS, Duration.ZERO);
-    assertThat(ClusterNode.hazelcast(first, addresses, new KnownMembers(home)).getNetworkConfig().getJoin()
-        .getTcpIpConfig().getMembers()).isEmpty();
+    assertThat(ClusterNode.stack(first, addresses, new KnownMembers(home), null).initialHosts()).isEmpty();
 
     Files.writeString(home.resolve(KnownMembers.FILE),
         "# peers\n127.0.0.1:5701\n10.0.0.2:5701\n\n127.0.0.1:5710\n10.0.0.2:5701\n");
     assertThat(new KnownMembers(home).read()).containsExactly("127.0.0.1:5701", "10.0.0.2:5701", "127.0.0.1:5710");
-    assertThat(ClusterNode.hazelcast(first, addresses, new KnownMembers(home)).getNetworkConfig().getJoin()
-        .getTcpIpConfig().getMembers()).containsExactly("10.0.0.2:5701", "127.0.0.1:5710"); // not itself
+    assertThat(ClusterNode.stack(first, addresses, new KnownMembers(home), null).initialHosts()).containsExactly(
+        new InetSocketAddress("10.0.0.2", 5701), new InetSocketAddress("127.0.0.1", 5710)); // not itself
   }
 
   @Test
-  @DisplayName("host names become addresses: Hazelcast's interface and the event bus get the address this node binds,"
+  @DisplayName("host names become addresses: JGroups and the event bus get the address this node binds,"
       + " members their addresses; a node finds itself in the member list (a seed) by address or by name")
   void namesResolve() {
     ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_HOST", "localhost")
@@ -82,9 +84,9 @@ class ClusterSettingsTest {
     assertThat(addresses.listed("127.0.0.1:5801")).isTrue();
     assertThat(addresses.listed("127.0.0.1:5802")).isTrue();
     assertThat(addresses.listed("127.0.0.1:5803")).isFalse(); // same machine, not a listed port: not a seed
-    Config hz = ClusterNode.hazelcast(cs, addresses, new KnownMembers(home));
-    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
-    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5802");
+    JGroupsStack stack = ClusterNode.stack(cs, addresses, new KnownMembers(home), null);
+    assertThat(stack.bind().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(stack.initialHosts()).containsExactly(new InetSocketAddress("127.0.0.1", 5802));
   }
 
   @Test
@@ -98,8 +100,8 @@ class ClusterSettingsTest {
       return List.of(InetAddress.getByName("127.0.0.7"));
     };
     ClusterAddresses addresses = ClusterAddresses.resolve(cs, lateDns, Duration.ofSeconds(5));
-    assertThat(addresses.members()).containsEntry("store:5701", Set.of("127.0.0.7:5701"));
-    assertThat(addresses.joinAddresses("127.0.0.1:5701")).containsExactly("127.0.0.7:5701");
+    assertThat(addresses.members()).containsEntry("store:7800", Set.of("127.0.0.7:7800"));
+    assertThat(addresses.joinAddresses("127.0.0.1:7800")).containsExactly("127.0.0.7:7800");
   }
 
   @Test

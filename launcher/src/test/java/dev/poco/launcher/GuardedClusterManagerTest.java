@@ -2,8 +2,6 @@ package dev.poco.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.NetworkConfig;
 import dev.poco.contract.Addresses;
 import dev.poco.contract.Roles;
 import dev.poco.contract.StoreOp;
@@ -12,8 +10,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,27 +63,20 @@ class GuardedClusterManagerTest {
     return new ClusterCredentials(CA.cert(), kc.cert(), kc.key(), null);
   }
 
-  ClusterManager hazelcast() throws java.io.IOException {
-    Config hz = ConfigUtil.loadConfig();
-    hz.setClusterName(cluster);
-    hz.setProperty("hazelcast.logging.type", "slf4j");
-    hz.setProperty("hazelcast.phone.home.enabled", "false");
-    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
-    hz.setProperty("hazelcast.socket.bind.any", "false");
-    NetworkConfig net = hz.getNetworkConfig();
-    net.setPort(ProcessLifecycleTest.freePort()).setPortAutoIncrement(false);
-    net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    net.getJoin().getMulticastConfig().setEnabled(false);
-    net.getJoin().getAutoDetectionConfig().setEnabled(false);
-    net.getJoin().getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
-    if (seed != null) net.getJoin().getTcpIpConfig().addMember(seed);
-    else seed = "127.0.0.1:" + net.getPort();
-    return new HazelcastClusterManager(hz);
+  /** A cluster manager joined as the launcher joins (its own JGroups stack and caches), on loopback. */
+  ClusterManager membership() throws java.io.IOException {
+    int port = ProcessLifecycleTest.freePort();
+    JsonObject cfg = new JsonObject().put("POCO_CLUSTER_NAME", cluster).put("POCO_CLUSTER_PORT", String.valueOf(port));
+    if (seed != null) cfg.put("POCO_CLUSTER_MEMBERS", seed);
+    else seed = "127.0.0.1:" + port;
+    ClusterSettings cs = ClusterSettings.from(cfg);
+    return ClusterNode.manager(cs, ClusterAddresses.resolve(cs, ClusterAddresses.DNS, Duration.ZERO),
+        new KnownMembers(java.nio.file.Files.createTempDirectory("guard-node")));
   }
 
   /** A node; with credentials its manager is guarded, as the launcher builds it in a trusted cluster. */
   Vertx node(String name, ClusterCredentials c, String... addresses) throws java.io.IOException {
-    ClusterManager cm = hazelcast();
+    ClusterManager cm = membership();
     if (c != null) cm = new GuardedClusterManager(cm, c, crl::get);
     if (name.equals("O")) oGuard = (GuardedClusterManager) cm;
     VertxOptions options = new VertxOptions();

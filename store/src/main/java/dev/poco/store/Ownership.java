@@ -31,7 +31,7 @@ final class Ownership {
   static final long PROBE_TIMEOUT_MS = 1_000;
   /**
    * How long a store registration that does not answer is waited out: a node killed a moment ago stays routable
-   * until the cluster drops it (about 0.5 s after SIGKILL, 5 s for a frozen node with our Hazelcast settings).
+   * until the cluster drops it (1-1.5 s after SIGKILL, 5 s for a frozen node with our JGroups settings).
    */
   static final long SILENT_OWNER_WAIT_MS = 15_000;
 

@@ -25,11 +25,7 @@ public abstract class PocoProcess {
   protected static Process spawn(Path home, Path log, Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC",
-        // Hazelcast reads OS metrics through these; without them it only warns.
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+    cmd.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC")); // no --add-opens: JGroups and Infinispan need none
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.poco.launcher.Main");

@@ -1,0 +1,28 @@
+package dev.poco.launcher;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The bench's way into the launcher's (package-private) cluster join, so the bench's own JVM and its echo node
+ * join exactly as PoCo's nodes do: same JGroups stack, same caches. Lives in the bench module, not the product.
+ */
+public final class BenchJoin {
+  private BenchJoin() {}
+
+  /**
+   * Joins cluster {@code name} on loopback through {@code seed} (host:port), on a free port of its own; with
+   * {@code credentials} (a BenchTls node directory) over TLS, as a trusted cluster's node.
+   */
+  public static Vertx join(String name, String seed, Path credentials) throws Exception {
+    ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_NAME", name)
+        .put("POCO_CLUSTER_MEMBERS", seed).put("POCO_CLUSTER_HOST", "127.0.0.1"));
+    Path home = Files.createTempDirectory("poco-bench-member");
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(1); // as PoCo's nodes run
+    ClusterCredentials c = credentials == null ? null : BenchTls.read(credentials);
+    return ClusterNode.join(cs, new KnownMembers(home), options, false, c).vertx();
+  }
+}
