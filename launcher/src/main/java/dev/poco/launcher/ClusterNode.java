@@ -143,7 +143,9 @@ final class ClusterNode {
    * this node saw last, joined through as well as the configured ones; {@code tls}: null for plain TCP.
    */
   static JGroupsStack stack(ClusterSettings cs, ClusterAddresses addresses, KnownMembers known, SocketFactory tls) {
-    String self = addresses.bind() + ":" + cs.port();
+    // Only a node bound to exactly its port is the member at that address: with the port unset, a second node on
+    // this machine binds the next free one, and the seed on the default port is another node it must ask.
+    String self = cs.exactPort() ? addresses.bind() + ":" + cs.port() : "";
     Set<String> members = new LinkedHashSet<>(addresses.joinAddresses(self));
     members.addAll(known.read());
     members.remove(self);

@@ -65,20 +65,29 @@ final class TrustedSends {
     vertx.eventBus().addInboundInterceptor(t::check);
   }
 
-  private static boolean markedTrusted(Message<?> m) {
-    return GUARDED.contains(m.address()) && m.body() instanceof JsonObject body
+  /**
+   * In Vert.x 5.0 a clustered message being sent has no {@code message().body()} yet (the context has it), and one
+   * received from the wire has no context body (the message decodes it): take whichever there is.
+   */
+  private static Object body(DeliveryContext<Object> ctx) {
+    Object decoded = ctx.message().body();
+    return decoded != null ? decoded : ctx.body();
+  }
+
+  private static boolean markedTrusted(DeliveryContext<Object> ctx) {
+    return GUARDED.contains(ctx.message().address()) && body(ctx) instanceof JsonObject body
         && Boolean.TRUE.equals(body.getValue("trusted"));
   }
 
   void sign(DeliveryContext<Object> ctx) {
     Message<Object> m = ctx.message();
-    if (markedTrusted(m)) {
+    if (markedTrusted(ctx)) {
       try {
         long at = clock.millis();
         String nonce = Long.toHexString(RANDOM.nextLong()) + Long.toHexString(RANDOM.nextLong());
         Signature s = Signature.getInstance(ClusterCa.SIGNATURE);
         s.initSign(own.key());
-        s.update(signed(m.address(), (JsonObject) m.body(), at, nonce));
+        s.update(signed(m.address(), (JsonObject) body(ctx), at, nonce));
         m.headers().set(HEADER, new JsonObject()
             .put("cert", Base64.getEncoder().encodeToString(own.cert().getEncoded()))
             .put("at", at).put("nonce", nonce).put("sig", Base64.getEncoder().encodeToString(s.sign())).encode());
@@ -91,11 +100,11 @@ final class TrustedSends {
 
   void check(DeliveryContext<Object> ctx) {
     Message<Object> m = ctx.message();
-    if (!markedTrusted(m)) {
+    if (!markedTrusted(ctx)) {
       ctx.next();
       return;
     }
-    String refused = refusal(m);
+    String refused = refusal(m, (JsonObject) body(ctx));
     if (refused == null) {
       ctx.next();
       return;
@@ -105,7 +114,7 @@ final class TrustedSends {
   }
 
   /** Why the message's trusted flag cannot be honoured, or null when it can. */
-  String refusal(Message<Object> m) {
+  String refusal(Message<Object> m, JsonObject body) {
     String header = m.headers().get(HEADER);
     if (header == null) return "not signed (only a node with the " + SIGNING_ROLE + " role may send it)";
     try {
@@ -133,7 +142,7 @@ final class TrustedSends {
       Signature s = Signature.getInstance(ClusterCa.SIGNATURE);
       s.initVerify(cert.getPublicKey());
       String nonce = h.getString("nonce");
-      s.update(signed(m.address(), (JsonObject) m.body(), at, nonce));
+      s.update(signed(m.address(), body, at, nonce));
       if (!s.verify(Base64.getDecoder().decode(h.getString("sig")))) return "the signature by " + name + " does not match";
       if (!firstUse(nonce, now)) return "a replay of a message " + name + " signed";
       return null;
