@@ -14,12 +14,15 @@ public final class BenchJoin {
   private BenchJoin() {}
 
   /**
-   * Joins cluster {@code name} on loopback through {@code seed} (host:port), on a free port of its own; with
-   * {@code credentials} (a BenchTls node directory) over TLS, as a trusted cluster's node.
+   * Joins cluster {@code name} on loopback through {@code seed} (host:port) on {@code port} (the seed's own port
+   * for the first member); with {@code credentials} (a BenchTls node directory) JGroups and the bus run over TLS, as
+   * a trusted cluster's node (ClusterNode.join with credentials alone: the TLS layer, without the routing guards,
+   * which look only at poco.* addresses).
    */
-  public static Vertx join(String name, String seed, Path credentials) throws Exception {
+  public static Vertx join(String name, String seed, int port, Path credentials) throws Exception {
     ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_NAME", name)
-        .put("POCO_CLUSTER_MEMBERS", seed).put("POCO_CLUSTER_HOST", "127.0.0.1"));
+        .put("POCO_CLUSTER_MEMBERS", seed).put("POCO_CLUSTER_HOST", "127.0.0.1")
+        .put("POCO_CLUSTER_PORT", String.valueOf(port)));
     Path home = Files.createTempDirectory("poco-bench-member");
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(1); // as PoCo's nodes run
     ClusterCredentials c = credentials == null ? null : BenchTls.read(credentials);
