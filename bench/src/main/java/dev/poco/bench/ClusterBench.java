@@ -35,8 +35,9 @@ import java.util.stream.Stream;
 
 /**
  * PoCo as a cluster of JVMs on this machine, each node started as a user starts it ({@code poco start --foreground
- * --cluster --only ...}): a core node (store, orchestrator, HTTP edge) and runner nodes. For each mode it prints, side
- * by side in one table:
+ * --cluster --only ...}): a core node (store, orchestrator, HTTP edge) and runner nodes. One cluster per mode, all up
+ * at once, each step taken in every cluster in turn so all see the same machine load; printed side by side in one
+ * table:
  * <ul>
  *   <li>what membership costs (issue 13): spawn → up of the core node and of later runner nodes, how long /health
  *       keeps listing a runner after SIGKILL (its sockets close) and after SIGSTOP (only heartbeats tell), and the RSS
@@ -88,10 +89,18 @@ public final class ClusterBench {
     Path dir = Files.createTempDirectory("poco-cluster-bench");
     SideBySide<Bus> table = new SideBySide<>(modes);
     List<PocoProcess> nodes = new ArrayList<>();
+    List<ModeCluster> clusters = new ArrayList<>();
     try {
       roundTrip(modes, dir, pings, table);
-      for (Bus mode : modes) measure(mode, dir, settings, chats, maxRunners, kills, table, nodes);
+      // both modes' clusters up at once, their steps alternating, so both see the same machine load
+      for (Bus mode : modes) clusters.add(ModeCluster.start(mode, dir, chats, nodes, table));
+      membership(clusters, kills, table);
+      for (Setting s : settings) stages(clusters, s, chats, maxRunners, table);
+      for (ModeCluster c : clusters) {
+        table.put("RSS core node after load (MB)", c.mode, ClusterMembership.rssMb(c.core.pid()), "%.0f");
+      }
     } finally {
+      clusters.forEach(ModeCluster::close);
       nodes.forEach(n -> { if (n.alive()) n.kill(); });
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -109,72 +118,120 @@ public final class ClusterBench {
         3 * waitDelta, settings.get(1).tasks(), 3 * waitDelta);
   }
 
-  /** One mode's cluster: its core node, the membership figures, then the throughput stages; all into {@code table}. */
-  private static void measure(Bus mode, Path dir, List<Setting> settings, int chats, int maxRunners, int kills,
-      SideBySide<Bus> table, List<PocoProcess> nodes) throws Exception {
-    String cluster = "bench-" + UUID.randomUUID();
-    String seed = "127.0.0.1:" + Ports.free();
-    int httpPort = Ports.free();
-    Path coreHome = dir.resolve("core-" + mode);
-    Map<String, String> coreEnv = env(cluster, dir, Map.of("POCO_CLUSTER_PORT", seed.split(":")[1],
-        "POCO_HTTP_PORT", String.valueOf(httpPort)));
-    ClusterSetup setup = mode == Bus.TLS ? ClusterSetup.init(coreHome, coreEnv, "core", CORE_ROLES) : null;
-    long t0 = System.nanoTime();
-    PocoProcess core = PocoNode.start(coreHome, CORE_ROLES, coreEnv, null);
-    nodes.add(core);
-    long coreUp = (System.nanoTime() - t0) / 1_000_000;
-    double coreRss = ClusterMembership.rssMb(core.pid());
-    System.out.printf("%s: core node up in %d ms, RSS %.0f MB%n", mode, coreUp, coreRss);
-    table.put("join: core node, spawn → up (ms)", mode, coreUp, "%.0f");
+  /** One mode's cluster: its core node (credentials made by the real CLI for tls), a client of its HTTP edge. */
+  private static final class ModeCluster {
+    final Bus mode;
+    final Path dir;
+    final String cluster = "bench-" + UUID.randomUUID();
+    final String seed = "127.0.0.1:" + Ports.free();
+    final List<PocoProcess> nodes;
+    final Vertx vertx = Vertx.vertx();
+    ClusterSetup setup;
+    PocoProcess core;
+    WebClient web;
 
-    Vertx vertx = Vertx.vertx();
-    try {
-      WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-          .setDefaultPort(httpPort).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(chats));
+    private ModeCluster(Bus mode, Path dir, List<PocoProcess> nodes) {
+      this.mode = mode;
+      this.dir = dir;
+      this.nodes = nodes;
+    }
+
+    static ModeCluster start(Bus mode, Path dir, int chats, List<PocoProcess> nodes, SideBySide<Bus> table) {
+      ModeCluster c = new ModeCluster(mode, dir, nodes);
+      int httpPort = Ports.free();
+      Path home = dir.resolve("core-" + mode);
+      Map<String, String> env = env(c.cluster, dir, Map.of("POCO_CLUSTER_PORT", c.seed.split(":")[1],
+          "POCO_HTTP_PORT", String.valueOf(httpPort)));
+      if (mode == Bus.TLS) c.setup = ClusterSetup.init(home, env, "core", CORE_ROLES);
+      long t0 = System.nanoTime();
+      c.core = PocoNode.start(home, CORE_ROLES, env, null);
+      nodes.add(c.core);
+      long up = (System.nanoTime() - t0) / 1_000_000;
+      double rss = ClusterMembership.rssMb(c.core.pid());
+      System.out.printf("%s: core node up in %d ms, RSS %.0f MB%n", mode, up, rss);
+      table.put("join: core node, spawn → up (ms)", mode, up, "%.0f");
+      table.put("RSS core node after join (MB)", mode, rss, "%.0f");
+      c.web = WebClient.create(c.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(httpPort)
+          .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(chats));
+      return c;
+    }
+
+    /** For tls, runner {@code id}'s bundle from 'poco cluster add-node' on the core's home; null for plain. */
+    Path bundle(String id) { return setup == null ? null : setup.addRunner(id); }
+
+    /**
+     * A runner node with {@code slots} and the stub's delta; with {@code bundle} (tls) it joins with it, and its id
+     * is its certificate's node name, as a trusted cluster requires.
+     */
+    PocoProcess startRunner(Path bundle, String id, int slots, int deltaMs) {
+      PocoProcess r = PocoNode.start(dir.resolve(id + "-" + mode), "agent-runner", env(cluster, dir, Map.of(
+          "POCO_CLUSTER_MEMBERS", seed,
+          "POCO_CLUSTER_PORT", String.valueOf(Ports.free()), "POCO_RUNNER_ID", id,
+          "POCO_RUNNER_MAX_TASKS", String.valueOf(slots), "POCO_STUB_DELTA_MS", String.valueOf(deltaMs))), bundle);
+      nodes.add(r);
+      return r;
+    }
+
+    void close() {
+      try {
+        vertx.close().await();
+      } catch (Exception e) {
+        // leaving anyway
+      }
+      if (core != null && core.alive()) core.stop();
+    }
+  }
+
+  /** Runners m1… joining, then SIGKILLed, then one SIGSTOPped, each step taken in every cluster in turn. */
+  private static void membership(List<ModeCluster> clusters, int kills, SideBySide<Bus> table) throws Exception {
+    Map<Bus, ClusterMembership> ms = new EnumMap<>(Bus.class);
+    for (ModeCluster c : clusters) {
       Map<String, Path> bundles = new HashMap<>(); // issued before the clock starts: the CA machine's step
-      for (int i = 1; i <= kills + 1; i++) bundles.put("m" + i, setup == null ? null : setup.addRunner("m" + i));
-      ClusterMembership.Figures m = ClusterMembership.measure(mode.toString(), web, kills, true, id -> {
-        PocoProcess r = startRunner(mode, bundles.get(id), cluster, seed, dir, id, 4, 0);
-        nodes.add(r);
-        return r;
-      });
+      for (int i = 1; i <= kills + 1; i++) bundles.put("m" + i, c.bundle("m" + i));
+      ms.put(c.mode, new ClusterMembership(c.mode.toString(), c.web, id -> c.startRunner(bundles.get(id), id, 4, 0)));
+    }
+    for (int i = 1; i <= kills + 1; i++) for (ClusterMembership m : ms.values()) m.join();
+    for (int i = 1; i <= kills; i++) for (ClusterMembership m : ms.values()) m.kill(i);
+    for (ClusterMembership m : ms.values()) m.stop(kills + 1);
+    ms.forEach((mode, cm) -> {
+      ClusterMembership.Figures m = cm.figures();
       table.put("join: later (runner) nodes, spawn → up, median of " + m.upMs().size() + " (ms)", mode,
           ClusterMembership.median(m.upMs()), "%.0f");
       table.put("SIGKILLed runner gone from /health, median of " + kills + " (ms)", mode,
           ClusterMembership.median(m.killedMs()), "%.0f");
       table.put("SIGSTOPped runner gone from /health (ms)", mode, m.stoppedMs(), "%.0f");
-      table.put("RSS core node after join (MB)", mode, coreRss, "%.0f");
       table.put("RSS runner after join, median of " + m.rssMb().size() + " (MB)", mode,
           ClusterMembership.median(m.rssMb()), "%.0f");
+    });
+  }
 
-      for (Setting s : settings) {
-        List<PocoProcess> runners = new ArrayList<>();
-        for (int n = 1; n <= maxRunners; n++) {
-          String id = s.key() + n;
-          runners.add(startRunner(mode, setup == null ? null : setup.addRunner(id), cluster, seed, dir, id,
-              s.slots(), s.deltaMs()));
-          nodes.add(runners.get(runners.size() - 1));
-          awaitRunners(web, runners.size(), s.key());
-          Stage st = stage(web, id, n, chats, s.tasks());
-          System.out.printf("  %s, %s, %d runner JVM(s): %.0f tasks/s%n", mode, s.label(), n, st.tasksPerSecond());
-          String ceiling = s.deltaMs() == 0 ? "" : String.format(Locale.ROOT, ", ceiling %.0f",
-              n * s.ceilingPerRunner());
-          table.put(String.format(Locale.ROOT, "%s, %d runner%s (tasks/s%s)", s.label(), n, n == 1 ? "" : "s",
-              ceiling), mode, st.tasksPerSecond(), "%.0f");
-          table.put(String.format(Locale.ROOT, "%s, %d runner%s, per task (ms)", s.label(), n, n == 1 ? "" : "s"),
-              mode, st.latency().medianMicros() / 1000, String.format(Locale.ROOT, "%%.1f/%.1f",
-                  st.latency().percentileMicros(99) / 1000));
-        }
-        List<Double> rss = runners.stream().map(r -> ClusterMembership.rssMb(r.pid())).toList();
-        table.put("RSS runner after the " + s.label() + " load, median of " + rss.size() + " (MB)", mode,
-            ClusterMembership.median(rss), "%.0f");
-        runners.forEach(PocoProcess::stop);
+  /** 1..maxRunners runner JVMs beside each cluster's core, measured through HTTP, the clusters taking turns. */
+  private static void stages(List<ModeCluster> clusters, Setting s, int chats, int maxRunners, SideBySide<Bus> table)
+      throws Exception {
+    Map<Bus, List<PocoProcess>> runners = new EnumMap<>(Bus.class);
+    for (int n = 1; n <= maxRunners; n++) {
+      String id = s.key() + n;
+      for (ModeCluster c : clusters) {
+        List<PocoProcess> rs = runners.computeIfAbsent(c.mode, k -> new ArrayList<>());
+        rs.add(c.startRunner(c.bundle(id), id, s.slots(), s.deltaMs()));
+        awaitRunners(c.web, rs.size(), s.key());
+        Stage st = stage(c.web, id, n, chats, s.tasks());
+        System.out.printf("  %s, %s, %d runner JVM(s): %.0f tasks/s%n", c.mode, s.label(), n, st.tasksPerSecond());
+        String ceiling = s.deltaMs() == 0 ? "" : String.format(Locale.ROOT, ", ceiling %.0f",
+            n * s.ceilingPerRunner());
+        String runnersText = n + " runner" + (n == 1 ? "" : "s");
+        table.put(s.label() + ", " + runnersText + " (tasks/s" + ceiling + ")", c.mode, st.tasksPerSecond(), "%.0f");
+        table.put(s.label() + ", " + runnersText + ", per task median/p99 (ms)", c.mode,
+            st.latency().medianMicros() / 1000,
+            String.format(Locale.ROOT, "%%.1f/%.1f", st.latency().percentileMicros(99) / 1000));
       }
-      table.put("RSS core node after load (MB)", mode, ClusterMembership.rssMb(core.pid()), "%.0f");
-    } finally {
-      vertx.close().await();
-      core.stop();
     }
+    runners.forEach((mode, rs) -> {
+      List<Double> rss = rs.stream().map(r -> ClusterMembership.rssMb(r.pid())).toList();
+      table.put("RSS runner after the " + s.label() + " load, median of " + rss.size() + " (MB)", mode,
+          ClusterMembership.median(rss), "%.0f");
+      rs.forEach(PocoProcess::stop);
+    });
   }
 
   private static Map<String, String> env(String cluster, Path dir, Map<String, String> extra) {
@@ -182,18 +239,6 @@ public final class ClusterBench {
         "POCO_WORKDIR_ROOTS", dir.toString()));
     env.putAll(extra);
     return env;
-  }
-
-  /**
-   * A runner node with {@code slots} and the stub's delta; with {@code bundle} (tls) it joins with it, and its id is
-   * its certificate's node name, as a trusted cluster requires.
-   */
-  private static PocoProcess startRunner(Bus mode, Path bundle, String cluster, String seed, Path dir, String id,
-      int slots, int deltaMs) {
-    return PocoNode.start(dir.resolve(id + "-" + mode), "agent-runner", env(cluster, dir, Map.of(
-        "POCO_CLUSTER_MEMBERS", seed,
-        "POCO_CLUSTER_PORT", String.valueOf(Ports.free()), "POCO_RUNNER_ID", id,
-        "POCO_RUNNER_MAX_TASKS", String.valueOf(slots), "POCO_STUB_DELTA_MS", String.valueOf(deltaMs))), bundle);
   }
 
   /** Until /health lists {@code count} live runners of this setting. */

@@ -23,12 +23,12 @@ final class SideBySide<M> {
   void print() {
     int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
     StringBuilder head = new StringBuilder(String.format("  %-" + width + "s", ""));
-    for (M m : modes) head.append(String.format("  %12s", m));
+    for (M m : modes) head.append(String.format("  %14s", m));
     if (modes.size() > 1) head.append(String.format("  %8s", modes.get(1) + "/" + modes.get(0)));
     System.out.println(head);
     rows.forEach((label, cells) -> {
       StringBuilder line = new StringBuilder(String.format("  %-" + width + "s", label));
-      for (M m : modes) line.append(String.format("  %12s", cells.containsKey(m) ? cells.get(m).text() : "-"));
+      for (M m : modes) line.append(String.format("  %14s", cells.containsKey(m) ? cells.get(m).text() : "-"));
       if (modes.size() > 1 && cells.containsKey(modes.get(0)) && cells.containsKey(modes.get(1))) {
         double a = cells.get(modes.get(0)).value();
         double b = cells.get(modes.get(1)).value();
