@@ -70,7 +70,8 @@ final class ClusterMembership {
     runners.get(i - 1).kill();
     awaitListed("m" + i, false);
     killed.add((System.nanoTime() - t0) / 1_000_000);
-    System.out.printf("  %s runner m%d SIGKILLed: gone from /health after %d ms%n", mode, i, killed.get(killed.size() - 1));
+    System.out.printf("  %s runner m%d SIGKILLed: gone from /health after %d ms%n", mode, i,
+        killed.get(killed.size() - 1));
   }
 
   /** SIGSTOPs runner m{@code i} (alive, silent: only missed heartbeats tell), times it, then SIGKILLs it. */

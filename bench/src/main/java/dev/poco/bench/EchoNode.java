@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The far end of the cross-JVM round trip: a JVM that starts a cluster as its seed member and echoes on one address. Spawned by
- * {@link ClusterBench}; it leaves when its standard input closes, so it never outlives the bench.
+ * The far end of the cross-JVM round trip: a JVM that starts a cluster as its seed member and echoes on one
+ * address. Spawned by {@link ClusterBench}; it leaves when its standard input closes, so it never outlives the bench.
  *
  * <p>Args: cluster name, seed member (host:port), address, and optionally a credentials directory (bus over TLS).
  */

@@ -14,7 +14,7 @@ final class SideBySide<M> {
 
   SideBySide(List<M> modes) { this.modes = modes; }
 
-  /** {@code value} printed with {@code format} (String.format, one number) in row {@code label}, column {@code mode}. */
+  /** {@code value}, printed with {@code format} (one number), in row {@code label}, column {@code mode}. */
   void put(String label, M mode, double value, String format) {
     rows.computeIfAbsent(label, k -> new LinkedHashMap<>())
         .put(mode, new Cell(value, value < 0 || Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value)));

@@ -3,8 +3,10 @@ package dev.poco.launcher;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 
 /**
  * The bench's way into the launcher's (package-private) cluster join, so the bench's own JVM and its echo node
@@ -23,7 +25,14 @@ public final class BenchJoin {
     ClusterSettings cs = ClusterSettings.from(new JsonObject().put("POCO_CLUSTER_NAME", name)
         .put("POCO_CLUSTER_MEMBERS", seed).put("POCO_CLUSTER_HOST", "127.0.0.1")
         .put("POCO_CLUSTER_PORT", String.valueOf(port)));
-    Path home = Files.createTempDirectory("poco-bench-member");
+    Path home = Files.createTempDirectory("poco-bench-member"); // its known-members file; gone when the JVM exits
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try (var files = Files.walk(home)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        // a temp directory left behind
+      }
+    }, "bench-member-cleanup"));
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(1); // as PoCo's nodes run
     ClusterCredentials c = credentials == null ? null : BenchTls.read(credentials);
     return ClusterNode.join(cs, new KnownMembers(home), options, false, c).vertx();
