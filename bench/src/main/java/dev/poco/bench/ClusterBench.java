@@ -109,8 +109,8 @@ public final class ClusterBench {
 
     System.out.println();
     System.out.println("PoCo cluster, " + modes.stream().map(Bus::toString).collect(Collectors.joining(" and "))
-        + " side by side (tls: JGroups over TLS, bus over mutual TLS, guarded routing; credentials from 'poco"
-        + " cluster init' and 'add-node', runners started with --join):");
+        + (modes.size() > 1 ? " side by side" : "") + " (TLS: JGroups over TLS, bus over mutual TLS, guarded routing;"
+        + " credentials from 'poco cluster init' and 'add-node', runners started with --join):");
     table.print();
     System.out.printf("  (instant stub: POCO_STUB_DELTA_MS=0, 32 slots per runner, %d tasks; waiting stub:"
         + " POCO_STUB_DELTA_MS=%d, %d ms per task, 4 slots per runner, %d tasks; ceiling = runners × 4 slots / %d ms;"
