@@ -2,12 +2,14 @@
 # Prints PoCo's figures: task latency and throughput through the HTTP edge, the bare event-bus
 # round trip beside them, (with the fat jar built) start-up time and idle RSS of `poco start`, its
 # memory through 100 tasks with 1 MiB prompts and 10 MiB outputs (MemoryBench), and
-# the cluster figures: stub-task throughput with 1, 2 and 3 runner JVMs, event-bus round trip in
-# one JVM versus across JVMs, and the renders crossing the bus for 1,000 streaming tasks with and without
-# render coalescing (RenderBench), 200 tasks streaming through the real Feishu gateway against the fake (FeishuStreamBench),
+# the cluster figures, plain and trusted (TLS) side by side: join time, SIGKILL/SIGSTOP detection, RSS,
+# event-bus round trip in one JVM versus across JVMs, stub-task throughput with 1, 2 and 3 runner JVMs, and
+# the renders crossing the bus for 1,000 streaming tasks with and without render coalescing (RenderBench), 200 tasks streaming through the real Feishu gateway against the fake (FeishuStreamBench),
 # and 50 tasks streaming through the real Slack gateway against the fake (SlackStreamBench).
 #   bench/run.sh                 everything
-#   bench/run.sh cluster [-D...] only the cluster bench (plain and TLS bus side by side), e.g. -Dbench.cluster.tasks.instant=1000
+#   bench/run.sh cluster [-D...] only the cluster bench (plain and TLS side by side), e.g. -Dbench.cluster.tasks.instant=1000
+#                                -Dbench.cluster.tasks.wait=200 -Dbench.cluster.pings=5000 -Dbench.cluster.kills=2
+#                                -Dbench.cluster.bus=tls
 #   bench/run.sh memory [-D...]  only the memory bench, e.g. -Dbench.memory.tasks=20
 #   bench/run.sh renders [-D...] only the render bench (1,000 streaming stub tasks, renders/s before and after
 #                                coalescing, heap after), e.g. -Dbench.render.tasks=200

@@ -1,7 +1,6 @@
 package dev.poco.bench;
 
 import dev.poco.launcher.BenchTls;
-import dev.poco.testkit.ClusterNode;
 import dev.poco.testkit.PocoProcess;
 import dev.poco.testkit.Ports;
 import io.vertx.core.Future;
@@ -31,26 +30,38 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * PoCo as a cluster of JVMs on this machine: a core node (store, orchestrator, HTTP edge) and 1, 2, then 3
- * runner nodes, each a child JVM started as `poco start --cluster --only ...`. Prints stub-task throughput
- * through HTTP for each runner count, in two settings: the instant stub (CPU only: on a small machine more
- * JVMs compete for the same cores) and a stub that waits ~51 ms per task with few slots per runner (as an
- * agent waits on its model: runner capacity, not CPU, is the limit, so more runners can add throughput; the
- * ceiling printed beside it is what the slots allow). Before those, the median event-bus round trip inside
- * one JVM versus across JVMs, on the same clustered bus.
+ * PoCo as a cluster of JVMs on this machine, each node started as a user starts it ({@code poco start --foreground
+ * --cluster --only ...}): a core node (store, orchestrator, HTTP edge) and runner nodes. One cluster per mode, all up
+ * at once, each step taken in every cluster in turn so all see the same machine load; printed side by side in one
+ * table:
+ * <ul>
+ *   <li>what membership costs (issue 13): spawn → up of the core node and of later runner nodes, how long /health
+ *       keeps listing a runner after SIGKILL (its sockets close) and after SIGSTOP (only heartbeats tell), and the RSS
+ *       of the core node and the runners after joining and after load;
+ *   <li>the event-bus round trip inside one JVM and across JVMs (median, p99), both modes' clusters up at once and
+ *       pinged in alternating blocks, so both see the same machine load;
+ *   <li>stub-task throughput through HTTP with 1, 2, then 3 runner JVMs, in two settings: the instant stub (CPU
+ *       only: on a small machine more JVMs compete for the same cores) and a stub that waits ~51 ms per task with few
+ *       slots per runner (as an agent waits on its model: runner capacity, not CPU, is the limit; the ceiling in the
+ *       row is what the slots allow).
+ * </ul>
  *
- * <p>Each figure twice, side by side: with the event bus plain, and over mutual TLS with a throw-away cluster CA
- * (issue 13). TLS nodes run {@link dev.poco.launcher.BenchNode} (the same join and roles) until {@code poco start}
- * loads credentials; {@code -Dbench.cluster.bus=plain} or {@code =tls} runs one mode only.
+ * <p>Modes: {@code plain} (no credentials: loopback plain mode) and {@code tls}, a trusted cluster made with the real
+ * CLI: {@code poco cluster init} in the core node's home, {@code poco cluster add-node <runner> --roles agent-runner}
+ * there, and each runner started with {@code --join <bundle>}, so JGroups runs over TLS with the cluster's CA, the
+ * bus over mutual TLS, and routing is guarded, as {@code poco start} runs them. {@code -Dbench.cluster.bus=plain} or
+ * {@code =tls} runs one mode only.
  *
  * <p>Run: {@code bench/run.sh cluster}. Figures only; nothing is asserted.
  */
 public final class ClusterBench {
   private static final String LOCAL_ECHO = "bench.echo.local";
   private static final String REMOTE_ECHO = "bench.echo.remote";
+  private static final String CORE_ROLES = "store,orchestrator,demo-api";
 
   /** One way to run the stub: what each runner is told, and a line that says so. */
   private record Setting(String key, String label, int slots, int deltaMs, int tasks) {
@@ -64,117 +75,163 @@ public final class ClusterBench {
     int pings = Integer.getInteger("bench.cluster.pings", 20_000);
     int chats = Integer.getInteger("bench.cluster.chats", 30);
     int maxRunners = Integer.getInteger("bench.cluster.runners", 3);
+    int kills = Integer.getInteger("bench.cluster.kills", 3);
     int waitDelta = Integer.getInteger("bench.cluster.wait.delta.ms", 17);
     List<Setting> settings = List.of(
-        new Setting("i", "instant stub (POCO_STUB_DELTA_MS=0), 32 slots per runner", 32, 0,
-            Integer.getInteger("bench.cluster.tasks.instant", 4_000)),
-        new Setting("w", "stub waiting " + 3 * waitDelta + " ms per task (POCO_STUB_DELTA_MS=" + waitDelta
-            + "), 4 slots per runner", 4, waitDelta, Integer.getInteger("bench.cluster.tasks.wait", 1_000)));
-    System.out.printf("PoCo cluster bench: %d cores, java %s; %d chats, closed loops%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), chats);
-
-    Path dir = Files.createTempDirectory("poco-cluster-bench");
+        new Setting("i", "instant stub", 32, 0, Integer.getInteger("bench.cluster.tasks.instant", 4_000)),
+        new Setting("w", "waiting stub", 4, waitDelta, Integer.getInteger("bench.cluster.tasks.wait", 1_000)));
     List<Bus> modes = Stream.of(System.getProperty("bench.cluster.bus", "plain,tls").split(","))
         .map(m -> Bus.valueOf(m.trim().toUpperCase(Locale.ROOT))).toList();
+    System.out.printf("PoCo cluster bench: %d cores, java %s; modes %s; %d pings, %d SIGKILLs and 1 SIGSTOP per mode,"
+        + " %d chats (closed loops)%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        modes, pings, kills, chats);
+
+    Path dir = Files.createTempDirectory("poco-cluster-bench");
+    SideBySide<Bus> table = new SideBySide<>(modes);
     List<PocoProcess> nodes = new ArrayList<>();
-    Map<Bus, Map<Setting, List<Stage>>> results = new EnumMap<>(Bus.class);
-    Map<Bus, Stats[]> bus = null;
+    List<ModeCluster> clusters = new ArrayList<>();
     try {
-      // one cluster per mode, one after the other: the machine runs one mode's JVMs at a time
-      for (Bus mode : modes) {
-        String cluster = "bench-" + UUID.randomUUID();
-        String seed = "127.0.0.1:" + Ports.free();
-        int httpPort = Ports.free();
-        Path ca = dir.resolve("ca-" + mode.name().toLowerCase(Locale.ROOT));
-        if (mode == Bus.TLS) BenchTls.init(ca, cluster);
-        long t0 = System.nanoTime();
-        nodes.add(startNode(mode, ca, cluster, dir.resolve("core-" + mode), "core", "store,orchestrator,demo-api",
-            env(cluster, dir, Map.of("POCO_CLUSTER_PORT", seed.split(":")[1], "POCO_HTTP_PORT",
-                String.valueOf(httpPort)))));
-        System.out.printf("%s: core node up in %d ms%n", mode, (System.nanoTime() - t0) / 1_000_000);
-        if (bus == null) bus = roundTrip(cluster, seed, dir, pings);
-        results.put(mode, stages(mode, ca, cluster, seed, dir, httpPort, settings, chats, maxRunners, nodes));
+      roundTrip(modes, dir, pings, table);
+      // both modes' clusters up at once, their steps alternating, so both see the same machine load
+      for (Bus mode : modes) clusters.add(ModeCluster.start(mode, dir, chats, nodes, table));
+      membership(clusters, kills, table);
+      for (Setting s : settings) stages(clusters, s, chats, maxRunners, table);
+      for (ModeCluster c : clusters) {
+        table.put("RSS core node after load (MB)", c.mode, ClusterMembership.rssMb(c.core.pid()), "%.0f");
       }
     } finally {
-      nodes.forEach(n -> { if (n.alive()) n.stop(); });
+      clusters.forEach(ModeCluster::close);
+      nodes.forEach(n -> { if (n.alive()) n.kill(); });
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
 
     System.out.println();
-    System.out.printf("event-bus round trip on the clustered bus (%d pings each, one in flight; plain and mutual TLS"
-        + " side by side, in alternating blocks):%n", pings);
-    Stats[] plain = bus.get(Bus.PLAIN);
-    for (Bus b : Bus.values()) {
-      Stats[] st = bus.get(b);
-      String vsPlain = b == Bus.PLAIN ? "" : String.format(Locale.ROOT, "; %.2f× plain's median, %.2f× its p99",
-          st[1].medianMicros() / plain[1].medianMicros(), st[1].percentileMicros(99) / plain[1].percentileMicros(99));
-      System.out.printf("  %-5s inside one JVM: median %.1f µs, p99 %.1f µs%n", b, st[0].medianMicros(),
-          st[0].percentileMicros(99));
-      System.out.printf("  %-5s across JVMs:    median %.1f µs, p99 %.1f µs  (%.1f× in-JVM median%s)%n", b,
-          st[1].medianMicros(), st[1].percentileMicros(99), st[1].medianMicros() / st[0].medianMicros(), vsPlain);
+    System.out.println("PoCo cluster, " + modes.stream().map(Bus::toString).collect(Collectors.joining(" and "))
+        + (modes.size() > 1 ? " side by side" : "") + " (TLS: JGroups over TLS, bus over mutual TLS, guarded routing;"
+        + " credentials from 'poco cluster init' and 'add-node', runners started with --join):");
+    table.print();
+    System.out.printf("  (instant stub: POCO_STUB_DELTA_MS=0, 32 slots per runner, %d tasks; waiting stub:"
+        + " POCO_STUB_DELTA_MS=%d, %d ms per task, 4 slots per runner, %d tasks; ceiling = runners × 4 slots / %d ms;"
+        + " per task = POST /demo/command → completed, median/p99)%n", settings.get(0).tasks(), waitDelta,
+        3 * waitDelta, settings.get(1).tasks(), 3 * waitDelta);
+  }
+
+  /** One mode's cluster: its core node (credentials made by the real CLI for tls), a client of its HTTP edge. */
+  private static final class ModeCluster {
+    final Bus mode;
+    final Path dir;
+    final String cluster = "bench-" + UUID.randomUUID();
+    final String seed = "127.0.0.1:" + Ports.free();
+    final List<PocoProcess> nodes;
+    final Vertx vertx = Vertx.vertx();
+    ClusterSetup setup;
+    PocoProcess core;
+    WebClient web;
+
+    private ModeCluster(Bus mode, Path dir, List<PocoProcess> nodes) {
+      this.mode = mode;
+      this.dir = dir;
+      this.nodes = nodes;
     }
-    for (Setting s : settings) {
-      System.out.printf("stub tasks, POST /demo/command → completed, core node + N runner JVMs; %s, %d tasks:%n",
-          s.label(), s.tasks());
-      Bus baseline = modes.contains(Bus.PLAIN) ? Bus.PLAIN : modes.get(0);
-      for (Bus mode : modes) {
-        List<Stage> stages = results.get(mode).get(s);
-        List<Stage> base = results.get(baseline).get(s);
-        for (int i = 0; i < stages.size(); i++) {
-          Stage st = stages.get(i);
-          String ceiling = s.deltaMs() == 0 ? "" : String.format(Locale.ROOT, ", ceiling %.0f",
-              st.runners() * s.ceilingPerRunner());
-          String vsPlain = mode == baseline ? "" : String.format(Locale.ROOT, ", %.2f× %s",
-              st.tasksPerSecond() / base.get(i).tasksPerSecond(), baseline);
-          System.out.printf("  %-5s %d runner JVM%s: %5.0f tasks/s (%.2f× one%s%s); per task median %.1f ms, p99 %.1f"
-              + " ms%n", mode, st.runners(), st.runners() == 1 ? " " : "s", st.tasksPerSecond(),
-              st.tasksPerSecond() / stages.get(0).tasksPerSecond(), ceiling, vsPlain,
-              st.latency().medianMicros() / 1000, st.latency().percentileMicros(99) / 1000);
-        }
+
+    static ModeCluster start(Bus mode, Path dir, int chats, List<PocoProcess> nodes, SideBySide<Bus> table) {
+      ModeCluster c = new ModeCluster(mode, dir, nodes);
+      int httpPort = Ports.free();
+      Path home = dir.resolve("core-" + mode);
+      Map<String, String> env = env(c.cluster, dir, Map.of("POCO_CLUSTER_PORT", c.seed.split(":")[1],
+          "POCO_HTTP_PORT", String.valueOf(httpPort)));
+      if (mode == Bus.TLS) c.setup = ClusterSetup.init(home, env, "core", CORE_ROLES);
+      long t0 = System.nanoTime();
+      c.core = PocoNode.start(home, CORE_ROLES, env, null);
+      nodes.add(c.core);
+      long up = (System.nanoTime() - t0) / 1_000_000;
+      double rss = ClusterMembership.rssMb(c.core.pid());
+      System.out.printf("%s: core node up in %d ms, RSS %.0f MB%n", mode, up, rss);
+      table.put("join: core node, spawn → up (ms)", mode, up, "%.0f");
+      table.put("RSS core node after join (MB)", mode, rss, "%.0f");
+      c.web = WebClient.create(c.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(httpPort)
+          .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(chats));
+      return c;
+    }
+
+    /** For tls, runner {@code id}'s bundle from 'poco cluster add-node' on the core's home; null for plain. */
+    Path bundle(String id) { return setup == null ? null : setup.addRunner(id); }
+
+    /**
+     * A runner node with {@code slots} and the stub's delta; with {@code bundle} (tls) it joins with it, and its id
+     * is its certificate's node name, as a trusted cluster requires.
+     */
+    PocoProcess startRunner(Path bundle, String id, int slots, int deltaMs) {
+      PocoProcess r = PocoNode.start(dir.resolve(id + "-" + mode), "agent-runner", env(cluster, dir, Map.of(
+          "POCO_CLUSTER_MEMBERS", seed,
+          "POCO_CLUSTER_PORT", String.valueOf(Ports.free()), "POCO_RUNNER_ID", id,
+          "POCO_RUNNER_MAX_TASKS", String.valueOf(slots), "POCO_STUB_DELTA_MS", String.valueOf(deltaMs))), bundle);
+      nodes.add(r);
+      return r;
+    }
+
+    void close() {
+      try {
+        vertx.close().await();
+      } catch (Exception e) {
+        // leaving anyway
       }
-      if (s.deltaMs() > 0) {
-        System.out.printf("  (ceiling = runners × %d slots / %d ms: every freed slot refilled at once)%n", s.slots(),
-            3 * s.deltaMs());
-      }
+      if (core != null && core.alive()) core.stop();
     }
   }
 
-  /** For each setting, 1..maxRunners runner JVMs of this mode beside its core node, measured through HTTP. */
-  private static Map<Setting, List<Stage>> stages(Bus mode, Path ca, String cluster, String seed, Path dir,
-      int httpPort, List<Setting> settings, int chats, int maxRunners, List<PocoProcess> nodes) throws Exception {
-    Map<Setting, List<Stage>> results = new HashMap<>();
-    Vertx vertx = Vertx.vertx();
-    try {
-      WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-          .setDefaultPort(httpPort).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(chats));
-      for (Setting s : settings) {
-        List<PocoProcess> runners = new ArrayList<>();
-        List<Stage> stages = new ArrayList<>();
-        for (int n = 1; n <= maxRunners; n++) {
-          runners.add(startRunner(mode, ca, cluster, seed, dir, s, s.key() + n));
-          nodes.add(runners.get(runners.size() - 1));
-          awaitRunners(web, runners.size(), s.key());
-          Stage st = stage(web, s.key() + n, n, chats, s.tasks());
-          System.out.printf("  %s, %s, %d runner JVM(s): %.0f tasks/s%n", mode,
-              s.key().equals("i") ? "instant" : "waiting", n, st.tasksPerSecond());
-          stages.add(st);
-        }
-        runners.forEach(PocoProcess::stop);
-        results.put(s, stages);
-      }
-    } finally {
-      vertx.close().await();
+  /** Runners m1… joining, then SIGKILLed, then one SIGSTOPped, each step taken in every cluster in turn. */
+  private static void membership(List<ModeCluster> clusters, int kills, SideBySide<Bus> table) throws Exception {
+    Map<Bus, ClusterMembership> ms = new EnumMap<>(Bus.class);
+    for (ModeCluster c : clusters) {
+      Map<String, Path> bundles = new HashMap<>(); // issued before the clock starts: the CA machine's step
+      for (int i = 1; i <= kills + 1; i++) bundles.put("m" + i, c.bundle("m" + i));
+      ms.put(c.mode, new ClusterMembership(c.mode.toString(), c.web, id -> c.startRunner(bundles.get(id), id, 4, 0)));
     }
-    return results;
+    for (int i = 1; i <= kills + 1; i++) for (ClusterMembership m : ms.values()) m.join();
+    for (int i = 1; i <= kills; i++) for (ClusterMembership m : ms.values()) m.kill(i);
+    for (ClusterMembership m : ms.values()) m.stop(kills + 1);
+    ms.forEach((mode, cm) -> {
+      ClusterMembership.Figures m = cm.figures();
+      table.put("join: later (runner) nodes, spawn → up, median of " + m.upMs().size() + " (ms)", mode,
+          ClusterMembership.median(m.upMs()), "%.0f");
+      table.put("SIGKILLed runner gone from /health, median of " + kills + " (ms)", mode,
+          ClusterMembership.median(m.killedMs()), "%.0f");
+      table.put("SIGSTOPped runner gone from /health (ms)", mode, m.stoppedMs(), "%.0f");
+      table.put("RSS runner after join, median of " + m.rssMb().size() + " (MB)", mode,
+          ClusterMembership.median(m.rssMb()), "%.0f");
+    });
   }
 
-  /** A PoCo node: {@code poco start --cluster} for plain, {@link TlsNode} (credentials from {@code ca}) for TLS. */
-  private static PocoProcess startNode(Bus mode, Path ca, String cluster, Path home, String name, String roles,
-      Map<String, String> env) throws IOException {
-    if (mode == Bus.PLAIN) return ClusterNode.start(home, roles, env);
-    return TlsNode.start(home, roles, env, BenchTls.issue(ca, cluster, name));
+  /** 1..maxRunners runner JVMs beside each cluster's core, measured through HTTP, the clusters taking turns. */
+  private static void stages(List<ModeCluster> clusters, Setting s, int chats, int maxRunners, SideBySide<Bus> table)
+      throws Exception {
+    Map<Bus, List<PocoProcess>> runners = new EnumMap<>(Bus.class);
+    for (int n = 1; n <= maxRunners; n++) {
+      String id = s.key() + n;
+      for (ModeCluster c : clusters) {
+        List<PocoProcess> rs = runners.computeIfAbsent(c.mode, k -> new ArrayList<>());
+        rs.add(c.startRunner(c.bundle(id), id, s.slots(), s.deltaMs()));
+        awaitRunners(c.web, rs.size(), s.key());
+        Stage st = stage(c.web, id, n, chats, s.tasks());
+        System.out.printf("  %s, %s, %d runner JVM(s): %.0f tasks/s%n", c.mode, s.label(), n, st.tasksPerSecond());
+        String ceiling = s.deltaMs() == 0 ? "" : String.format(Locale.ROOT, ", ceiling %.0f",
+            n * s.ceilingPerRunner());
+        String runnersText = n + " runner" + (n == 1 ? "" : "s");
+        table.put(s.label() + ", " + runnersText + " (tasks/s" + ceiling + ")", c.mode, st.tasksPerSecond(), "%.0f");
+        table.put(s.label() + ", " + runnersText + ", per task median/p99 (ms)", c.mode,
+            st.latency().medianMicros() / 1000,
+            String.format(Locale.ROOT, "%%.1f/%.1f", st.latency().percentileMicros(99) / 1000));
+      }
+    }
+    runners.forEach((mode, rs) -> {
+      List<Double> rss = rs.stream().map(r -> ClusterMembership.rssMb(r.pid())).toList();
+      table.put("RSS runner after the " + s.label() + " load, median of " + rss.size() + " (MB)", mode,
+          ClusterMembership.median(rss), "%.0f");
+      rs.forEach(PocoProcess::stop);
+    });
   }
 
   private static Map<String, String> env(String cluster, Path dir, Map<String, String> extra) {
@@ -182,14 +239,6 @@ public final class ClusterBench {
         "POCO_WORKDIR_ROOTS", dir.toString()));
     env.putAll(extra);
     return env;
-  }
-
-  private static PocoProcess startRunner(Bus mode, Path ca, String cluster, String seed, Path dir, Setting s,
-      String id) throws IOException {
-    return startNode(mode, ca, cluster, dir.resolve(id + "-" + mode), id, "agent-runner", env(cluster, dir, Map.of(
-        "POCO_CLUSTER_MEMBERS", seed,
-        "POCO_CLUSTER_PORT", String.valueOf(Ports.free()), "POCO_RUNNER_ID", id,
-        "POCO_RUNNER_MAX_TASKS", String.valueOf(s.slots()), "POCO_STUB_DELTA_MS", String.valueOf(s.deltaMs()))));
   }
 
   /** Until /health lists {@code count} live runners of this setting. */
@@ -254,22 +303,31 @@ public final class ClusterBench {
   }
 
   /**
-   * Request/reply from this JVM, a member of the cluster, to an echo consumer in this JVM and to one in an
-   * {@link EchoNode} child JVM, for each {@link Bus} mode at once (a member and an echo node per mode), in
-   * alternating blocks so all see the same machine load. Per mode: [0] local, [1] remote.
+   * Request/reply from this JVM to an echo consumer in this JVM and to one in an {@link EchoNode} child JVM, per mode
+   * in a cluster of its own (the echo node its seed; with tls, JGroups and the bus over TLS with a throw-away CA), all
+   * modes' clusters up at once and pinged in alternating blocks, so all see the same machine load.
    */
-  private static Map<Bus, Stats[]> roundTrip(String cluster, String seed, Path dir, int n) throws Exception {
-    Path ca = dir.resolve("tls");
-    BenchTls.init(ca, cluster);
+  private static void roundTrip(List<Bus> modes, Path dir, int n, SideBySide<Bus> table) throws Exception {
     Map<Bus, Process> echoes = new EnumMap<>(Bus.class);
     Map<Bus, Vertx> members = new EnumMap<>(Bus.class);
+    Map<Bus, String> clusters = new EnumMap<>(Bus.class);
+    Map<Bus, String> seeds = new EnumMap<>(Bus.class);
+    Path ca = dir.resolve("echo-ca");
     try {
-      for (Bus b : Bus.values()) {
-        echoes.put(b, spawnEcho(cluster, seed, dir, b, b == Bus.TLS ? BenchTls.issue(ca, cluster, "echo") : null));
+      for (Bus b : modes) {
+        clusters.put(b, "echo-" + UUID.randomUUID());
+        seeds.put(b, "127.0.0.1:" + Ports.free());
+        Path credentials = null;
+        if (b == Bus.TLS) {
+          BenchTls.init(ca, clusters.get(b));
+          credentials = BenchTls.issue(ca, clusters.get(b), "echo");
+        }
+        echoes.put(b, spawnEcho(clusters.get(b), seeds.get(b), dir, b, credentials));
       }
       for (Process echo : echoes.values()) awaitLine(echo, EchoNode.READY, 60);
-      for (Bus b : Bus.values()) {
-        Vertx vertx = BenchCluster.join(cluster, seed, b == Bus.TLS ? BenchTls.issue(ca, cluster, "bench") : null);
+      for (Bus b : modes) {
+        Vertx vertx = BenchCluster.join(clusters.get(b), seeds.get(b), Ports.free(),
+            b == Bus.TLS ? BenchTls.issue(ca, clusters.get(b), "bench") : null);
         members.put(b, vertx);
         vertx.eventBus().consumer(b.local(), m -> m.reply(m.body())).completion().await();
         awaitRoute(vertx, b.remote());
@@ -277,23 +335,30 @@ public final class ClusterBench {
       DeliveryOptions opts = new DeliveryOptions().setSendTimeout(5_000);
       JsonObject body = new JsonObject().put("ping", 1);
       int block = Math.max(1, n / 4);
-      Map<Bus, Stats[]> stats = new EnumMap<>(Bus.class);
       Map<Bus, long[][]> samples = new EnumMap<>(Bus.class);
-      for (Bus b : Bus.values()) {
+      for (Bus b : modes) {
         for (String address : List.of(b.local(), b.remote())) {
-          ping(members.get(b), address, body, opts, new long[5_000], 0, 5_000);
+          ping(members.get(b), address, body, opts, new long[5_000], 0, 5_000); // warm-up
         }
         samples.put(b, new long[][] {new long[n], new long[n]});
       }
       for (int from = 0; from < n; from += block) {
         int to = Math.min(n, from + block);
-        for (Bus b : Bus.values()) {
+        for (Bus b : modes) {
           ping(members.get(b), b.local(), body, opts, samples.get(b)[0], from, to);
           ping(members.get(b), b.remote(), body, opts, samples.get(b)[1], from, to);
         }
       }
-      samples.forEach((b, s) -> stats.put(b, new Stats[] {new Stats(s[0]), new Stats(s[1])}));
-      return stats;
+      samples.forEach((b, s) -> {
+        Stats local = new Stats(s[0]);
+        Stats remote = new Stats(s[1]);
+        System.out.printf("%s: bus round trip in one JVM %.1f µs, across JVMs %.1f µs (medians)%n", b,
+            local.medianMicros(), remote.medianMicros());
+        table.put("bus round trip across JVMs, median (µs)", b, remote.medianMicros(), "%.1f");
+        table.put("bus round trip across JVMs, p99 (µs)", b, remote.percentileMicros(99), "%.1f");
+        table.put("bus round trip inside one JVM, median (µs)", b, local.medianMicros(), "%.1f");
+        table.put("bus round trip inside one JVM, p99 (µs)", b, local.percentileMicros(99), "%.1f");
+      });
     } finally {
       for (Vertx vertx : members.values()) vertx.close().await();
       for (Process echo : echoes.values()) {

@@ -1,6 +1,6 @@
 package dev.poco.bench;
 
-import dev.poco.testkit.ClusterNode;
+import dev.poco.testkit.PocoProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -11,29 +11,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What the cluster manager costs, as a user feels it: how long a node takes to join (spawn → up, and the
- * launcher's own "joined … in N ms"), its RSS once up, and how long after a runner JVM is SIGKILLed or
- * SIGSTOPped the orchestrator stops listing it in /health. The figures compare cluster managers (issue 13).
+ * What the cluster manager costs, as a user feels it, in one cluster: how long a runner node takes to join (spawn →
+ * up), its RSS once up, and how long after a runner JVM is SIGKILLed or SIGSTOPped the orchestrator stops listing it
+ * in /health (issue 13: the cost of the membership choice in join time, failure detection and memory). One step at a
+ * time, so the bench can alternate the steps of several clusters and all see the same machine load.
  */
 final class ClusterMembership {
-  private static final Pattern JOINED = Pattern.compile("joined .* in (\\d+) ms");
+  /** Per runner started: spawn → up and RSS once up; per SIGKILL the detection time; the SIGSTOP's, or -1. */
+  record Figures(List<Long> upMs, List<Double> rssMb, List<Long> killedMs, long stoppedMs) {}
 
-  private ClusterMembership() {}
+  private final String mode;
+  private final WebClient web;
+  private final Function<String, PocoProcess> start;
+  private final List<PocoProcess> runners = new ArrayList<>();
+  private final List<Long> ups = new ArrayList<>();
+  private final List<Double> rss = new ArrayList<>();
+  private final List<Long> killed = new ArrayList<>();
+  private long stopped = -1;
 
-  /** The launcher's join time from the node's log, or -1 when it did not print one. */
-  static long joinedMs(ClusterNode node) {
-    Matcher m = JOINED.matcher(node.output());
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  /** " (joined in N ms)" when the node's log has the launcher's INFO line (not when a WARN logback.xml wins). */
-  private static String joined(ClusterNode node) {
-    long ms = joinedMs(node);
-    return ms < 0 ? "" : " (joined in " + ms + " ms)";
+  /** {@code start}: runner id → its node, returning once the node is up (all work before the spawn done already). */
+  ClusterMembership(String mode, WebClient web, Function<String, PocoProcess> start) {
+    this.mode = mode;
+    this.web = web;
+    this.start = start;
   }
 
   /** Resident set size in MB from /proc (Linux), or -1. */
@@ -48,56 +50,49 @@ final class ClusterMembership {
     return -1;
   }
 
-  /**
-   * Starts runners one by one ({@code start} gives the runner id → started node), printing join and RSS figures,
-   * then SIGKILLs each and, with {@code stop}, SIGSTOPs one more, timing how long /health keeps listing it.
-   */
-  static void measure(WebClient web, ClusterNode core, long coreUpMs, int kills, boolean stop,
-      Function<String, ClusterNode> start) throws Exception {
-    System.out.printf("membership: core node spawn → up %d ms%s, RSS %.0f MB%n", coreUpMs, joined(core),
-        rssMb(core.pid()));
-    List<ClusterNode> runners = new ArrayList<>();
-    List<Long> ups = new ArrayList<>();
-    List<Long> joins = new ArrayList<>();
-    for (int i = 1; i <= kills + (stop ? 1 : 0); i++) {
-      long t0 = System.nanoTime();
-      ClusterNode r = start.apply("m" + i);
-      long up = (System.nanoTime() - t0) / 1_000_000;
-      awaitListed(web, "m" + i, true);
-      runners.add(r);
-      ups.add(up);
-      joins.add(joinedMs(r));
-      System.out.printf("  runner m%d: spawn → up %d ms%s, RSS %.0f MB, listed after %d ms%n", i, up, joined(r),
-          rssMb(r.pid()), (System.nanoTime() - t0) / 1_000_000);
-    }
-    List<Long> killed = new ArrayList<>();
-    for (int i = 1; i <= kills; i++) {
-      ClusterNode r = runners.get(i - 1);
-      long t0 = System.nanoTime();
-      r.kill();
-      awaitListed(web, "m" + i, false);
-      killed.add((System.nanoTime() - t0) / 1_000_000);
-    }
-    System.out.printf("  later nodes: spawn → up median %d ms%s%n", median(ups),
-        median(joins) < 0 ? "" : ", joined median " + median(joins) + " ms");
-    System.out.printf("  SIGKILLed runner gone from /health after: %s ms (median %d)%n", killed, median(killed));
-    if (stop) {
-      ClusterNode r = runners.get(kills);
-      long t0 = System.nanoTime();
-      new ProcessBuilder("kill", "-STOP", String.valueOf(r.pid())).start().waitFor();
-      awaitListed(web, "m" + (kills + 1), false);
-      System.out.printf("  SIGSTOPped runner gone from /health after: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-      r.kill();
-    }
+  /** Starts the next runner, m1, m2, …, and waits until /health lists it. */
+  void join() throws InterruptedException {
+    String id = "m" + (runners.size() + 1);
+    long t0 = System.nanoTime();
+    PocoProcess r = start.apply(id);
+    long up = (System.nanoTime() - t0) / 1_000_000;
+    runners.add(r);
+    ups.add(up);
+    rss.add(rssMb(r.pid()));
+    awaitListed(id, true);
+    System.out.printf("  %s runner %s: spawn → up %d ms, RSS %.0f MB, in /health after %d ms%n", mode, id, up,
+        rss.get(rss.size() - 1), (System.nanoTime() - t0) / 1_000_000);
   }
 
-  private static long median(List<Long> xs) {
-    List<Long> s = xs.stream().sorted().toList();
-    return s.isEmpty() ? -1 : s.get(s.size() / 2);
+  /** SIGKILLs runner m{@code i} and times how long /health still lists it. */
+  void kill(int i) throws InterruptedException {
+    long t0 = System.nanoTime();
+    runners.get(i - 1).kill();
+    awaitListed("m" + i, false);
+    killed.add((System.nanoTime() - t0) / 1_000_000);
+    System.out.printf("  %s runner m%d SIGKILLed: gone from /health after %d ms%n", mode, i,
+        killed.get(killed.size() - 1));
+  }
+
+  /** SIGSTOPs runner m{@code i} (alive, silent: only missed heartbeats tell), times it, then SIGKILLs it. */
+  void stop(int i) throws Exception {
+    PocoProcess r = runners.get(i - 1);
+    long t0 = System.nanoTime();
+    new ProcessBuilder("kill", "-STOP", String.valueOf(r.pid())).start().waitFor();
+    awaitListed("m" + i, false);
+    stopped = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("  %s runner m%d SIGSTOPped: gone from /health after %d ms%n", mode, i, stopped);
+    r.kill();
+  }
+
+  Figures figures() { return new Figures(ups, rss, killed, stopped); }
+
+  static double median(List<? extends Number> xs) {
+    return xs.isEmpty() ? Double.NaN : Stats.median(xs.stream().mapToDouble(Number::doubleValue).toArray());
   }
 
   /** Polls /health every 10 ms until runner {@code id} is (or is no longer) listed; 60 s at most. */
-  private static void awaitListed(WebClient web, String id, boolean listed) throws InterruptedException {
+  private void awaitListed(String id, boolean listed) throws InterruptedException {
     long end = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < end) {
       JsonArray runners = web.get("/health").send().await().bodyAsJsonObject().getJsonArray("runners", new JsonArray());
