@@ -63,6 +63,35 @@ final class ClusterAuthority {
   }
 
   /**
+   * A CA of its own for a machine that only issues bundles and runs no node (compose's credentials service): a new
+   * CA, an empty index and CRL, no node credentials. Keeps the CA there is; returns whether it made one. Refuses a
+   * machine holding node credentials of another CA, as {@link #init} does.
+   */
+  boolean ensureCa(Instant now) throws IOException {
+    if (Files.exists(dir.resolve(ClusterFiles.CA_KEY))) {
+      ca(); // damaged: say so now, not halfway through issuing
+      return false;
+    }
+    if (Files.exists(dir.resolve(ClusterFiles.NODE_PEM))) {
+      throw new ConfigException(dir + " already holds this node's credentials for cluster " + existingCluster()
+          + " (" + ClusterFiles.NODE_PEM + "), made on another machine: make bundles on the CA machine.");
+    }
+    String cluster = HexFormat.of().formatHex(randomBytes(4));
+    ClusterCa.KeyAndCert ca = ClusterCa.newCa(cluster, now, CA_VALIDITY);
+    ClusterIndex index = new ClusterIndex(cluster, List.of(), 0);
+    X509CRL crl = ClusterCa.crl(ca, index.revoked(), index.nextCrlNumber(), now, crlValidity(ca, now));
+    OwnerOnly.directory(dir);
+    OwnerOnly.write(dir.resolve(ClusterFiles.CA_PEM), ClusterCa.pem(ca.cert()));
+    OwnerOnly.write(dir.resolve(ClusterFiles.CRL_PEM), ClusterCa.pem(crl));
+    index.write(dir);
+    OwnerOnly.write(dir.resolve(ClusterFiles.CA_KEY), ClusterCa.pem(ca.key())); // last: its presence means "a CA"
+    return true;
+  }
+
+  /** The CA's certificate (the CA must be here). */
+  java.security.cert.X509Certificate caCert() throws IOException { return ca().cert(); }
+
+  /**
    * A certificate for a new node, as a bundle with the CA's current CRL. Refuses a name that holds a live (not
    * revoked, not expired) certificate unless {@code force}: two machines with one name could not be told apart.
    */

@@ -4,15 +4,21 @@ import dev.poco.contract.ConfigKeys;
 import dev.poco.runtime.Settings;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -21,11 +27,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code poco cluster init | add-node | remove-node | list}: the cluster's CA and its nodes' credentials. */
+/** {@code poco cluster init | add-node | remove-node | list | bundles}: the cluster's CA and its nodes' credentials. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = "Make and manage the credentials of a trusted cluster ($POCO_HOME/cluster/, owner-only).",
     subcommands = {ClusterCommand.Init.class, ClusterCommand.AddNode.class, ClusterCommand.RemoveNode.class,
-        ClusterCommand.ListNodes.class})
+        ClusterCommand.ListNodes.class, ClusterCommand.Bundles.class})
 final class ClusterCommand implements Callable<Integer> {
   private final Cli cli;
 
@@ -165,6 +171,77 @@ final class ClusterCommand implements Callable<Integer> {
             + String.join(",", new TreeSet<>(e.roles())) + "  serial " + e.serial().toString(16) + "  " + state);
       }
       return Daemon.OK;
+    }
+  }
+
+  @Command(name = "bundles", mixinStandardHelpOptions = true,
+      description = {"Make the CA if there is none, and a join bundle per <name>:<roles> that has no usable one:"
+          + " <dir>/<name>/<name>.join (a directory each, so each can be mounted into its node alone).",
+          "Run again, it keeps the CA and every bundle of this CA that is live and has those roles; one that is"
+              + " missing, damaged, expired, revoked or of other roles is issued anew (the name's older certificates"
+              + " revoked). For docker-compose.yml's credentials service; the CA machine runs no node itself."})
+  static final class Bundles implements Callable<Integer> {
+    private final Cli cli;
+    @Parameters(index = "0", paramLabel = "<dir>", description = "Where the bundles go.")
+    Path dir;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "<name>:<roles>",
+        description = "A node and the roles it may run, comma-separated, e.g. store:store or runners:agent-runner.")
+    List<String> nodes;
+    @Option(names = "--days", paramLabel = "<n>", defaultValue = "365",
+        description = "How long a new certificate is valid (default ${DEFAULT-VALUE}).")
+    int days;
+
+    Bundles(Cli cli) { this.cli = cli; }
+
+    @Override public Integer call() throws IOException {
+      Map<String, Set<String>> wanted = new LinkedHashMap<>(); // all checked before anything is written
+      for (String spec : nodes) {
+        int colon = spec.indexOf(':');
+        if (colon < 0) throw new ConfigException("'" + spec + "': expected <name>:<roles>, e.g. store:store");
+        String name = checked(spec.substring(0, colon));
+        if (wanted.put(name, roles(spec.substring(colon + 1))) != null) {
+          throw new ConfigException("node " + name + " is named twice");
+        }
+      }
+      Duration validity = days(days);
+      Instant now = Instant.now();
+      ClusterAuthority ca = new ClusterAuthority(cli.home().dir());
+      boolean made = ca.ensureCa(now);
+      X509Certificate caCert = ca.caCert();
+      cli.out().println((made ? "Made cluster " : "Cluster ") + ClusterIdentity.of(caCert).cluster()
+          + " (CA fingerprint " + ClusterCa.fingerprint(caCert) + ") in " + ca.dir() + ".");
+      List<String> seeds = seeds(PocoConfig.load(cli.env()));
+      for (Map.Entry<String, Set<String>> node : wanted.entrySet()) {
+        String name = node.getKey();
+        Path file = dir.resolve(name).resolve(name + ".join");
+        Optional<ClusterIndex.Entry> kept = usable(file, caCert, node.getValue(), ca.index(), now);
+        if (kept.isPresent()) {
+          cli.out().println("  kept   " + file + ": " + describe(kept.get()));
+          continue;
+        }
+        if (!ca.index().live(name, now).isEmpty()) ca.removeNode(name, now); // the bundle it replaces
+        JoinBundle bundle = ca.addNode(name, node.getValue(), validity, true, seeds, now);
+        OwnerOnly.write(file, bundle.toJson().encodePrettily() + "\n");
+        BigInteger serial = bundle.credentials().cert().getSerialNumber();
+        cli.out().println("  issued " + file + ": " + describe(ca.index().entries().stream()
+            .filter(e -> e.serial().equals(serial)).findFirst().orElseThrow()));
+      }
+      return Daemon.OK;
+    }
+
+    /** The index entry of the bundle in {@code file} when it is this CA's, for {@code roles}, and live. */
+    private static Optional<ClusterIndex.Entry> usable(Path file, X509Certificate ca, Set<String> roles,
+        ClusterIndex index, Instant now) {
+      JoinBundle bundle;
+      try {
+        bundle = JoinBundle.parse(Files.readString(file));
+      } catch (IOException | IllegalArgumentException e) {
+        return Optional.empty(); // none, or damaged: issued anew
+      }
+      ClusterCredentials c = bundle.credentials();
+      if (!c.ca().equals(ca) || !new TreeSet<>(c.roles()).equals(new TreeSet<>(roles))) return Optional.empty();
+      return index.entries().stream().filter(e -> e.serial().equals(c.cert().getSerialNumber()) && e.live(now))
+          .findFirst();
     }
   }
 

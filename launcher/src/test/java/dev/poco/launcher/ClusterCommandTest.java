@@ -286,6 +286,126 @@ class ClusterCommandTest {
   }
 
   @Test
+  @DisplayName("bundles makes a CA that runs no node and one owner-only bundle per node, each in its own directory;"
+      + " each installs with --join and allows only its roles")
+  void bundlesFirstRun() throws Exception {
+    Path out = tmp.resolve("bundles");
+    Clis.Result r = pocoEnv(env("ca", ConfigKeys.CLUSTER_MEMBERS, "store,orchestrator"), "cluster", "bundles",
+        out.toString(), "store:store", "runners:agent-runner", "edge:demo-api,gateway-slack");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).startsWith("Made cluster ").contains("issued " + out.resolve("store/store.join"),
+        "issued " + out.resolve("runners/runners.join") + ": runners, roles [agent-runner]");
+    Path ca = cluster("ca");
+    assertThat(Files.exists(ca.resolve("ca.key"))).isTrue();
+    assertThat(Files.exists(ca.resolve("node.pem"))).as("the CA's machine runs no node").isFalse();
+    assertThat(mode(ca.resolve("ca.key"))).isEqualTo("rw-------");
+    for (String name : List.of("store", "runners", "edge")) {
+      Path file = out.resolve(name).resolve(name + ".join");
+      assertThat(mode(file)).as(name).isEqualTo("rw-------");
+      assertThat(mode(file.getParent())).as(name).isEqualTo("rwx------");
+      assertThat(Files.list(file.getParent()).toList()).as("a node's directory holds its bundle only")
+          .containsExactly(file);
+      JoinBundle b = JoinBundle.parse(Files.readString(file));
+      assertThat(b.credentials().node()).isEqualTo(name);
+      assertThat(b.seeds()).containsExactly("store", "orchestrator");
+    }
+    Path runners = out.resolve("runners/runners.join");
+    Clis.Result join = poco("runner-home", "", "start", "--cluster", "--only", "store", "--join", runners.toString());
+    assertThat(join.out()).contains("Installed the credentials of node runners");
+    assertThat(join.err()).contains("this node's certificate allows roles [agent-runner]; it was asked to run [store]");
+    assertThat(Files.exists(cluster("runner-home").resolve("ca.key"))).isFalse();
+    assertThat(poco("ca", "", "cluster", "list").out()).contains("3 certificates");
+  }
+
+  @Test
+  @DisplayName("bundles run again keeps the CA and every usable bundle byte for byte; a missing, damaged or"
+      + " re-roled one is issued anew and the name's old certificate revoked")
+  void bundlesIdempotent() throws Exception {
+    Path out = tmp.resolve("bundles");
+    String[] args = {"cluster", "bundles", out.toString(), "store:store", "orchestrator:orchestrator",
+        "runners:agent-runner"};
+    assertThat(poco("ca", "", args).code()).isZero();
+    String caPem = Files.readString(cluster("ca").resolve("ca.pem"));
+    Map<String, String> before = new HashMap<>();
+    for (String n : List.of("store", "orchestrator", "runners")) {
+      before.put(n, Files.readString(out.resolve(n).resolve(n + ".join")));
+    }
+
+    Clis.Result again = poco("ca", "", args);
+    assertThat(again.code()).as(again.all()).isZero();
+    assertThat(again.out()).startsWith("Cluster ").doesNotContain("issued").contains("kept   " + out.resolve(
+        "store/store.join"));
+    assertThat(Files.readString(cluster("ca").resolve("ca.pem"))).isEqualTo(caPem);
+    for (String n : before.keySet()) {
+      assertThat(Files.readString(out.resolve(n).resolve(n + ".join"))).as(n).isEqualTo(before.get(n));
+    }
+
+    Files.delete(out.resolve("store/store.join"));
+    Files.writeString(out.resolve("orchestrator/orchestrator.join"), "{\"v\": 1}");
+    Clis.Result mended = poco("ca", "", "cluster", "bundles", out.toString(), "store:store",
+        "orchestrator:orchestrator", "runners:agent-runner,gateway-feishu");
+    assertThat(mended.code()).as(mended.all()).isZero();
+    assertThat(mended.out()).contains("issued " + out.resolve("store/store.join"),
+        "issued " + out.resolve("orchestrator/orchestrator.join"),
+        "issued " + out.resolve("runners/runners.join") + ": runners, roles [agent-runner, gateway-feishu]");
+    assertThat(Files.readString(cluster("ca").resolve("ca.pem"))).isEqualTo(caPem);
+    ClusterCredentials oldRunners = JoinBundle.parse(before.get("runners")).credentials();
+    var crl = ClusterCa.readCrl(Files.readString(cluster("ca").resolve("crl.pem")));
+    assertThat(crl.isRevoked(oldRunners.cert())).as("the replaced bundle no longer joins").isTrue();
+    JoinBundle newRunners = JoinBundle.parse(Files.readString(out.resolve("runners/runners.join")));
+    assertThat(newRunners.credentials().crl().isRevoked(oldRunners.cert())).isTrue();
+    assertThat(newRunners.credentials().crl().isRevoked(newRunners.credentials().cert())).isFalse();
+    assertThat(poco("ca", "", "cluster", "list").out()).containsPattern("runners +agent-runner  serial [0-9a-f]+  revoked ");
+  }
+
+  @Test
+  @DisplayName("bundles refuses a malformed or repeated node and an unknown role before writing anything, and a"
+      + " machine that holds another cluster's node credentials")
+  void bundlesRefusals() {
+    Path out = tmp.resolve("bundles");
+    for (String[] bad : List.of(new String[] {"store"}, new String[] {"store:store", "store:store"},
+        new String[] {"store:wizard"}, new String[] {"Bad/Name:store"})) {
+      List<String> args = new ArrayList<>(List.of("cluster", "bundles", out.toString()));
+      args.addAll(List.of(bad));
+      Clis.Result r = poco("ca", "", args.toArray(String[]::new));
+      assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", bad)).containsAnyOf("expected <name>:<roles>", "named twice",
+          "unknown role(s) [wizard]", "cannot name a node");
+    }
+    assertThat(Files.exists(cluster("ca"))).isFalse();
+    assertThat(Files.exists(out)).isFalse();
+
+    Path other = init("other", "core");
+    poco("other", "", "cluster", "add-node", "runner-b");
+    poco("joined", "", "start", "--cluster", "--only", "store", "--join", other.resolve("bundles/runner-b.join")
+        .toString());
+    Clis.Result joined = poco("joined", "", "cluster", "bundles", out.toString(), "store:store");
+    assertThat(joined.code()).isEqualTo(2);
+    assertThat(joined.err()).contains("already holds this node's credentials");
+  }
+
+  @Test
+  @DisplayName("--join again with the bundle already installed (a container's restart) reinstalls it and keeps a"
+      + " newer revocation list the node already holds")
+  void joinAgainSameBundle() throws Exception {
+    Path ca = init("a", "core");
+    poco("a", "", "cluster", "add-node", "runner-b");
+    Path bundle = ca.resolve("bundles/runner-b.join");
+    for (int i = 0; i < 2; i++) {
+      Clis.Result r = poco("b", "", "start", "--cluster", "--only", "store", "--join", bundle.toString());
+      assertThat(r.out()).as("start " + i).contains("Installed the credentials of node runner-b");
+      assertThat(r.err()).as("start " + i).contains("it was asked to run [store]").doesNotContain("another cluster");
+    }
+    poco("a", "", "cluster", "add-node", "runner-c");
+    poco("a", "", "cluster", "remove-node", "runner-c");
+    Files.copy(ca.resolve("crl.pem"), cluster("b").resolve("crl.pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    poco("b", "", "start", "--cluster", "--only", "store", "--join", bundle.toString());
+    assertThat(ClusterCa.crlNumber(ClusterFiles.load(home("b"), Instant.now()).crl())).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("without credentials, --cluster on a non-loopback host exits 2 naming init and POCO_CLUSTER_INSECURE")
   void plainRefusedOffLoopback() {
     Clis.Result r = pocoEnv(env("a", ConfigKeys.CLUSTER_HOST, "10.0.0.5"), "start", "--cluster");

@@ -3,6 +3,7 @@ package dev.poco.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.poco.contract.ConfigKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -22,6 +23,7 @@ import org.yaml.snakeyaml.Yaml;
 class ComposeFileTest {
   private static final Path COMPOSE = Path.of("..", "docker-compose.yml");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CREDENTIALS = "credentials";
 
   @Test
   @DisplayName("passes the Compose Specification's JSON schema")
@@ -32,7 +34,8 @@ class ComposeFileTest {
   @Test
   @DisplayName("the schema check is real: a misspelt key and a wrong type are reported")
   void schemaRejects() throws IOException {
-    String bad = Files.readString(COMPOSE).replace("    command: [start, --foreground, --cluster, --only, store]",
+    String bad = Files.readString(COMPOSE).replace(
+        "    command: [start, --foreground, --cluster, --only, store, --join, /bundles/store/store.join]",
         "    comand: [start]\n    ports: 8000");
     Set<ValidationMessage> errors = schema().validate(compose(bad));
     assertThat(errors).extracting(ValidationMessage::getMessage)
@@ -45,7 +48,8 @@ class ComposeFileTest {
     JsonNode doc = compose(Files.readString(COMPOSE));
     JsonNode services = doc.get("services");
     List<String> roles = List.of(Poco.STORE, Poco.ORCHESTRATOR, Poco.AGENT_RUNNER, Poco.DEMO_API);
-    assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(roles);
+    assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(
+        java.util.stream.Stream.concat(roles.stream(), java.util.stream.Stream.of(CREDENTIALS)).toList());
     String image = services.get(Poco.STORE).get("image").asText();
     for (String role : roles) {
       JsonNode s = services.get(role);
@@ -87,6 +91,49 @@ class ComposeFileTest {
     JsonNode edge = services.get(Poco.DEMO_API).get("environment");
     assertThat(edge.get("POCO_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
     assertThat(edge.get("POCO_HTTP_TOKEN").asText()).startsWith("${POCO_HTTP_TOKEN:?");
+  }
+
+  @Test
+  @DisplayName("credentials come from volumes, not plain mode: the one-shot credentials service alone mounts the CA;"
+      + " each node waits for it, mounts its own bundle read-only, nothing else's, and joins with it")
+  void credentialsFromVolumes() throws IOException {
+    String text = Files.readString(COMPOSE);
+    assertThat(text).doesNotContain(ConfigKeys.CLUSTER_INSECURE);
+    JsonNode services = compose(text).get("services");
+    JsonNode maker = services.get(CREDENTIALS);
+    assertThat(maker.get("restart").asText()).isEqualTo("no");
+    List<String> command = JSON.convertValue(maker.get("command"), List.class);
+    assertThat(command.subList(0, 3)).containsExactly("cluster", "bundles", "/bundles");
+    String caHome = maker.get("environment").get(ConfigKeys.HOME).asText();
+    assertThat(volumes(maker)).contains("cluster-ca:" + caHome);
+    // node (certificate name) → service that runs it
+    java.util.Map<String, String> nodes = new java.util.LinkedHashMap<>();
+    for (String spec : command.subList(3, command.size())) {
+      String node = spec.substring(0, spec.indexOf(':'));
+      String service = node.equals("runners") ? Poco.AGENT_RUNNER : node;
+      assertThat(spec.substring(spec.indexOf(':') + 1)).as(spec).isEqualTo(service);
+      nodes.put(node, service);
+    }
+    assertThat(nodes.values()).containsExactlyInAnyOrder(Poco.STORE, Poco.ORCHESTRATOR, Poco.DEMO_API,
+        Poco.AGENT_RUNNER);
+    nodes.forEach((node, name) -> {
+      JsonNode s = services.get(name);
+      String mount = node + "-bundle:/bundles/" + node;
+      assertThat(volumes(maker)).as(name).contains(mount);
+      assertThat(volumes(s)).as(name).contains(mount + ":ro");
+      assertThat(volumes(s).stream().filter(v -> v.contains("bundle") || v.startsWith("cluster-ca")))
+          .as(name + " sees no other key").containsExactly(mount + ":ro");
+      assertThat(JSON.convertValue(s.get("command"), List.class)).as(name)
+          .containsSubsequence("--join", "/bundles/" + node + "/" + node + ".join");
+      assertThat(s.get("depends_on").get(CREDENTIALS).get("condition").asText()).as(name)
+          .isEqualTo("service_completed_successfully");
+    });
+    assertThat(services.get(Poco.AGENT_RUNNER).get("environment").get(ConfigKeys.RUNNER_ID).asText())
+        .isEqualTo("runners." + RunnerIds.HOSTNAME);
+  }
+
+  private static List<String> volumes(JsonNode service) {
+    return JSON.convertValue(service.get("volumes"), List.class).stream().map(Object::toString).toList();
   }
 
   private static List<String> volumeSources(JsonNode service) {
