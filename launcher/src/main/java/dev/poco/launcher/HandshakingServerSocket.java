@@ -90,6 +90,10 @@ final class HandshakingServerSocket extends ServerSocket {
       if (m.contains("Empty client certificate chain") || m.contains("certificate_required")) {
         return "no client certificate";
       }
+      if (m.contains("certificate_unknown") || m.contains("unknown_ca") || m.contains("bad_certificate")) {
+        // TLS 1.3: the client checks our certificate first, so another cluster's node hangs up before sending its own
+        return "it refused this node's certificate (a node of another cluster?)";
+      }
       if (t instanceof SocketTimeoutException) return "no TLS handshake within " + HANDSHAKE_MS / 1000 + " s";
     }
     return "TLS handshake failed: " + e.getMessage();
