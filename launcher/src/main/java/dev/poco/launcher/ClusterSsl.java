@@ -30,10 +30,14 @@ final class ClusterSsl {
 
   private ClusterSsl() {}
 
-  /** JGroups' TLS socket factory on this context: TLSv1.3, client certificates required both ways. */
+  /**
+   * JGroups' TLS socket factory on this context: TLSv1.3, client certificates required both ways; its server sockets
+   * handshake on accept, so a peer refused before any certificate (no TLS at all) is logged too.
+   */
   static org.jgroups.util.SocketFactory socketFactory(ClusterCredentials own, Supplier<X509CRL> crl) {
-    return new org.jgroups.util.TLS().enabled(true).setClientAuth(org.jgroups.util.TLSClientAuth.NEED)
-        .setProtocols(new String[] {"TLSv1.3"}).createSocketFactory(context(own, crl));
+    return HandshakingServerSocket.wrapping(new org.jgroups.util.TLS().enabled(true)
+        .setClientAuth(org.jgroups.util.TLSClientAuth.NEED).setProtocols(new String[] {"TLSv1.3"})
+        .createSocketFactory(context(own, crl)));
   }
 
   static SSLContext context(ClusterCredentials own, Supplier<X509CRL> crl) {

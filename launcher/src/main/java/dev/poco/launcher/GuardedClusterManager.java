@@ -1,5 +1,7 @@
 package dev.poco.launcher;
 
+import dev.poco.contract.Addresses;
+
 import dev.poco.contract.ServingRules;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
@@ -148,7 +150,13 @@ final class GuardedClusterManager implements ClusterManager {
   }
 
   private boolean mayServe(String address, RegistrationInfo r, NodeSeal.Verdict v) {
-    String refusal = v.refusal(crl.get());
+    X509CRL list = crl.get();
+    // A revoked node still hears the revocation list: that is how it learns to stop (exit 3). Left out, it kept
+    // running, and its runner heartbeats kept registering it with the orchestrator.
+    if (address.equals(Addresses.CLUSTER_CRL) && v.cert() != null && list != null && list.isRevoked(v.cert())) {
+      return true;
+    }
+    String refusal = v.refusal(list);
     if (refusal == null && ServingRules.mayServe(address, v.identity().roles(), v.identity().node(), r.nodeId())) {
       return true;
     }

@@ -178,5 +178,15 @@ class GuardedClusterManagerTest {
     }
     assertThat(served.get("R " + RUNNER_A).get()).isEqualTo(after);
     assertThat(after - before).isLessThan(50);
+
+    // ...but R still hears the revocation list: that is how a revoked node learns to stop.
+    java.util.concurrent.BlockingQueue<Object> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+    nodes.get(1).eventBus().consumer(Addresses.CLUSTER_CRL, m -> heard.add(m.body())).completion().await();
+    Object got = null;
+    for (int i = 0; i < 50 && got == null; i++) { // the registration reaches O within a moment
+      o.eventBus().publish(Addresses.CLUSTER_CRL, new JsonObject().put("crl", ""));
+      got = heard.poll(200, TimeUnit.MILLISECONDS);
+    }
+    assertThat(got).as("R heard the revocation list").isNotNull();
   }
 }

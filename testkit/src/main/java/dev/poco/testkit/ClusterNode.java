@@ -2,6 +2,8 @@ package dev.poco.testkit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,14 +18,16 @@ public final class ClusterNode extends PocoProcess {
   private ClusterNode(Process process, Path log) { super(process, log); }
 
   /** Starts the node and returns at once; see {@link #awaitUp} and {@link #awaitExit}. */
-  public static ClusterNode launch(Path home, String roles, Map<String, String> env) {
+  public static ClusterNode launch(Path home, String roles, Map<String, String> env, String... more) {
     Path log = home.resolve("node.log");
-    return new ClusterNode(spawn(home, log, env, "start", "--foreground", "--cluster", "--only", roles), log);
+    List<String> args = new ArrayList<>(List.of("start", "--foreground", "--cluster", "--only", roles));
+    args.addAll(List.of(more)); // e.g. --join <bundle> (ClusterCredentialsKit)
+    return new ClusterNode(spawn(home, log, env, args.toArray(String[]::new)), log);
   }
 
   /** Starts the node and waits until it joined and deployed its roles. */
-  public static ClusterNode start(Path home, String roles, Map<String, String> env) {
-    return launch(home, roles, env).awaitUp(Duration.ofSeconds(40));
+  public static ClusterNode start(Path home, String roles, Map<String, String> env, String... more) {
+    return launch(home, roles, env, more).awaitUp(Duration.ofSeconds(40));
   }
 
   public ClusterNode awaitUp(Duration max) {
@@ -50,10 +54,4 @@ public final class ClusterNode extends PocoProcess {
     }
     return process.exitValue();
   }
-
-
-
-
-
-
 }

@@ -52,15 +52,17 @@ class ClusterCliIT {
     Map<String, String> runnerEnv = env(Map.of("POCO_CLUSTER_MEMBERS", seed, "POCO_RUNNER_ID", "bg",
         "POCO_CLUSTER_PORT", String.valueOf(Ports.free())));
 
+    ClusterCredentialsKit trust = ClusterCredentialsKit.init(core, "core", coreEnv);
     PocoCli.Result started = PocoCli.run(core, coreEnv, CLI, "start", "--cluster", "--only",
         "store,orchestrator,demo-api");
     assertThat(started.code()).as(started.output()).isZero();
     assertThat(started.output()).contains("PoCo started (pid", "on http://127.0.0.1:" + http,
         "PoCo node up with [store, orchestrator, demo-api] in cluster '" + cluster + "'", "alone so far");
 
-    PocoCli.Result joined = PocoCli.run(runner, runnerEnv, CLI, "start", "--cluster", "--only", "agent-runner");
+    PocoCli.Result joined = PocoCli.run(runner, runnerEnv, CLI, "start", "--cluster", "--only", "agent-runner",
+        "--join", trust.bundle("bg", "agent-runner").toString());
     assertThat(joined.code()).as(joined.output()).isZero();
-    assertThat(joined.output()).contains("PoCo started (pid", "PoCo node up with [agent-runner]", "via " + seed,
+    assertThat(joined.output()).contains("Installed the credentials of", "PoCo started (pid", "PoCo node up with [agent-runner]", "via " + seed,
         "2 nodes").doesNotContain("http://");
 
     try (Http h = new Http(vertx, http)) {
@@ -93,7 +95,8 @@ class ClusterCliIT {
 
     Path lonely = dir.resolve("lonely");
     PocoCli.Result refused = PocoCli.run(lonely, env(Map.of("POCO_CLUSTER_MEMBERS", "127.0.0.1:" + Ports.free(),
-        "POCO_CLUSTER_PORT", String.valueOf(Ports.free()))), CLI, "start", "--cluster", "--only", "agent-runner");
+        "POCO_CLUSTER_PORT", String.valueOf(Ports.free()))), CLI, "start", "--cluster", "--only", "agent-runner",
+        "--join", trust.bundle("lonely", "agent-runner").toString());
     assertThat(refused.code()).as(refused.output()).isEqualTo(1);
     assertThat(refused.output()).contains("PoCo exited during start (exit code 1)", "no member answered within 5 s",
         "Not starting alone");

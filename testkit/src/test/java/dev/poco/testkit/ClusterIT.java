@@ -32,6 +32,7 @@ class ClusterIT {
   final List<ClusterNode> nodes = new ArrayList<>();
   int httpPort;
   String seed;
+  ClusterCredentialsKit trust; // every node runs with credentials (poco cluster init / add-node / --join)
 
   @AfterEach
   void close() {
@@ -49,8 +50,10 @@ class ClusterIT {
 
   private ClusterNode startCore() {
     long t0 = System.nanoTime();
-    ClusterNode a = ClusterNode.start(dir.resolve("a"), "store,orchestrator,demo-api",
-        env(Map.of("POCO_HTTP_PORT", String.valueOf(httpPort), "POCO_CLUSTER_PORT", seed.split(":")[1])));
+    Map<String, String> coreEnv = env(Map.of("POCO_HTTP_PORT", String.valueOf(httpPort),
+        "POCO_CLUSTER_PORT", seed.split(":")[1]));
+    trust = ClusterCredentialsKit.init(dir.resolve("a"), "core", coreEnv);
+    ClusterNode a = ClusterNode.start(dir.resolve("a"), "store,orchestrator,demo-api", coreEnv);
     System.out.printf("node A up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     nodes.add(a);
     return a;
@@ -59,7 +62,8 @@ class ClusterIT {
   private ClusterNode startRunner(String id) {
     long t0 = System.nanoTime();
     ClusterNode r = ClusterNode.start(dir.resolve(id), "agent-runner",
-        env(Map.of("POCO_CLUSTER_MEMBERS", seed, "POCO_RUNNER_ID", id)));
+        env(Map.of("POCO_CLUSTER_MEMBERS", seed, "POCO_RUNNER_ID", id)),
+        trust.joinArgs(dir.resolve(id), id, "agent-runner"));
     System.out.printf("runner %s up in %d ms%n", id, (System.nanoTime() - t0) / 1_000_000);
     nodes.add(r);
     return r;
@@ -68,7 +72,8 @@ class ClusterIT {
   /** Starts a runner serving only {@code root} and taking at most {@code maxTasks}; returns without waiting. */
   private ClusterNode launchRunner(String id, Path root, int maxTasks) {
     ClusterNode r = ClusterNode.launch(dir.resolve(id), "agent-runner", env(Map.of("POCO_CLUSTER_MEMBERS", seed,
-        "POCO_RUNNER_ID", id, "POCO_WORKDIR_ROOTS", root.toString(), "POCO_RUNNER_MAX_TASKS", String.valueOf(maxTasks))));
+        "POCO_RUNNER_ID", id, "POCO_WORKDIR_ROOTS", root.toString(), "POCO_RUNNER_MAX_TASKS", String.valueOf(maxTasks))),
+        trust.joinArgs(dir.resolve(id), id, "agent-runner"));
     nodes.add(r);
     return r;
   }

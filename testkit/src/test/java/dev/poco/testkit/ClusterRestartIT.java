@@ -33,6 +33,7 @@ class ClusterRestartIT {
   final Vertx vertx = Vertx.vertx();
   final String cluster = "restart-" + UUID.randomUUID();
   final List<ClusterNode> nodes = new ArrayList<>();
+  ClusterCredentialsKit trust; // made on the core node's first start: every node runs with credentials
 
   @AfterEach
   void close() {
@@ -181,8 +182,15 @@ class ClusterRestartIT {
 
   private ClusterNode start(String roles, Map<String, String> env) {
     String name = roles.startsWith("agent") ? "runner" : "core";
-    ClusterNode n = ClusterNode.start(dir.resolve(name + "-" + nodes.size()), roles,
-        name.equals("core") ? withHome(env) : env);
+    Path home = dir.resolve(name + "-" + nodes.size());
+    String[] join = {};
+    if (name.equals("core")) {
+      env = withHome(env);
+      if (trust == null) trust = ClusterCredentialsKit.init(dir.resolve("core"), "core", env);
+    } else {
+      join = trust.joinArgs(home, "r1", roles); // the runner's id is its certificate's name
+    }
+    ClusterNode n = ClusterNode.start(home, roles, env, join);
     nodes.add(n);
     return n;
   }

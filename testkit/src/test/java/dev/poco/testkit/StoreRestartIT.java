@@ -33,6 +33,7 @@ class StoreRestartIT {
   final Vertx vertx = Vertx.vertx();
   final String cluster = "store-" + UUID.randomUUID();
   final List<ClusterNode> nodes = new ArrayList<>();
+  ClusterCredentialsKit trust; // the first node started makes the cluster's CA: every node runs with credentials
 
   @AfterEach
   void close() {
@@ -145,7 +146,8 @@ class StoreRestartIT {
     second.put("POCO_HOME", dir.resolve("s2").toString());
     second.put("POCO_CLUSTER_PORT", String.valueOf(base + 2));
     second.put("POCO_CLUSTER_MEMBERS", "127.0.0.1:" + base + ",127.0.0.1:" + (base + 1));
-    ClusterNode s2 = ClusterNode.launch(dir.resolve("s2"), "store", second);
+    ClusterNode s2 = ClusterNode.launch(dir.resolve("s2"), "store", second,
+        trust.joinArgs(dir.resolve("s2"), "s2", "store"));
     nodes.add(s2);
     assertThat(s2.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
     assertThat(s2.output()).contains("another store already serves this cluster")
@@ -193,7 +195,13 @@ class StoreRestartIT {
 
   private ClusterNode start(String name, String roles, Map<String, String> env) {
     long t0 = System.nanoTime();
-    ClusterNode n = ClusterNode.start(dir.resolve(name + "-" + nodes.size()), roles, env);
+    Path home = dir.resolve(name + "-" + nodes.size());
+    Path pocoHome = env.containsKey("POCO_HOME") ? Path.of(env.get("POCO_HOME")) : home;
+    String node = env.getOrDefault("POCO_RUNNER_ID", name); // a runner's id is its certificate's name
+    String[] join = {};
+    if (trust == null) trust = ClusterCredentialsKit.init(pocoHome, node, env);
+    else join = trust.joinArgs(pocoHome, node, roles);
+    ClusterNode n = ClusterNode.start(home, roles, env, join);
     System.out.printf("node %s (%s) up in %d ms%n", name, roles, (System.nanoTime() - t0) / 1_000_000);
     nodes.add(n);
     return n;
