@@ -128,7 +128,6 @@ final class GuardedClusterManager implements ClusterManager {
             v.identity().node());
         NodeListener l = nodeListener;
         if (l != null) l.nodeLeft(nodeId);
-        if (real instanceof InfinispanNode membership) membership.expel(nodeId);
       }
     });
     RegistrationListener listener = busListener;

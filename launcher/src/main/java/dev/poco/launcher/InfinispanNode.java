@@ -114,24 +114,6 @@ final class InfinispanNode extends InfinispanClusterManager {
 
   JChannel channel() { return channel; }
 
-  /**
-   * Drops the member {@code nodeId} from the membership, as if it had failed: a revoked node. GMS is told it is
-   * suspected without the usual second check; the coordinator installs a view without it, JGroups closes its
-   * connections to non-members, and ClusterSsl refuses its handshakes, so it cannot merge back.
-   */
-  void expel(String nodeId) {
-    org.jgroups.View view = channel.getView();
-    if (view == null) return;
-    for (org.jgroups.Address a : view.getMembers()) {
-      if (nodeId.equals(a.toString())) {
-        org.jgroups.protocols.pbcast.GMS gms = channel.getProtocolStack()
-            .findProtocol(org.jgroups.protocols.pbcast.GMS.class);
-        log.warn("expelling revoked cluster node {} from the membership", nodeId);
-        gms.up(new org.jgroups.Event(org.jgroups.Event.SUSPECT, java.util.List.of(a)));
-      }
-    }
-  }
-
   /** This node's JGroups transport address (host and cluster port), as peers and the cluster-members file see it. */
   IpAddress physicalAddress() {
     PhysicalAddress a = channel.getProtocolStack().getTransport().localPhysicalAddress();
