@@ -27,6 +27,11 @@ final class BusRefusals {
 
   private BusRefusals() {}
 
+  /** Starts the one-line-a-minute count afresh: for tests, which share one JVM and the same peer 127.0.0.1. */
+  static void forget() {
+    lastLine.clear();
+  }
+
   /** This node's bus server (listening on {@code local}) refused a connection from {@code peer}. */
   static void inbound(SocketAddress local, SocketAddress peer, Throwable cause) {
     String from = peer instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort()
