@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("In a trusted cluster the bus routes an address only to a node whose certificate allows serving it")
 class GuardedClusterManagerTest {
+  @org.junit.jupiter.api.io.TempDir static java.nio.file.Path scratch; // each node's known-members file
   static final Instant NOW = Instant.now();
   static final ClusterCa.KeyAndCert CA = ClusterCa.newCa("c1", NOW, Duration.ofDays(30));
   static final ClusterCa.KeyAndCert FOREIGN = ClusterCa.newCa("c1", NOW, Duration.ofDays(30));
@@ -71,7 +72,7 @@ class GuardedClusterManagerTest {
     else seed = "127.0.0.1:" + port;
     ClusterSettings cs = ClusterSettings.from(cfg);
     return ClusterNode.manager(cs, ClusterAddresses.resolve(cs, ClusterAddresses.DNS, Duration.ZERO),
-        new KnownMembers(java.nio.file.Files.createTempDirectory("guard-node")));
+        new KnownMembers(java.nio.file.Files.createTempDirectory(scratch, "guard-node")));
   }
 
   /** A node; with credentials its manager is guarded, as the launcher builds it in a trusted cluster. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 @DisplayName("Across cluster nodes, the orchestrator honours the trusted flag only from the edge's node")
 class TrustedSendsClusterTest {
+  @org.junit.jupiter.api.io.TempDir static java.nio.file.Path scratch; // each node's known-members file
   static final Instant NOW = Instant.now();
   static final ClusterCa.KeyAndCert CA = ClusterCa.newCa("c1", NOW, Duration.ofDays(1));
   final List<Vertx> nodes = new ArrayList<>();
@@ -46,7 +47,7 @@ class TrustedSendsClusterTest {
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
     Vertx v = Vertx.builder().with(options).withClusterManager(ClusterNode.manager(cs,
         ClusterAddresses.resolve(cs, ClusterAddresses.DNS, Duration.ZERO),
-        new KnownMembers(java.nio.file.Files.createTempDirectory("trusted"))))
+        new KnownMembers(java.nio.file.Files.createTempDirectory(scratch, "trusted"))))
         .buildClustered().await();
     nodes.add(v);
     TrustedSends.install(v, c, () -> null, Clock.systemUTC());

@@ -46,8 +46,11 @@ public class OrchestratorVerticle extends VerticleBase {
   private static final long STORE_WAIT_LOG_MS = 30_000;
   private long storeWaitLoggedAt;
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
-  /** After a restart, how long a runner has to claim a task it still runs. */
+  /** After a restart in one JVM, how long a runner has to claim a task it still runs: it beats every second. */
   static final long RECOVERY_GRACE_MS = 5_000;
+  /** JGroups' merge of two partitions (MERGE3's longest interval in the launcher's stack). */
+  private static final long CLUSTER_MERGE_MS = 5_000;
+  private long recoveryGraceMs;
 
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private StoreClient store;
@@ -70,6 +73,7 @@ public class OrchestratorVerticle extends VerticleBase {
   public Future<?> start() {
     startedAt = System.currentTimeMillis();
     Settings settings = new Settings(config());
+    recoveryGraceMs = recoveryGraceMs(vertx.isClustered(), settings);
     EventBus bus = vertx.eventBus();
     store = new StoreClient(vertx, storeCalls,
         settings.integer(ConfigKeys.STORE_RETRY_MS, (int) StoreClient.RETRY_FOR_MS));
@@ -99,11 +103,21 @@ public class OrchestratorVerticle extends VerticleBase {
           bus.publish(Addresses.RUNNER_DISCOVER, new JsonObject());
           vertx.setPeriodic(1_000, id -> {
             engine.flushDirty();
-            engine.checkRunners(System.currentTimeMillis() - startedAt > RECOVERY_GRACE_MS);
+            engine.checkRunners(System.currentTimeMillis() - startedAt > recoveryGraceMs);
             engine.refreshMeters();
           });
           log.info("orchestrator ready: {} projects", projects.all().size());
         });
+  }
+
+  /**
+   * In a cluster, a runner whose orchestrator node was killed and restarted first has to notice the old node is
+   * gone (the membership's heartbeat time) and then merge with the new one before its beat can arrive: 5 s was
+   * shorter than that (a CI run interrupted a task its runner still held). In one JVM the runner is right here.
+   */
+  static long recoveryGraceMs(boolean clustered, Settings settings) {
+    if (!clustered) return RECOVERY_GRACE_MS;
+    return RECOVERY_GRACE_MS + 2_000L * settings.integer(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS, 5) + CLUSTER_MERGE_MS;
   }
 
   @Override
@@ -181,7 +195,7 @@ public class OrchestratorVerticle extends VerticleBase {
     List<String> lost = runners.nodeLeft(nodeId);
     if (lost.isEmpty()) return;
     log.warn("runner(s) {} left the cluster (node {})", lost, nodeId);
-    engine.checkRunners(System.currentTimeMillis() - startedAt > RECOVERY_GRACE_MS);
+    engine.checkRunners(System.currentTimeMillis() - startedAt > recoveryGraceMs);
   }
 
   /**
