@@ -130,7 +130,7 @@ class ViewsPagingTest {
   }
 
   @Property(tries = 60)
-  @DisplayName("any number of projects or folders, any page asked for: the view keeps the limits")
+  @net.jqwik.api.Label("any number of projects or folders, any page asked for: the view keeps the limits")
   void anyPage(@ForAll @IntRange(min = 0, max = 400) int projects, @ForAll @IntRange(min = 0, max = 3_000) int folders,
       @ForAll @IntRange(min = -2, max = 400) int page, @ForAll @IntRange(min = 1, max = 255) int nameChars) {
     ViewLimits.check(Views.manage(projects(projects, Math.min(64, nameChars)), page));
