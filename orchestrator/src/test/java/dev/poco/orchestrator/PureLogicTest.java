@@ -113,4 +113,16 @@ class PureLogicTest {
     assertThat(v.actions().get(0).requestId()).isNotBlank();
     assertThat(v.actions().get(0).value().getString("task_id")).isEqualTo("t_1");
   }
+
+  @Test
+  @DisplayName("after a restart, runners have 5 s to claim their tasks in one JVM, and in a cluster long enough to"
+      + " notice the killed node and merge: 20 s by default, 40 s with compose's 15 s heartbeat")
+  void recoveryGrace() {
+    assertThat(OrchestratorVerticle.recoveryGraceMs(false, new dev.poco.runtime.Settings(new JsonObject())))
+        .isEqualTo(5_000);
+    assertThat(OrchestratorVerticle.recoveryGraceMs(true, new dev.poco.runtime.Settings(new JsonObject())))
+        .isEqualTo(20_000);
+    assertThat(OrchestratorVerticle.recoveryGraceMs(true, new dev.poco.runtime.Settings(
+        new JsonObject().put("POCO_CLUSTER_HEARTBEAT_SECONDS", "15")))).isEqualTo(40_000);
+  }
 }
