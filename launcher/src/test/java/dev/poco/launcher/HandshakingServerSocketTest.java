@@ -63,4 +63,49 @@ class HandshakingServerSocketTest {
         .anySatisfy(m -> assertThat(m).startsWith("cluster membership: refused 127.0.0.1:")
             .contains("it does not speak TLS"));
   }
+
+  @Test
+  @DisplayName("another cluster's node is logged on every attempt, whether its alert arrives or it hangs up mid-handshake")
+  void foreignNodeLoggedEveryTime() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // appended on the accept thread, read here
+    Logger refusals = (Logger) LoggerFactory.getLogger(BusRefusals.class);
+    refusals.addAppender(logs);
+    logs.start();
+    ClusterCredentials a = ClusterSslTest.creds(ClusterSslTest.CA, "a");
+    javax.net.ssl.SSLSocketFactory foreign =
+        ClusterSsl.context(ClusterSslTest.creds(ClusterSslTest.FOREIGN, "b"), () -> null).getSocketFactory();
+    int attempts = 60; // measured: about one in ten hangs up (reset / broken pipe) instead of sending its alert
+    try (ServerSocket server = ClusterSsl.socketFactory(a, () -> null).createServerSocket("jgroups.tcp.server")) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 5);
+      CompletableFuture<Socket> accepting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return server.accept(); // returns only for a peer that completes the handshake: none here
+        } catch (Exception e) {
+          return null;
+        }
+      });
+      for (int i = 0; i < attempts; i++) {
+        BusRefusals.forget(); // one line a minute per peer and reason: each attempt must be seen
+        try (SSLSocket c = (SSLSocket) foreign.createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+          c.startHandshake();
+        } catch (java.io.IOException refused) {
+          // it does not trust our CA
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (serverSide(logs).size() <= i && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(serverSide(logs)).as("attempt %d logged", i).hasSize(i + 1);
+      }
+      assertThat(accepting).isNotDone();
+    } finally {
+      refusals.detachAppender(logs);
+    }
+    assertThat(serverSide(logs)).allSatisfy(m -> assertThat(m).contains("a node of another cluster"));
+  }
+
+  /** The server socket's lines ("refused 127.0.0.1:port"), not the foreign client's own about our certificate. */
+  private static java.util.List<String> serverSide(ListAppender<ILoggingEvent> logs) {
+    return logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.startsWith("cluster membership: refused 127.0.0.1:")).toList();
+  }
 }

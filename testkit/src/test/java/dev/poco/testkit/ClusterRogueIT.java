@@ -117,8 +117,9 @@ class ClusterRogueIT {
     System.out.println("core log, refusals:\n" + refused);
     assertThat(refused).contains("cluster membership: refused")
         .contains("it does not speak TLS") // the plain nodes
-        // the foreign CA's node checks the core's certificate first (TLS 1.3) and hangs up before sending its own
-        .contains("it refused this node's certificate (a node of another cluster?)");
+        // the foreign CA's node checks the core's certificate first (TLS 1.3) and refuses it before sending its
+        // own: its alert reaches the core, or (one time in ten) it hangs up with the core's flight unread
+        .contains("a node of another cluster");
   }
 
   /** Submits a prompt and waits for it: it completes, with its answer, on runner-b. */
