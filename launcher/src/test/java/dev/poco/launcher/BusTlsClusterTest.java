@@ -55,6 +55,7 @@ class BusTlsClusterTest {
   Throwable foreignRogueJoin;
   Throwable revokedJoin;
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  { logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); } // appended on other threads, read on this one
 
   @BeforeAll
   void join() throws Exception {

@@ -45,6 +45,7 @@ class BusTlsTest {
   Vertx vertx;
   final AtomicInteger accepted = new AtomicInteger();
   final ListAppender<ILoggingEvent> refusals = new ListAppender<>();
+  { refusals.list = new java.util.concurrent.CopyOnWriteArrayList<>(); } // appended on other threads, read on this one
 
   @BeforeEach
   void start() {

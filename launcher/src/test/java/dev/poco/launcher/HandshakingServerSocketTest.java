@@ -24,6 +24,7 @@ class HandshakingServerSocketTest {
   @DisplayName("a plain connection is refused with a log line and the next (TLS) peer is still accepted")
   void plainPeerLoggedThenAcceptingGoesOn() throws Exception {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // appended on other threads, read on this one
     Logger refusals = (Logger) LoggerFactory.getLogger(BusRefusals.class);
     refusals.addAppender(logs);
     logs.start();

@@ -207,6 +207,7 @@ class EdgeSecurityIT {
     Logger root = logs.getLogger(Logger.ROOT_LOGGER_NAME);
     Level before = poco.getLevel();
     ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // appended on other threads, read on this one
     seen.start();
     poco.setLevel(Level.ALL);
     poco.setAdditive(false);

@@ -61,6 +61,7 @@ class FeishuWebhookIT {
     Logger root = logs.getLogger(Logger.ROOT_LOGGER_NAME);
     Level before = poco.getLevel();
     ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // appended on other threads, read on this one
     seen.start();
     poco.setLevel(Level.DEBUG);
     poco.addAppender(seen);

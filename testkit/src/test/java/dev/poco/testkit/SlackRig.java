@@ -396,6 +396,7 @@ final class SlackRig implements AutoCloseable {
   /** Every log line of the run (dev.poco at DEBUG, and the root), to check that no secret reaches one. */
   static final class Logs {
     private final ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    { seen.list = new java.util.concurrent.CopyOnWriteArrayList<>(); } // appended on other threads, read on this one
     private final Logger poco;
     private final Logger root;
     private final Level before;

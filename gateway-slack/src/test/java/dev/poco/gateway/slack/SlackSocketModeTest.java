@@ -43,6 +43,7 @@ class SlackSocketModeTest {
   volatile Function<JsonObject, Reply> orchestrator = j -> Reply.of(View.notice("Home", "hi")).placed(Placement.NEW);
   volatile long orchestratorDelayMs;
   ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  { logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); } // appended on other threads, read on this one
 
   @BeforeEach
   void start() {
