@@ -163,7 +163,7 @@ final class ClusterNode {
     // a first node with nobody to ask has nothing to wait for
     long joinMs = hosts.isEmpty() ? 100 : cs.joinSeconds() * 1000L;
     return new JGroupsStack(bind, cs.port(), cs.exactPort() ? 0 : PORT_RANGE, List.copyOf(hosts),
-        cs.heartbeatSeconds() * 1000L, joinMs, tls);
+        cs.heartbeatSeconds() * 1000L, joinMs, tls, !self.isEmpty() && addresses.listed(self));
   }
 
   /** "10.0.0.1:7800", "[::1]:7800" or "store:7800" as an address; null (with a warning) when it does not resolve. */

@@ -58,6 +58,26 @@ class ClusterSettingsTest {
   }
 
   @Test
+  @DisplayName("a listed member is a seed and its JGroups address sorts before every other node's, so when nodes start"
+      + " together a seed forms the cluster, never a runner that exits when it finds itself alone")
+  void seedsSortFirst() {
+    JsonObject env = new JsonObject().put("POCO_CLUSTER_HOST", "127.0.0.1").put("POCO_CLUSTER_PORT", "7800")
+        .put("POCO_CLUSTER_MEMBERS", "store,orchestrator");
+    Map<String, String> dns = Map.of("127.0.0.1", "127.0.0.1", "127.0.0.3", "127.0.0.3", "store", "127.0.0.1",
+        "orchestrator", "10.0.0.2");
+    ClusterSettings store = ClusterSettings.from(env);
+    assertThat(ClusterNode.stack(store, resolved(store, dns), new KnownMembers(home), null).seed()).isTrue();
+    ClusterSettings runner = ClusterSettings.from(env.copy().put("POCO_CLUSTER_HOST", "127.0.0.3"));
+    assertThat(ClusterNode.stack(runner, resolved(runner, dns), new KnownMembers(home), null).seed()).isFalse();
+    for (int i = 0; i < 1000; i++) {
+      org.jgroups.util.UUID seed = JGroupsStack.address(true);
+      org.jgroups.util.UUID other = JGroupsStack.address(false);
+      assertThat(seed.compareTo(other)).isNegative();
+      assertThat(seed).isNotEqualTo(JGroupsStack.address(true)); // still random: 127 bits
+    }
+  }
+
+  @Test
   @DisplayName("the first node joins through the members it saw last (a restart finds the runners still up, on any"
       + " machine) and probes no port range of its own, where the event bus or the HTTP edge may listen")
   void firstNodeJoinsThroughKnownMembers() throws Exception {
